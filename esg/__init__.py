@@ -1,0 +1,1 @@
+"""Shared pieces of the ESG Token Ecosystem toolkit: paths, manifests, local nodes."""
