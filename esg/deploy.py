@@ -1,0 +1,188 @@
+"""Deploy the whole ecosystem to one chain and wire it together.
+
+Used by ``ape run deploy`` (scripts/deploy.py), by the demo, the gas benchmark and the tests, so
+every path deploys exactly the same way. Order and links:
+
+    GST ─┬─► EST (stakes GST, reads ECS) ─► Governor (GST + EST votes) ─► Timelock
+         └─► EGM (sold for GST, claimed by ECS level)
+    ECR ◄── CCR (holds ECR's CERTIFIER_ROLE; retire mints certificates)
+    ECS, ECT, AET stand alone.
+
+Operational roles (minter, oracle, verifier, auditor, issuer, certifier, pauser) go to the
+accounts given in ``Operators``; then the admin role of every contract moves to the Timelock that
+GST governance controls, and the deployer renounces its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from esg.manifest import ChainDeployment, DeployedContract, Manifest
+
+TOKENS = ("GST", "ECT", "CCR", "ECS", "ECR", "EST", "EGM", "AET")
+GOVERNANCE = ("Timelock", "Governor")
+OPERATOR_ROLES = (
+    "MINTER_ROLE",
+    "ORACLE_ROLE",
+    "VERIFIER_ROLE",
+    "AUDITOR_ROLE",
+    "ISSUER_ROLE",
+    "CERTIFIER_ROLE",
+    "PAUSER_ROLE",
+)
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+WAD = 10**18
+
+
+@dataclass(frozen=True)
+class Params:
+    """Deployment parameters; the defaults suit a local chain."""
+
+    gst_cap: int = 1_000_000_000 * WAD
+    ect_epoch_length: int = 86_400
+    ect_epoch_cap: int = 1_000_000 * WAD
+    aet_base_reward: int = 100 * WAD
+    ecr_base_uri: str = "https://esg.example/certificates/"
+    ccr_base_uri: str = "https://esg.example/carbon/"
+    timelock_delay: int = 60
+    voting_delay: int = 1
+    voting_period: int = 20
+    proposal_threshold: int = 1_000 * WAD
+    quorum_bp: int = 400
+
+    @classmethod
+    def live(cls) -> Params:
+        """Parameters for a public network: two-day timelock, about a week of voting."""
+        return cls(timelock_delay=2 * 86_400, voting_delay=7_200, voting_period=50_400)
+
+
+@dataclass
+class Operators:
+    """Which account holds each operational role; unset roles go to the deployer."""
+
+    accounts: dict[str, Any] = field(default_factory=dict)
+
+    def holder(self, role: str, deployer: Any) -> Any:
+        return self.accounts.get(role, deployer)
+
+
+@dataclass
+class Deployment:
+    """The deployed contracts of one chain with the receipts that created them."""
+
+    contracts: dict[str, Any]
+    receipts: dict[str, Any]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.contracts[name]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["contracts"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _deploy(project, deployer, name: str, *args, out: Deployment) -> Any:
+    instance = deployer.deploy(getattr(project, name), *args)
+    out.contracts[name] = instance
+    out.receipts[name] = instance.receipt
+    return instance
+
+
+def _roles_of(instance) -> list[str]:
+    names = {abi.name for abi in instance.contract_type.view_methods}
+    return [role for role in OPERATOR_ROLES if role in names]
+
+
+def deploy_ecosystem(
+    project,
+    deployer,
+    *,
+    params: Params | None = None,
+    operators: Operators | None = None,
+    hand_over_admin: bool = True,
+) -> Deployment:
+    """Deploy all eight tokens plus governance, grant roles and (by default) hand admin to the timelock."""
+    p = params or Params()
+    ops = operators or Operators()
+    out = Deployment(contracts={}, receipts={})
+    tx = {"sender": deployer}
+
+    gst = _deploy(project, deployer, "GST", p.gst_cap, out=out)
+    ecs = _deploy(project, deployer, "ECS", out=out)
+    ecr = _deploy(project, deployer, "ECR", p.ecr_base_uri, out=out)
+    ccr = _deploy(project, deployer, "CCR", p.ccr_base_uri, ecr, out=out)
+    _deploy(project, deployer, "ECT", p.ect_epoch_length, p.ect_epoch_cap, out=out)
+    est = _deploy(project, deployer, "EST", gst, ecs, out=out)
+    timelock = _deploy(project, deployer, "Timelock", p.timelock_delay, [], [], deployer, out=out)
+    _deploy(project, deployer, "EGM", gst, ecs, timelock, out=out)
+    _deploy(project, deployer, "AET", p.aet_base_reward, out=out)
+    governor = _deploy(
+        project,
+        deployer,
+        "Governor",
+        gst,
+        est,
+        timelock,
+        p.voting_delay,
+        p.voting_period,
+        p.proposal_threshold,
+        p.quorum_bp,
+        out=out,
+    )
+
+    for name in TOKENS:
+        token = out.contracts[name]
+        for role in _roles_of(token):
+            holder = ops.holder(role, deployer)
+            token.grantRole(getattr(token, role)(), holder, **tx)
+    ecr.grantRole(ecr.CERTIFIER_ROLE(), ccr, **tx)
+
+    for role in ("PROPOSER_ROLE", "EXECUTOR_ROLE", "CANCELLER_ROLE"):
+        timelock.grantRole(getattr(timelock, role)(), governor, **tx)
+
+    if hand_over_admin:
+        transfer_admin(out, deployer, timelock)
+    return out
+
+
+def transfer_admin(out: Deployment, deployer, timelock) -> None:
+    """Give DEFAULT_ADMIN_ROLE of every token to the timelock and drop the deployer's."""
+    tx = {"sender": deployer}
+    for name in TOKENS:
+        token = out.contracts[name]
+        admin_role = token.DEFAULT_ADMIN_ROLE()
+        token.grantRole(admin_role, timelock, **tx)
+        token.renounceRole(admin_role, deployer, **tx)
+    admin_role = timelock.DEFAULT_ADMIN_ROLE()
+    timelock.renounceRole(admin_role, deployer, **tx)
+
+
+def record(manifest: Manifest, out: Deployment, *, chain_id: int, network: str, rpc_url: str) -> None:
+    """Add one chain's deployment to the manifest and write every contract's ABI beside it."""
+    abi_dir = manifest.path.parent / "abi"
+    abi_dir.mkdir(parents=True, exist_ok=True)
+    contracts = {}
+    for name, instance in out.contracts.items():
+        abi_file = abi_dir / f"{name}.json"
+        abi = [item.model_dump(mode="json", by_alias=True) for item in instance.contract_type.abi]
+        abi_file.write_text(json.dumps(abi, indent=1) + "\n")
+        receipt = out.receipts[name]
+        contracts[name] = DeployedContract(
+            address=str(instance.address),
+            block=int(receipt.block_number),
+            tx=str(receipt.txn_hash),
+            abi=str(abi_file.relative_to(manifest.path.parent)),
+        )
+    manifest.chains[chain_id] = ChainDeployment(
+        chain_id=chain_id,
+        network=network,
+        rpc_urls=[rpc_url],
+        deployed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        contracts=contracts,
+    )
+    manifest.save()

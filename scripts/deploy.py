@@ -1,0 +1,66 @@
+"""Deploy the ESG Token Ecosystem to the network given with ``--network``.
+
+    ape run deploy --network ethereum:local:foundry --account TEST::0
+    ape run deploy --network besu:local:node --account deployer --manifest local
+    ape run deploy --network polygon:amoy:node --account deployer --manifest amoy
+
+The deployment is recorded in ``deployments/<manifest>.json`` (one entry per chain id, with every
+contract's address, deploy block and ABI path). A chain that already has a deployment in that
+manifest is left alone unless ``--fresh`` is given. Live networks ask for confirmation first.
+"""
+
+import click
+from ape import project
+from ape.cli import ConnectedProviderCommand, account_option
+
+from esg.deploy import Operators, Params, deploy_ecosystem, record
+from esg.manifest import load_manifest, manifest_path
+
+
+def _operator_option(role: str):
+    flag = "--" + role.removesuffix("_ROLE").lower()
+    return click.option(flag, role, default=None, help=f"Address that receives {role} (default: the deployer)")
+
+
+@click.command(cls=ConnectedProviderCommand, short_help="Deploy all eight tokens and governance")
+@account_option()
+@click.option("--manifest", "manifest_name", default="local", show_default=True, help="Manifest name under deployments/")
+@click.option("--fresh", is_flag=True, help="Deploy again even if this chain already has a deployment")
+@click.option("--keep-admin", is_flag=True, help="Keep the deployer as admin instead of handing it to the timelock")
+@click.option("--yes", is_flag=True, help="Skip the confirmation on live networks")
+@_operator_option("ORACLE_ROLE")
+@_operator_option("VERIFIER_ROLE")
+@_operator_option("AUDITOR_ROLE")
+@_operator_option("ISSUER_ROLE")
+@_operator_option("MINTER_ROLE")
+@_operator_option("PAUSER_ROLE")
+def cli(ecosystem, network, provider, account, manifest_name, fresh, keep_admin, yes, **roles):
+    chain_id = provider.chain_id
+    manifest = load_manifest(manifest_path(manifest_name))
+    if chain_id in manifest.chains and not fresh:
+        existing = manifest.chains[chain_id]
+        raise click.ClickException(
+            f"chain {chain_id} already has a deployment in {manifest.path} "
+            f"(GST at {existing.contracts['GST'].address}, {existing.deployed_at}); "
+            "pass --fresh to deploy a new one"
+        )
+    live = not network.is_local
+    if live and not yes:
+        click.confirm(
+            f"Deploy the ESG ecosystem to {ecosystem.name}:{network.name} (chain {chain_id}) "
+            f"from {account.address}?",
+            abort=True,
+        )
+    operators = Operators({role: addr for role, addr in roles.items() if addr})
+    params = Params.live() if live else Params()
+    out = deploy_ecosystem(project, account, params=params, operators=operators, hand_over_admin=not keep_admin)
+    record(
+        manifest,
+        out,
+        chain_id=chain_id,
+        network=f"{ecosystem.name}:{network.name}:{provider.name}",
+        rpc_url=getattr(provider, "http_uri", None) or provider.uri,
+    )
+    for name, instance in out.contracts.items():
+        click.echo(f"{name:9} {instance.address}  block {out.receipts[name].block_number}")
+    click.echo(f"manifest: {manifest.path}")
