@@ -24,6 +24,7 @@ import json
 import os
 import secrets
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,9 +100,7 @@ def dev_validator_keys(count: int) -> list[NodeKey]:
 
 def dev_accounts(count: int = DEV_ACCOUNT_COUNT) -> list[str]:
     """Addresses of the development accounts that the genesis prefunds (ape's test accounts)."""
-    return [
-        Account.from_key(_derive(DEV_ACCOUNT_PATH.format(i))).address for i in range(count)
-    ]
+    return [Account.from_key(_derive(DEV_ACCOUNT_PATH.format(i))).address for i in range(count)]
 
 
 def encode_extra_data(validators: list[str]) -> str:
@@ -157,9 +156,7 @@ def toml_value(value: object) -> str:
 def node_options(
     node_dir: Path, out: Path, index: int, host: str, bootnodes: list[str]
 ) -> dict[str, object]:
-    """Besu options of node ``index`` (0-based): the committed config.toml with its own paths/ports."""
-    import tomllib
-
+    """Options of node ``index`` (0-based): besu/config.toml with the node's paths and ports."""
     options = tomllib.loads(TEMPLATE_CONFIG.read_text())
     options.update(
         {
@@ -184,7 +181,9 @@ def render_toml(options: dict[str, object], header: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def layout(out: Path, validators: int, host: str = "127.0.0.1", dev_keys: bool = False) -> list[NodeKey]:
+def layout(
+    out: Path, validators: int, host: str = "127.0.0.1", dev_keys: bool = False
+) -> list[NodeKey]:
     """Write a ``validators``-node QBFT network under ``out``; return the node keys."""
     if validators < 1:
         raise ValueError("a QBFT network needs at least one validator")
@@ -215,7 +214,9 @@ def layout(out: Path, validators: int, host: str = "127.0.0.1", dev_keys: bool =
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m besu.qbft_network", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m besu.qbft_network", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--out", type=Path, required=True, help="folder to write the network into")
     parser.add_argument("--validators", type=int, default=4, help="number of validator nodes")
     parser.add_argument("--host", default="127.0.0.1", help="IP address the nodes advertise")
@@ -229,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"QBFT network of {len(node_keys)} validators written to {args.out.resolve()}")
     for i, key in enumerate(node_keys):
         node_dir = args.out.resolve() / f"node-{i + 1}"
-        print(f"  node-{i + 1}: validator {key.address}, rpc http://{args.host}:{BASE_RPC_PORT + i}")
+        rpc = f"http://{args.host}:{BASE_RPC_PORT + i}"
+        print(f"  node-{i + 1}: validator {key.address}, rpc {rpc}")
         print(f"    besu --config-file={node_dir / 'config.toml'}")
     return 0
 

@@ -9,7 +9,7 @@ profile    chain id  default URL                 what runs
 =========  ========  ==========================  ======================================
 besu       2025      http://127.0.0.1:8545       anvil booted from ``besu/genesis.json``
 ethereum   31337     http://127.0.0.1:8546       anvil
-polygon    1337      http://127.0.0.1:8547       anvil
+polygon    31338     http://127.0.0.1:8547       anvil
 =========  ========  ==========================  ======================================
 
 Ports come from ``ESG_BESU_PORT``, ``ESG_ETHEREUM_PORT`` and ``ESG_POLYGON_PORT`` when set.
@@ -116,7 +116,7 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "besu": Profile("besu", 2025, 8545, BESU_GENESIS),
     "ethereum": Profile("ethereum", 31337, 8546),
-    "polygon": Profile("polygon", 1337, 8547),
+    "polygon": Profile("polygon", 31338, 8547),
 }
 
 
@@ -206,7 +206,9 @@ def anvil_executable() -> str:
         return override
     # The npm package's launcher is a node script that spawns the native binary; running the
     # binary itself makes the recorded PID the node's own.
-    for candidate in sorted((PROJECT_ROOT / "node_modules" / "@foundry-rs").glob("anvil-*/bin/anvil")):
+    for candidate in sorted(
+        (PROJECT_ROOT / "node_modules" / "@foundry-rs").glob("anvil-*/bin/anvil")
+    ):
         if os.access(candidate, os.X_OK):
             return str(candidate)
     if found := shutil.which("anvil"):
@@ -363,7 +365,10 @@ def main(argv: list[str] | None = None) -> int:
         help="profile to act on (repeatable; default: all)",
     )
     parser.add_argument(
-        "--block-time", type=float, default=None, help="seconds between blocks (default: mine on every transaction)"
+        "--block-time",
+        type=float,
+        default=None,
+        help="seconds between blocks (default: mine on every transaction)",
     )
     args = parser.parse_args(argv)
     try:
@@ -377,7 +382,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             for name, st in status(args.profile).items():
                 if st.running:
-                    print(f"{name}: running  chain id {st.chain_id}  block {st.block}  {st.url}  pid {st.pid}")
+                    print(
+                        f"{name}: running  chain id {st.chain_id}  block {st.block}  "
+                        f"{st.url}  pid {st.pid}"
+                    )
                 elif st.pid is not None:
                     print(f"{name}: not answering  {st.url}  pid {st.pid}")
                 else:
