@@ -22,7 +22,9 @@ CONFIG = tomllib.loads((BESU / "config.toml").read_text())
 PERMISSIONS = tomllib.loads((BESU / "permissions_config.toml").read_text())
 
 MNEMONIC = "test test test test test test test test test test test junk"
-ENODE = re.compile(r"^enode://(?P<key>[0-9a-f]{128})@(?P<host>\d{1,3}(\.\d{1,3}){3}):(?P<port>\d+)$")
+ENODE = re.compile(
+    r"^enode://(?P<key>[0-9a-f]{128})@(?P<host>\d{1,3}(\.\d{1,3}){3}):(?P<port>\d+)$"
+)
 
 # Block-numbered forks in activation order, then timestamped forks in activation order.
 BLOCK_FORKS = [

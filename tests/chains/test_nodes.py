@@ -1,4 +1,4 @@
-"""The local chain profiles: start/stop round trips, idempotent start, port conflicts, besu genesis."""
+"""Local chain profiles: start/stop round trip, idempotent start, port conflicts, besu genesis."""
 
 import json
 import os
