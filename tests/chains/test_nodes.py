@@ -105,7 +105,10 @@ def test_besu_profile_has_free_gas(node_env):
     before = int(nodes.rpc_call(url, "eth_getBalance", [sender, "latest"]), 16)
     tx = {"from": sender, "to": receiver, "value": "0x5", "gasPrice": "0x0"}
     tx_hash = nodes.rpc_call(url, "eth_sendTransaction", [tx])
-    receipt = nodes.rpc_call(url, "eth_getTransactionReceipt", [tx_hash])
+    deadline = time.monotonic() + 10
+    while (receipt := nodes.rpc_call(url, "eth_getTransactionReceipt", [tx_hash])) is None:
+        assert time.monotonic() < deadline, "transaction not mined"
+        time.sleep(0.1)
     assert int(receipt["status"], 16) == 1
     assert int(nodes.rpc_call(url, "eth_getBalance", [sender, "latest"]), 16) == before - 5
 
