@@ -1,0 +1,1 @@
+"""Configuration of the private Hyperledger Besu network (QBFT, chain id 2025)."""
