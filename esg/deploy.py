@@ -52,6 +52,12 @@ class Params:
     voting_period: int = 20
     proposal_threshold: int = 1_000 * WAD
     quorum_bp: int = 400
+    # EGM catalogue: (id, cap, ECS score in bp to claim (0: not claimable), GST price (0: not for sale), URI)
+    gems: tuple = (
+        (1, 100_000, 6_000, 0, "https://esg.example/gems/1-seedling.json"),
+        (2, 10_000, 8_500, 0, "https://esg.example/gems/2-forest-guardian.json"),
+        (3, 1_000, 0, 1_000 * WAD, "https://esg.example/gems/3-climate-vip.json"),
+    )
 
     @classmethod
     def live(cls) -> Params:
@@ -119,7 +125,7 @@ def deploy_ecosystem(
     _deploy(project, deployer, "ECT", p.ect_epoch_length, p.ect_epoch_cap, out=out)
     est = _deploy(project, deployer, "EST", gst, ecs, out=out)
     timelock = _deploy(project, deployer, "Timelock", p.timelock_delay, [], [], deployer, out=out)
-    _deploy(project, deployer, "EGM", gst, ecs, timelock, out=out)
+    egm = _deploy(project, deployer, "EGM", gst, ecs, timelock, out=out)
     _deploy(project, deployer, "AET", p.aet_base_reward, out=out)
     governor = _deploy(
         project,
@@ -141,6 +147,8 @@ def deploy_ecosystem(
             holder = ops.holder(role, deployer)
             token.grantRole(getattr(token, role)(), holder, **tx)
     ecr.grantRole(ecr.CERTIFIER_ROLE(), ccr, **tx)
+    for gem in p.gems:
+        egm.define_gem(*gem, **tx)
 
     for role in ("PROPOSER_ROLE", "EXECUTOR_ROLE", "CANCELLER_ROLE"):
         timelock.grantRole(getattr(timelock, role)(), governor, **tx)
