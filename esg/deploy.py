@@ -194,3 +194,9 @@ def record(manifest: Manifest, out: Deployment, *, chain_id: int, network: str, 
         contracts=contracts,
     )
     manifest.save()
+
+
+def attach(project, chain: ChainDeployment) -> Deployment:
+    """The contracts of a recorded deployment, as ape contract instances."""
+    contracts = {name: getattr(project, name).at(c.address) for name, c in chain.contracts.items()}
+    return Deployment(contracts=contracts, receipts={})
