@@ -19,9 +19,6 @@ from ethereum.ercs import IERC20
 from ethereum.ercs import IERC165
 
 from snekmate.tokens.interfaces import IERC1155
-from snekmate.tokens.interfaces import IERC1155Receiver
-
-implements: IERC1155Receiver
 
 from snekmate.auth import access_control
 from snekmate.utils import pausable
@@ -99,8 +96,8 @@ validator_count: public(uint256)
 # @dev Signatures needed to accept a message.
 threshold: public(uint256)
 
-# @dev Sequence number of the next outgoing message.
-nonce: public(uint256)
+# @dev Sequence number of the next outgoing message on this chain.
+sequence: public(uint256)
 
 # @dev Accepted messages by id `keccak256(abi_encode(src_chain_id, src_tx_hash, src_log_index))`.
 processed: public(HashMap[bytes32, bool])
@@ -112,7 +109,7 @@ event MessageSent:
     sender: indexed(address)
     recipient: indexed(address)
     src_chain_id: uint256
-    nonce: uint256
+    sequence: uint256
     dest_chain_id: uint256
     dest_token: address
     id: uint256
@@ -321,12 +318,13 @@ def onERC1155Received(
 def onERC1155BatchReceived(
     _operator: address,
     _owner: address,
-    _ids: DynArray[uint256, 65_535],
-    _amounts: DynArray[uint256, 65_535],
+    _ids: DynArray[uint256, 128],
+    _amounts: DynArray[uint256, 128],
     _data: Bytes[1_024],
 ) -> bytes4:
     """
     @notice Refuses batch transfers; the bridge moves one id per message.
+    @dev Same selector as IERC1155Receiver's (the array bound only limits decoding).
     @param _operator The account that moved the units.
     @param _owner The previous owner.
     @param _ids The token ids.
@@ -495,14 +493,14 @@ def _check_send(
 
 @internal
 def _log_sent(token: address, id: uint256, amount: uint256, recipient: address, dest_chain_id: uint256):
-    sequence: uint256 = self.nonce
-    self.nonce = sequence + 1
+    current: uint256 = self.sequence
+    self.sequence = current + 1
     log MessageSent(
         token=token,
         sender=msg.sender,
         recipient=recipient,
         src_chain_id=chain.id,
-        nonce=sequence,
+        sequence=current,
         dest_chain_id=dest_chain_id,
         dest_token=self.remote_token[token][dest_chain_id],
         id=id,
