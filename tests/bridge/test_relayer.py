@@ -11,11 +11,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
 
-from conftest import CCR_ID, CHILD_CHAIN_ID, ROOT_SUPPLY, ROOT_UNITS, root_message
+from conftest import CCR_ID, CHILD_CHAIN_ID, ROOT_SUPPLY, ROOT_UNITS, root_message, signed
 
 from bridge.config import RelayerConfig
 from bridge.relayer import Relayer
@@ -103,7 +104,6 @@ def test_relayer_skips_message_delivered_by_someone_else(
     root, child = wired
     receipt = root.bridge.send_erc20(root.token20, 9, bob, CHILD_CHAIN_ID, sender=alice)
     msg = root_message(receipt, root.bridge)
-    from conftest import signed
 
     child.transact(
         child.bridge.functions.receive_message(
@@ -233,3 +233,40 @@ def test_kill_9_and_restart_delivers_exactly_once(wired, relayer_env, alice, bob
     rows = [json.loads(line) for line in status.stdout.splitlines()]
     assert [r["status"] for r in rows] == [DELIVERED] * len(message_ids)
     print("relayer attempts per message:", [r["attempts"] for r in rows])
+
+
+def test_duplicate_submission_is_rejected_and_settled(
+    wired, relayer_env, monkeypatch, alice, bob, validators
+):
+    """A crash between submitting and recording the submission makes the relayer submit again:
+    the second transaction reverts and the message still counts as delivered once."""
+    root, child = wired
+    w3 = child.w3
+    receipt = root.bridge.send_erc20(root.token20, 21, bob, CHILD_CHAIN_ID, sender=alice)
+    msg = root_message(receipt, root.bridge)
+    w3.provider.make_request("evm_setAutomine", [False])
+    try:
+        first = child.bridge.functions.receive_message(
+            *msg.call_args(signed(msg, child.bridge.address, validators))
+        ).transact({"from": bob.address, "gas": 300_000})
+        worker = threading.Thread(target=relay_once, args=(relayer_env, monkeypatch))
+        worker.start()
+        deadline = time.monotonic() + 30
+        while len(w3.provider.make_request("txpool_content", [])["result"]["pending"]) < 2:
+            assert time.monotonic() < deadline, "the relayer did not submit"
+            time.sleep(0.05)
+        w3.provider.make_request("evm_mine", [])
+        worker.join(30)
+        assert not worker.is_alive()
+    finally:
+        w3.provider.make_request("evm_setAutomine", [True])
+    store = StateStore(Path(relayer_env["ESG_BRIDGE_STATE"]))
+    (stored,) = store.all_messages()
+    store.close()
+    assert (stored.status, stored.attempts) == (DELIVERED, 1)
+    outcomes = sorted(
+        w3.eth.get_transaction_receipt(tx)["status"] for tx in (first, stored.dest_tx_hash)
+    )
+    assert outcomes == [0, 1], "both transactions mined in one block, exactly one accepted"
+    assert child.token20.functions.totalSupply().call() == 21
+    assert sum(_received_ids(child).values()) == 1
