@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 from eth_account import Account
@@ -107,9 +108,11 @@ def test_state_store_survives_reopen(tmp_path):
 def test_failed_scan_records_nothing(tmp_path):
     store = StateStore(tmp_path / "state.sqlite")
     store.record_scan(2025, 5, [])
-    # the second entry fails half way through the batch: neither message nor cursor is kept
-    with pytest.raises(AttributeError):
-        store.record_scan(2025, 9, [_message(4), "not a message"])  # type: ignore[list-item]
+    # the second row cannot be bound, after the first was inserted: neither message nor the
+    # cursor may survive
+    unbindable = Message(**{**_message(5).__dict__, "token": object()})
+    with pytest.raises(sqlite3.Error):
+        store.record_scan(2025, 9, [_message(4), unbindable])
     assert store.last_block(2025) == 5
     assert store.all_messages() == []
     store.close()
