@@ -18,6 +18,8 @@
 from ethereum.ercs import IERC20
 from ethereum.ercs import IERC165
 
+implements: IERC165
+
 from snekmate.tokens.interfaces import IERC1155
 
 from snekmate.auth import access_control
