@@ -385,7 +385,7 @@ def retire(id: uint256, amount: uint256, beneficiary: address, message: String[2
     assert amount != 0, "ccr: zero amount"
     assert beneficiary != empty(address), "ccr: beneficiary is the zero address"
 
-    erc1155._burn(msg.sender, id, amount)
+    self._burn_from(msg.sender, id, amount)
     self.retired[id][msg.sender] += amount
     self.retired_total[id] += amount
     index: uint256 = self.retirement_count
@@ -421,7 +421,7 @@ def invalidate(id: uint256, holder: address, amount: uint256, reason: String[256
     """
     access_control._check_role(VERIFIER_ROLE, msg.sender)
     assert amount != 0, "ccr: zero amount"
-    erc1155._burn(holder, id, amount)
+    self._burn_from(holder, id, amount)
     self.invalidated[id][holder] += amount
     self.invalidated_total[id] += amount
     log Invalidated(verifier=msg.sender, holder=holder, id=id, amount=amount, reason=reason)
@@ -502,7 +502,7 @@ def withdrawSingle(id: uint256, amount: uint256):
     @param amount Units to withdraw.
     """
     pausable._require_not_paused()
-    erc1155._burn(msg.sender, id, amount)
+    self._burn_from(msg.sender, id, amount)
     self.withdrawn[id] += amount
 
 
@@ -515,11 +515,14 @@ def withdrawBatch(ids: DynArray[uint256, _BATCH_SIZE], amounts: DynArray[uint256
     @param amounts Units per id.
     """
     pausable._require_not_paused()
-    erc1155._burn_batch(msg.sender, ids, amounts)
+    assert len(ids) == len(amounts), "ccr: ids and amounts length mismatch"
     idx: uint256 = 0
     for id: uint256 in ids:
-        self.withdrawn[id] += amounts[idx]
+        amount: uint256 = amounts[idx]
+        assert erc1155.balanceOf[msg.sender][id] >= amount, "ccr: amount exceeds balance"
+        self.withdrawn[id] += amount
         idx = unsafe_add(idx, 1)
+    erc1155._burn_batch(msg.sender, ids, amounts)
 
 
 @internal
@@ -534,3 +537,13 @@ def _check_transfer(owner: address, to: address):
     if self.compliance_enabled:
         assert self.allowed[owner], "ccr: sender not allowed"
         assert self.allowed[to], "ccr: receiver not allowed"
+
+
+@internal
+def _burn_from(holder: address, id: uint256, amount: uint256):
+    """
+    @dev Burn `amount` transferable units of `id` from `holder`, with a balance check that
+         names this contract (the module checks total supply first).
+    """
+    assert erc1155.balanceOf[holder][id] >= amount, "ccr: amount exceeds balance"
+    erc1155._burn(holder, id, amount)
