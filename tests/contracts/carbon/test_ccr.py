@@ -40,8 +40,18 @@ def test_supports_interface(ccr):
 
 
 def test_module_admin_functions_not_exported(ccr):
-    for name in ("safe_mint", "safe_mint_batch", "burn", "burn_batch", "set_minter", "set_uri",
-                 "transfer_ownership", "renounce_ownership", "owner", "is_minter"):
+    for name in (
+        "safe_mint",
+        "safe_mint_batch",
+        "burn",
+        "burn_batch",
+        "set_minter",
+        "set_uri",
+        "transfer_ownership",
+        "renounce_ownership",
+        "owner",
+        "is_minter",
+    ):
         assert not hasattr(ccr, name), name
 
 
@@ -58,14 +68,20 @@ def test_tokenize_mints_and_records(ccr, tokenize, alice, issuer):
     assert ccr.batch_amount(batch_id) == 100
     b = ccr.batch(batch_id)
     assert (b.registry, b.project_id, b.vintage, b.methodology) == (
-        "Verra", "VCS-1234", 2021, "VM0007"
+        "Verra",
+        "VCS-1234",
+        2021,
+        "VM0007",
     )
     assert (b.serial_start, b.serial_end) == (100, 199)
     assert ccr.next_serial("Verra") == 200
     [ev] = ccr.BatchTokenized.from_receipt(receipt)
     assert ev.batch_id == batch_id and ev.to == alice and ev.issuer == issuer
     assert (ev.registry, ev.project_id, ev.vintage, ev.methodology) == (
-        "Verra", "VCS-1234", 2021, "VM0007"
+        "Verra",
+        "VCS-1234",
+        2021,
+        "VM0007",
     )
     assert (ev.serial_start, ev.serial_end, ev.amount) == (100, 199, 100)
     [mint] = ccr.TransferSingle.from_receipt(receipt)
@@ -257,7 +273,10 @@ def test_safe_batch_transfer(ccr, funded, alice, bob):
     first, second = funded
     receipt = ccr.safeBatchTransferFrom(alice, bob, [first, second], [10, 20], b"", sender=alice)
     assert ccr.balanceOfBatch([bob, bob, alice, alice], [first, second, first, second]) == [
-        10, 20, 90, 30
+        10,
+        20,
+        90,
+        30,
     ]
     [ev] = ccr.TransferBatch.from_receipt(receipt)
     assert list(ev._ids) == [first, second] and list(ev._values) == [10, 20]
@@ -347,8 +366,16 @@ def expected_hash(chain_id, ccr, batch_id, amount, beneficiary, message, account
     return keccak(
         encode(
             ["uint256", "address", "uint256", "uint256", "address", "string", "address", "uint256"],
-            [chain_id, ccr.address, batch_id, amount, beneficiary.address, message,
-             account.address, index],
+            [
+                chain_id,
+                ccr.address,
+                batch_id,
+                amount,
+                beneficiary.address,
+                message,
+                account.address,
+                index,
+            ],
         )
     )
 
@@ -365,7 +392,12 @@ def test_retire(ccr, ecr, funded, alice, bob, chain):
     assert ccr.retirement_count() == 1
     [ev] = ccr.Retired.from_receipt(receipt)
     assert (ev.account, ev.beneficiary, ev.id, ev.amount, ev.certificate_id, ev.message) == (
-        alice, bob, first, 40, cert, message
+        alice,
+        bob,
+        first,
+        40,
+        cert,
+        message,
     )
     [burn] = ccr.TransferSingle.from_receipt(receipt)
     assert burn._from == alice and burn._to == ZERO and burn._value == 40
@@ -444,7 +476,11 @@ def test_invalidate(ccr, funded, alice, verifier):
     assert ccr.total_supply(first) == 75
     [ev] = ccr.Invalidated.from_receipt(receipt)
     assert (ev.verifier, ev.holder, ev.id, ev.amount, ev.reason) == (
-        verifier, alice, first, 25, "double issuance at registry"
+        verifier,
+        alice,
+        first,
+        25,
+        "double issuance at registry",
     )
 
 

@@ -31,8 +31,9 @@ batch_ix = st.integers(0, 1_000)
 amounts = st.integers(0, 60)
 
 
-def test_ccr_state_machine(ccr, chain, alice, bob, carol, mallory, admin, verifier, issuer,
-                           pauser, bridge):
+def test_ccr_state_machine(
+    ccr, chain, alice, bob, carol, mallory, admin, verifier, issuer, pauser, bridge
+):
     holders = [alice, bob, carol, mallory]
 
     class CCRMachine(RuleBasedStateMachine):
@@ -114,8 +115,12 @@ def test_ccr_state_machine(ccr, chain, alice, bob, carol, mallory, admin, verifi
 
         # --- rules --------------------------------------------------------------------------
 
-        @rule(registry=st.sampled_from(REGISTRIES), gap=st.integers(-40, 20),
-              length=st.integers(1, 50), to=holder_ix)
+        @rule(
+            registry=st.sampled_from(REGISTRIES),
+            gap=st.integers(-40, 20),
+            length=st.integers(1, 50),
+            to=holder_ix,
+        )
         def tokenize(self, registry, gap, length, to):
             start = max(0, self.next_serial[registry] + gap)
             end = start + length - 1
@@ -148,20 +153,19 @@ def test_ccr_state_machine(ccr, chain, alice, bob, carol, mallory, admin, verifi
         @rule(src=holder_ix, dst=holder_ix, ix=batch_ix, amount=amounts, batched=st.booleans())
         def transfer(self, src, dst, ix, amount, batched):
             batch_id = self.pick(ix)
-            if self.paused:
-                error = PAUSED
-            else:
-                error = self.compliance_error(src, dst)
+            error = PAUSED if self.paused else self.compliance_error(src, dst)
             if error is None and amount > self.balance[(src, batch_id)]:
                 error = "erc1155: insufficient balance for transfer"
 
             def send():
                 if batched:
-                    ccr.safeBatchTransferFrom(holders[src], holders[dst], [batch_id], [amount],
-                                              b"", sender=holders[src])
+                    ccr.safeBatchTransferFrom(
+                        holders[src], holders[dst], [batch_id], [amount], b"", sender=holders[src]
+                    )
                 else:
-                    ccr.safeTransferFrom(holders[src], holders[dst], batch_id, amount, b"",
-                                         sender=holders[src])
+                    ccr.safeTransferFrom(
+                        holders[src], holders[dst], batch_id, amount, b"", sender=holders[src]
+                    )
 
             if error:
                 with ape.reverts(error):
@@ -202,8 +206,9 @@ def test_ccr_state_machine(ccr, chain, alice, bob, carol, mallory, admin, verifi
             )
             amount = self.balance[(who, batch_id)] + min(extra, self.retired[(who, batch_id)])
             with ape.reverts():
-                ccr.safeTransferFrom(holders[who], holders[dst], batch_id, amount, b"",
-                                     sender=holders[who])
+                ccr.safeTransferFrom(
+                    holders[who], holders[dst], batch_id, amount, b"", sender=holders[who]
+                )
             with ape.reverts():
                 ccr.withdrawSingle(batch_id, amount, sender=holders[who])
             with ape.reverts():

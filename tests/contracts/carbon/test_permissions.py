@@ -7,7 +7,16 @@ from conftest import ADMIN, CERTIFIER, DEPOSITOR, ISSUER, PAUSER, VERIFIER
 from eth_abi import encode
 
 PERSONAS = (
-    "admin", "alice", "bob", "carol", "oracle", "verifier", "auditor", "pauser", "bridge", "mallory"
+    "admin",
+    "alice",
+    "bob",
+    "carol",
+    "oracle",
+    "verifier",
+    "auditor",
+    "pauser",
+    "bridge",
+    "mallory",
 )
 MISSING_ROLE = "access_control: account is missing role"
 
@@ -23,23 +32,31 @@ def holders(contract, role, people):
 
 # Each entry: (role, call(contract, personas, sender)). Calls are valid apart from the role.
 CCR_CALLS = {
-    "tokenize": (ISSUER, lambda c, p, s: c.tokenize(p["bob"], "Verra", "P", 2020, "M", 1, 5, "",
-                                                      sender=s)),
+    "tokenize": (
+        ISSUER,
+        lambda c, p, s: c.tokenize(p["bob"], "Verra", "P", 2020, "M", 1, 5, "", sender=s),
+    ),
     "invalidate": (VERIFIER, lambda c, p, s: c.invalidate(1, p["alice"], 1, "faulty", sender=s)),
     "set_allowed": (VERIFIER, lambda c, p, s: c.set_allowed(p["bob"], True, sender=s)),
     "set_compliance": (ADMIN, lambda c, p, s: c.set_compliance(True, sender=s)),
     "pause": (PAUSER, lambda c, p, s: c.pause(sender=s)),
     "unpause": (PAUSER, lambda c, p, s: c.unpause(sender=s)),
-    "deposit": (DEPOSITOR, lambda c, p, s: c.deposit(
-        p["bob"], encode(["uint256[]", "uint256[]", "bytes"], [[1], [2], b""]), sender=s)),
+    "deposit": (
+        DEPOSITOR,
+        lambda c, p, s: c.deposit(
+            p["bob"], encode(["uint256[]", "uint256[]", "bytes"], [[1], [2], b""]), sender=s
+        ),
+    ),
     "grantRole": (ADMIN, lambda c, p, s: c.grantRole(ISSUER, p["mallory"], sender=s)),
     "revokeRole": (ADMIN, lambda c, p, s: c.revokeRole(ISSUER, p["carol"], sender=s)),
     "set_role_admin": (ADMIN, lambda c, p, s: c.set_role_admin(ISSUER, VERIFIER, sender=s)),
 }
 
 ECR_CALLS = {
-    "mint_certificate": (CERTIFIER, lambda c, p, s: c.mint_certificate(
-        p["bob"], 1, 1, b"\x01" * 32, "", False, sender=s)),
+    "mint_certificate": (
+        CERTIFIER,
+        lambda c, p, s: c.mint_certificate(p["bob"], 1, 1, b"\x01" * 32, "", False, sender=s),
+    ),
     "set_base_uri": (ADMIN, lambda c, p, s: c.set_base_uri("ipfs://x/", sender=s)),
     "pause": (PAUSER, lambda c, p, s: c.pause(sender=s)),
     "unpause": (PAUSER, lambda c, p, s: c.unpause(sender=s)),
