@@ -3,8 +3,8 @@
 Deploys are session-scoped; ape isolates every test with a chain snapshot, so each test starts
 from the state built here: GST with MINTER_ROLE on admin, PAUSER_ROLE on pauser, DEPOSITOR_ROLE
 on bridge, and 10,000 GST for alice, bob and carol; EcoStake on a mock score registry with
-PAUSER_ROLE on pauser; a Timelock that only the Governor can propose to and execute on, and
-that administers EcoStake.
+PAUSER_ROLE on pauser and admin as its admin; for governance a Timelock that only the Governor
+can propose to and execute on, and a second EcoStake (`gov_est`) that the Timelock administers.
 """
 
 import pytest
@@ -55,15 +55,28 @@ def timelock(project, admin):
 
 
 @pytest.fixture(scope="session")
-def governor(project, admin, gst, est, timelock):
+def gov_est(project, admin, gst, ecs, timelock):
+    """An EcoStake administered by the Timelock (the `est` fixture stays with admin)."""
+    vault = project.EST.deploy(gst, ecs, sender=admin)
+    vault.grantRole(ADMIN_ROLE, timelock, sender=admin)
+    vault.renounceRole(ADMIN_ROLE, admin, sender=admin)
+    return vault
+
+
+@pytest.fixture(scope="session")
+def governor(project, admin, gst, gov_est, timelock):
     gov = project.Governor.deploy(
-        gst, est, timelock, VOTING_DELAY, VOTING_PERIOD, PROPOSAL_THRESHOLD, QUORUM_BP, sender=admin
+        gst,
+        gov_est,
+        timelock,
+        VOTING_DELAY,
+        VOTING_PERIOD,
+        PROPOSAL_THRESHOLD,
+        QUORUM_BP,
+        sender=admin,
     )
     timelock.grantRole(PROPOSER_ROLE, gov, sender=admin)
     timelock.grantRole(CANCELLER_ROLE, gov, sender=admin)
     timelock.grantRole(EXECUTOR_ROLE, gov, sender=admin)
     timelock.renounceRole(ADMIN_ROLE, admin, sender=admin)
-    # Governance takes over EcoStake administration.
-    est.grantRole(ADMIN_ROLE, timelock, sender=admin)
-    est.renounceRole(ADMIN_ROLE, admin, sender=admin)
     return gov
