@@ -122,3 +122,18 @@ def assert_call_reverts(method, *args, sender, reason: str, value: int = 0) -> N
         assert reason in str(err), f"reverted with {err}, expected {reason!r}"
         return
     raise AssertionError(f"{method} from {sender} did not revert")
+
+
+def assert_deploy_reverts(container, *args, sender, reason: str) -> None:
+    """Asserts that deploying `container` with `args` reverts with `reason` (via eth_call)."""
+    from ape import chain
+    from web3.exceptions import ContractLogicError
+
+    bytecode = container.contract_type.deployment_bytecode.bytecode
+    data = bytes.fromhex(bytecode.removeprefix("0x")) + container.constructor.encode_input(*args)
+    try:
+        chain.provider.web3.eth.call({"from": sender.address, "data": data})
+    except ContractLogicError as err:
+        assert reason in str(err), f"reverted with {err}, expected {reason!r}"
+        return
+    raise AssertionError(f"deploying {container.contract_type.name} did not revert")

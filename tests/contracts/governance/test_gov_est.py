@@ -2,7 +2,7 @@
 
 import ape
 import pytest
-from gov_helpers import DAY, E18, START_BALANCE
+from gov_helpers import DAY, E18, START_BALANCE, assert_deploy_reverts
 
 ZERO = "0x0000000000000000000000000000000000000000"
 YEAR = 365 * DAY
@@ -53,10 +53,8 @@ def test_metadata_and_defaults(est, gst, ecs, admin):
 
 
 def test_constructor_rejects_zero_addresses(project, admin, gst, ecs):
-    with ape.reverts("est: zero gst"):
-        project.EST.deploy(ZERO, ecs, sender=admin)
-    with ape.reverts("est: zero ecs"):
-        project.EST.deploy(gst, ZERO, sender=admin)
+    assert_deploy_reverts(project.EST, ZERO, ecs, sender=admin, reason="est: zero gst")
+    assert_deploy_reverts(project.EST, gst, ZERO, sender=admin, reason="est: zero ecs")
 
 
 @pytest.mark.parametrize("lock_days", [7, 8, 30, 90, 186, 364, 365])

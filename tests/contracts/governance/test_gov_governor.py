@@ -17,6 +17,7 @@ from gov_helpers import (
     TIMELOCK_DELAY,
     VOTING_DELAY,
     VOTING_PERIOD,
+    assert_deploy_reverts,
     delegate,
 )
 
@@ -289,12 +290,31 @@ def test_constructor_checks(project, admin, gst, est, timelock):
     ):
         bad = list(args)
         bad[idx] = ZERO
-        with ape.reverts(reason):
-            project.Governor.deploy(*bad, sender=admin)
-    with ape.reverts("governor: zero voting period"):
-        project.Governor.deploy(gst, est, timelock, 1, 0, 0, 400, sender=admin)
-    with ape.reverts("governor: quorum above 10000"):
-        project.Governor.deploy(gst, est, timelock, 1, 10, 0, 10_001, sender=admin)
+        assert_deploy_reverts(project.Governor, *bad, sender=admin, reason=reason)
+    assert_deploy_reverts(
+        project.Governor,
+        gst,
+        est,
+        timelock,
+        1,
+        0,
+        0,
+        400,
+        sender=admin,
+        reason="governor: zero voting period",
+    )
+    assert_deploy_reverts(
+        project.Governor,
+        gst,
+        est,
+        timelock,
+        1,
+        10,
+        0,
+        10_001,
+        sender=admin,
+        reason="governor: quorum above 10000",
+    )
 
 
 def test_governor_views(governor, gst, gov_est, timelock):
@@ -332,3 +352,17 @@ def test_timelock_schedules_and_executes_directly(project, admin, alice, bob, gs
     chain.pending_timestamp += 100
     tl.execute(gst, 0, payload, zero, zero, sender=bob)
     assert gst.hasRole(keccak(text="PAUSER_ROLE"), alice)
+
+
+def test_timelock_cancel_and_operation_state(project, admin, alice, bob, chain):
+    tl = project.Timelock.deploy(100, [alice], [bob], ZERO, sender=admin)
+    zero = b"\x00" * 32
+    salt = keccak(text="salt")
+    op = tl.hash_operation(bob, 0, b"", zero, salt)
+    assert not tl.is_operation(op)
+    tl.schedule(bob, 0, b"", zero, salt, 100, sender=alice)
+    assert tl.is_operation_pending(op)
+    assert not tl.is_operation_ready(op)
+    tx = tl.cancel(op, sender=alice)
+    assert tl.Cancelled(op) in tx.events
+    assert not tl.is_operation(op)
