@@ -1,0 +1,82 @@
+"""Fixtures for GST, EcoStake, Timelock and Governor tests.
+
+Deploys are session-scoped; ape isolates every test with a chain snapshot, so each test starts
+from the state built here: GST with MINTER_ROLE on admin, PAUSER_ROLE on pauser, DEPOSITOR_ROLE
+on bridge, and 10,000 GST for alice, bob and carol; EcoStake on a mock score registry with
+PAUSER_ROLE on pauser and admin as its admin; for governance a Timelock that only the Governor
+can propose to and execute on, and a second EcoStake (`gov_est`) that the Timelock administers.
+"""
+
+import pytest
+from gov_helpers import (
+    ADMIN_ROLE,
+    CANCELLER_ROLE,
+    CAP,
+    DEPOSITOR_ROLE,
+    EXECUTOR_ROLE,
+    MINTER_ROLE,
+    PAUSER_ROLE,
+    PROPOSAL_THRESHOLD,
+    PROPOSER_ROLE,
+    QUORUM_BP,
+    START_BALANCE,
+    TIMELOCK_DELAY,
+    VOTING_DELAY,
+    VOTING_PERIOD,
+)
+
+
+@pytest.fixture(scope="session")
+def gst(project, admin, alice, bob, carol, pauser, bridge):
+    token = project.GST.deploy(CAP, sender=admin)
+    token.grantRole(MINTER_ROLE, admin, sender=admin)
+    token.grantRole(PAUSER_ROLE, pauser, sender=admin)
+    token.grantRole(DEPOSITOR_ROLE, bridge, sender=admin)
+    for holder in (alice, bob, carol):
+        token.mint(holder, START_BALANCE, sender=admin)
+    return token
+
+
+@pytest.fixture(scope="session")
+def ecs(project, admin):
+    return project.MockScoreRegistry.deploy(sender=admin)
+
+
+@pytest.fixture(scope="session")
+def est(project, admin, gst, ecs, pauser):
+    vault = project.EST.deploy(gst, ecs, sender=admin)
+    vault.grantRole(PAUSER_ROLE, pauser, sender=admin)
+    return vault
+
+
+@pytest.fixture(scope="session")
+def timelock(project, admin):
+    return project.Timelock.deploy(TIMELOCK_DELAY, [], [], admin, sender=admin)
+
+
+@pytest.fixture(scope="session")
+def gov_est(project, admin, gst, ecs, timelock):
+    """An EcoStake administered by the Timelock (the `est` fixture stays with admin)."""
+    vault = project.EST.deploy(gst, ecs, sender=admin)
+    vault.grantRole(ADMIN_ROLE, timelock, sender=admin)
+    vault.renounceRole(ADMIN_ROLE, admin, sender=admin)
+    return vault
+
+
+@pytest.fixture(scope="session")
+def governor(project, admin, gst, gov_est, timelock):
+    gov = project.Governor.deploy(
+        gst,
+        gov_est,
+        timelock,
+        VOTING_DELAY,
+        VOTING_PERIOD,
+        PROPOSAL_THRESHOLD,
+        QUORUM_BP,
+        sender=admin,
+    )
+    timelock.grantRole(PROPOSER_ROLE, gov, sender=admin)
+    timelock.grantRole(CANCELLER_ROLE, gov, sender=admin)
+    timelock.grantRole(EXECUTOR_ROLE, gov, sender=admin)
+    timelock.renounceRole(ADMIN_ROLE, admin, sender=admin)
+    return gov
