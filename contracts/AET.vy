@@ -50,20 +50,11 @@ ATTESTATION_TYPEHASH: public(constant(bytes32)) = keccak256(
 )
 
 
-# @dev One recorded audit.
+# @dev One recorded audit: the EIP-712 struct hash of its attestation (which commits
+# to every field; the fields themselves are in the AuditRecorded event) and its signer.
 struct Audit:
-    model_id: bytes32
-    recipient: address
+    attestation_hash: bytes32
     auditor: address
-    transparency: uint16
-    bias: uint16
-    human_alignment: uint16
-    environmental_impact: uint16
-    energy_kwh: uint256
-    kg_co2e: uint256
-    nonce: uint256
-    reward: uint256
-    recorded_at: uint256
 
 
 # @dev Reward minted for an attestation whose four scores average 1000.
@@ -212,20 +203,7 @@ def mint_with_attestation(
 
     audit_id: uint256 = self.audit_count + 1
     self.audit_count = audit_id
-    self.audits[audit_id] = Audit(
-        model_id=model_id,
-        recipient=recipient,
-        auditor=auditor,
-        transparency=transparency,
-        bias=bias,
-        human_alignment=human_alignment,
-        environmental_impact=environmental_impact,
-        energy_kwh=energy_kwh,
-        kg_co2e=kg_co2e,
-        nonce=nonce,
-        reward=reward,
-        recorded_at=block.timestamp,
-    )
+    self.audits[audit_id] = Audit(attestation_hash=struct_hash, auditor=auditor)
     erc20._mint(recipient, reward)
     log AuditRecorded(
         model_id=model_id,
