@@ -51,7 +51,6 @@ def aet(project, admin, auditor, pauser):
     return token
 
 
-
 @pytest.fixture(scope="module", autouse=True)
 def _personas_first(admin, alice, bob, carol, oracle, verifier, auditor, pauser, bridge, mallory):
     """Resolve the session personas before any module snapshot, so isolation never rebases."""

@@ -61,7 +61,9 @@ def test_valid_attestation_mints_and_records(aet, chain, auditor, alice, mallory
     assert aet.nonce_used(auditor, 7)
     assert aet.audit_count() == 1
     audit = aet.audits(1)
-    encoded = encode_typed_data(domain(NAME, chain.chain_id, aet.address), ATTESTATION_TYPES, message)
+    encoded = encode_typed_data(
+        domain(NAME, chain.chain_id, aet.address), ATTESTATION_TYPES, message
+    )
     assert encoded.header == aet.DOMAIN_SEPARATOR()
     assert audit.attestation_hash == encoded.body
     assert audit.auditor == auditor
@@ -119,9 +121,13 @@ def test_deadline_is_inclusive(aet, chain, auditor, alice):
 
 
 def test_reused_nonce(aet, chain, auditor, alice, bob, deadline):
-    aet.mint_with_attestation(*signed_args(aet, chain, auditor, attestation(alice, deadline)), sender=alice)
+    aet.mint_with_attestation(
+        *signed_args(aet, chain, auditor, attestation(alice, deadline)), sender=alice
+    )
     with ape.reverts("aet: nonce already used"):
-        aet.mint_with_attestation(*signed_args(aet, chain, auditor, attestation(alice, deadline)), sender=alice)
+        aet.mint_with_attestation(
+            *signed_args(aet, chain, auditor, attestation(alice, deadline)), sender=alice
+        )
     # A different attestation with the same nonce is refused too.
     other = attestation(bob, deadline, modelId=keccak(text="model-y"))
     with ape.reverts("aet: nonce already used"):
@@ -130,14 +136,20 @@ def test_reused_nonce(aet, chain, auditor, alice, bob, deadline):
 
 def test_nonces_are_per_auditor(aet, chain, admin, auditor, verifier, alice, deadline):
     aet.grantRole(aet.AUDITOR_ROLE(), verifier, sender=admin)
-    aet.mint_with_attestation(*signed_args(aet, chain, auditor, attestation(alice, deadline)), sender=alice)
-    aet.mint_with_attestation(*signed_args(aet, chain, verifier, attestation(alice, deadline)), sender=alice)
+    aet.mint_with_attestation(
+        *signed_args(aet, chain, auditor, attestation(alice, deadline)), sender=alice
+    )
+    aet.mint_with_attestation(
+        *signed_args(aet, chain, verifier, attestation(alice, deadline)), sender=alice
+    )
     assert aet.audit_count() == 2
     assert aet.audits(2).auditor == verifier
 
 
 def test_signature_for_another_chain_id(aet, chain, auditor, alice, deadline):
-    args = signed_args(aet, chain, auditor, attestation(alice, deadline), chain_id=chain.chain_id + 1)
+    args = signed_args(
+        aet, chain, auditor, attestation(alice, deadline), chain_id=chain.chain_id + 1
+    )
     with ape.reverts("aet: signer is not an auditor"):
         aet.mint_with_attestation(*args, sender=alice)
 
@@ -187,7 +199,9 @@ def test_set_base_reward(aet, chain, admin, auditor, alice, deadline):
 
 
 def test_pause_blocks_minting_and_transfers(aet, chain, pauser, auditor, alice, bob, deadline):
-    aet.mint_with_attestation(*signed_args(aet, chain, auditor, attestation(alice, deadline)), sender=alice)
+    aet.mint_with_attestation(
+        *signed_args(aet, chain, auditor, attestation(alice, deadline)), sender=alice
+    )
     aet.approve(bob, 10, sender=alice)
     aet.pause(sender=pauser)
     assert aet.paused()
@@ -214,14 +228,30 @@ def test_transfer_reverts(aet, alice, bob):
 
 def test_permit_uses_same_domain(aet, chain, alice, bob):
     deadline = chain.pending_timestamp + 3600
-    message = {"owner": str(alice), "spender": str(bob), "value": 5, "nonce": 0, "deadline": deadline}
+    message = {
+        "owner": str(alice),
+        "spender": str(bob),
+        "value": 5,
+        "nonce": 0,
+        "deadline": deadline,
+    }
     signed = sign_typed(alice, domain(NAME, chain.chain_id, aet.address), PERMIT_TYPES, message)
-    aet.permit(alice, bob, 5, deadline, signed.v, signed.r.to_bytes(32, "big"),
-               signed.s.to_bytes(32, "big"), sender=bob)
+    aet.permit(
+        alice,
+        bob,
+        5,
+        deadline,
+        signed.v,
+        signed.r.to_bytes(32, "big"),
+        signed.s.to_bytes(32, "big"),
+        sender=bob,
+    )
     assert aet.allowance(alice, bob) == 5
 
 
 def test_gas_mint_with_attestation(aet, chain, auditor, alice, deadline):
-    tx = aet.mint_with_attestation(*signed_args(aet, chain, auditor, attestation(alice, deadline)), sender=alice)
+    tx = aet.mint_with_attestation(
+        *signed_args(aet, chain, auditor, attestation(alice, deadline)), sender=alice
+    )
     print(f"\nAET gas: mint_with_attestation {tx.gas_used}")
     assert tx.gas_used < 200_000

@@ -81,7 +81,9 @@ def test_soulbound_views(ecs, oracle, alice):
     assert ecs.is_scored(alice)
 
 
-@pytest.mark.parametrize("components", [(10001, 0, 0), (0, 10001, 0), (0, 0, 10001), (2**255, 0, 0)])
+@pytest.mark.parametrize(
+    "components", [(10001, 0, 0), (0, 10001, 0), (0, 0, 10001), (2**255, 0, 0)]
+)
 def test_component_out_of_range(ecs, oracle, alice, components):
     with ape.reverts("ecs: component out of range"):
         ecs.set_score(alice, *components, 1, EVIDENCE, sender=oracle)
@@ -97,7 +99,9 @@ def test_component_bounds_accepted(ecs, oracle, alice):
 
 def test_set_score_zero_account(ecs, oracle):
     with ape.reverts("ecs: zero account"):
-        ecs.set_score("0x0000000000000000000000000000000000000000", 1, 1, 1, 1, EVIDENCE, sender=oracle)
+        ecs.set_score(
+            "0x0000000000000000000000000000000000000000", 1, 1, 1, 1, EVIDENCE, sender=oracle
+        )
 
 
 def test_set_weights(ecs, admin, oracle, alice):
@@ -111,7 +115,9 @@ def test_set_weights(ecs, admin, oracle, alice):
     assert ecs.score_of(alice) == (4000 * 2500 + 8000 * 2500 + 6000 * 5000) // 10000
 
 
-@pytest.mark.parametrize("weights", [(4000, 3000, 2999), (4000, 3000, 3001), (0, 0, 0), (10000, 1, 0)])
+@pytest.mark.parametrize(
+    "weights", [(4000, 3000, 2999), (4000, 3000, 3001), (0, 0, 0), (10000, 1, 0)]
+)
 def test_weights_must_sum(ecs, admin, weights):
     with ape.reverts("ecs: weights must sum to 10000"):
         ecs.set_weights(*weights, sender=admin)
@@ -153,7 +159,9 @@ def test_verify_metric_reverts(ecs, oracle, verifier, alice):
 
 def test_record_metric_zero_account(ecs, oracle):
     with ape.reverts("ecs: zero account"):
-        ecs.record_metric("0x0000000000000000000000000000000000000000", CO2, 1, "t", EVIDENCE, sender=oracle)
+        ecs.record_metric(
+            "0x0000000000000000000000000000000000000000", CO2, 1, "t", EVIDENCE, sender=oracle
+        )
 
 
 def test_pause(ecs, pauser, oracle, verifier, alice):

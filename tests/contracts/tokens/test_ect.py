@@ -220,8 +220,15 @@ def _permit(token, chain, owner, spender, value, deadline, signer=None, nonce=No
     signed = sign_typed(
         signer or owner, domain("EcoToken", chain.chain_id, token.address), PERMIT_TYPES, message
     )
-    return (owner, spender, value, deadline, signed.v, signed.r.to_bytes(32, "big"),
-            signed.s.to_bytes(32, "big"))
+    return (
+        owner,
+        spender,
+        value,
+        deadline,
+        signed.v,
+        signed.r.to_bytes(32, "big"),
+        signed.s.to_bytes(32, "big"),
+    )
 
 
 def test_permit_valid(funded, chain, alice, bob, carol):
@@ -244,7 +251,9 @@ def test_permit_expired(funded, chain, alice, bob):
 
 
 def test_permit_wrong_signer(funded, chain, alice, bob, mallory):
-    args = _permit(funded, chain, alice, mallory, UNIT, chain.pending_timestamp + 3600, signer=mallory)
+    args = _permit(
+        funded, chain, alice, mallory, UNIT, chain.pending_timestamp + 3600, signer=mallory
+    )
     with ape.reverts("erc20: invalid signature"):
         funded.permit(*args, sender=mallory)
     assert funded.allowance(alice, mallory) == 0
@@ -273,6 +282,6 @@ def test_gas_transfer_and_approve(funded, alice, bob, carol):
     new_holder = funded.transfer(bob, UNIT, sender=alice).gas_used
     existing = funded.transfer(bob, UNIT, sender=alice).gas_used
     approve = funded.approve(carol, UNIT, sender=alice).gas_used
-    print(f"\nECT gas: transfer new holder {new_holder}, existing holder {existing}, approve {approve}")
+    print(f"\nECT gas: transfer new {new_holder}, existing {existing}, approve {approve}")
     assert existing < new_holder
     assert approve <= 46_000

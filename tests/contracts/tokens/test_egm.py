@@ -40,8 +40,16 @@ def test_constructor_zero_treasury(project, gst, ecs, admin):
 
 
 def test_owner_minting_is_not_exposed(egm):
-    for name in ("safe_mint", "safe_mint_batch", "set_minter", "set_uri", "burn_batch",
-                 "transfer_ownership", "renounce_ownership", "owner"):
+    for name in (
+        "safe_mint",
+        "safe_mint_batch",
+        "set_minter",
+        "set_uri",
+        "burn_batch",
+        "transfer_ownership",
+        "renounce_ownership",
+        "owner",
+    ):
         assert not hasattr(egm, name)
 
 
@@ -55,10 +63,21 @@ def test_define_gem(egm, admin):
     tx = egm.define_gem(9, 100, 4200, 3 * UNIT, "ipfs://ruby", sender=admin)
     gem = egm.gems(9)
     assert (gem.cap, gem.minted, gem.min_score_bp, gem.price_gst, gem.defined) == (
-        100, 0, 4200, 3 * UNIT, True)
+        100,
+        0,
+        4200,
+        3 * UNIT,
+        True,
+    )
     assert egm.uri(9) == "ipfs://ruby"
     ev = tx.decode_logs(egm.GemDefined)[0]
-    assert (ev.id, ev.cap, ev.min_score_bp, ev.price_gst, ev.uri) == (9, 100, 4200, 3 * UNIT, "ipfs://ruby")
+    assert (ev.id, ev.cap, ev.min_score_bp, ev.price_gst, ev.uri) == (
+        9,
+        100,
+        4200,
+        3 * UNIT,
+        "ipfs://ruby",
+    )
     assert tx.decode_logs(egm.URI)[0]._value == "ipfs://ruby"
 
 

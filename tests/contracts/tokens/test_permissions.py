@@ -1,11 +1,20 @@
-"""Permission matrix: every role-protected function, called by every persona lacking the role, reverts."""
+"""Permission matrix: every role-protected function reverts for every persona lacking the role."""
 
 import ape
 import pytest
 from eth_abi import encode
 from eth_utils import keccak
+from token_helpers import (
+    ATTESTATION_TYPES,
+    MISSING_ROLE,
+    PERSONAS,
+    attestation,
+    attestation_args,
+    domain,
+    role,
+    sign_typed,
+)
 from web3.exceptions import ContractLogicError as Web3ContractLogicError
-from token_helpers import ATTESTATION_TYPES, MISSING_ROLE, PERSONAS, attestation, attestation_args, domain, role, sign_typed
 
 H = keccak(text="x")
 ADMIN = bytes(32)
@@ -14,7 +23,13 @@ ADMIN = bytes(32)
 CASES = [
     ("ect", "mint_for_action", lambda p: [p["alice"], 1, H], "ORACLE_ROLE", "oracle"),
     ("ect", "set_epoch_cap", lambda p: [1], "DEFAULT_ADMIN_ROLE", "admin"),
-    ("ect", "deposit", lambda p: [p["alice"], encode(["uint256"], [1])], "DEPOSITOR_ROLE", "bridge"),
+    (
+        "ect",
+        "deposit",
+        lambda p: [p["alice"], encode(["uint256"], [1])],
+        "DEPOSITOR_ROLE",
+        "bridge",
+    ),
     ("ect", "pause", lambda p: [], "PAUSER_ROLE", "pauser"),
     ("ect", "unpause", lambda p: [], "PAUSER_ROLE", "pauser"),
     ("ecs", "set_score", lambda p: [p["alice"], 1, 1, 1, 1, H], "ORACLE_ROLE", "oracle"),
@@ -34,9 +49,27 @@ CASES = [
 # Role administration (snekmate access_control) on every contract: DEFAULT_ADMIN_ROLE only.
 for _name in ("ect", "ecs", "egm", "aet"):
     CASES += [
-        (_name, "grantRole", lambda p: [role("PAUSER_ROLE"), p["mallory"]], "DEFAULT_ADMIN_ROLE", "admin"),
-        (_name, "revokeRole", lambda p: [role("PAUSER_ROLE"), p["pauser"]], "DEFAULT_ADMIN_ROLE", "admin"),
-        (_name, "set_role_admin", lambda p: [role("PAUSER_ROLE"), ADMIN], "DEFAULT_ADMIN_ROLE", "admin"),
+        (
+            _name,
+            "grantRole",
+            lambda p: [role("PAUSER_ROLE"), p["mallory"]],
+            "DEFAULT_ADMIN_ROLE",
+            "admin",
+        ),
+        (
+            _name,
+            "revokeRole",
+            lambda p: [role("PAUSER_ROLE"), p["pauser"]],
+            "DEFAULT_ADMIN_ROLE",
+            "admin",
+        ),
+        (
+            _name,
+            "set_role_admin",
+            lambda p: [role("PAUSER_ROLE"), ADMIN],
+            "DEFAULT_ADMIN_ROLE",
+            "admin",
+        ),
     ]
 
 
@@ -55,8 +88,13 @@ def assert_call_reverts(contract, function, args, sender, reason):
 
 @pytest.fixture(scope="module")
 def personas(admin, alice, bob, carol, oracle, verifier, auditor, pauser, bridge, mallory):
-    return dict(zip(PERSONAS, [admin, alice, bob, carol, oracle, verifier, auditor, pauser, bridge, mallory],
-                    strict=True))
+    return dict(
+        zip(
+            PERSONAS,
+            [admin, alice, bob, carol, oracle, verifier, auditor, pauser, bridge, mallory],
+            strict=True,
+        )
+    )
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +108,9 @@ def deployed(ect, ecs, egm, aet):
     CASES,
     ids=[f"{c[0]}.{c[1]}" for c in CASES],
 )
-def test_role_protected_function(deployed, personas, contract_name, function, make_args, role_name, holder):
+def test_role_protected_function(
+    deployed, personas, contract_name, function, make_args, role_name, holder
+):
     contract = deployed[contract_name]
     role_id = ADMIN if role_name == "DEFAULT_ADMIN_ROLE" else role(role_name)
     assert contract.hasRole(role_id, personas[holder])
@@ -91,7 +131,9 @@ def test_aet_attestation_signer_needs_auditor_role(aet, chain, personas):
             continue
         signature = sign_typed(persona, dom, ATTESTATION_TYPES, message).signature
         args = [*attestation_args(message), signature]
-        assert_call_reverts(aet, "mint_with_attestation", args, persona, "aet: signer is not an auditor")
+        assert_call_reverts(
+            aet, "mint_with_attestation", args, persona, "aet: signer is not an auditor"
+        )
     signature = sign_typed(personas["auditor"], dom, ATTESTATION_TYPES, message).signature
     aet.mint_with_attestation(*attestation_args(message), signature, sender=personas["mallory"])
     assert aet.balanceOf(personas["alice"]) > 0

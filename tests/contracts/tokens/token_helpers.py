@@ -7,7 +7,18 @@ EPOCH_LENGTH = 86_400
 EPOCH_CAP = 1_000 * 10**18
 AET_BASE_REWARD = 100 * 10**18
 MISSING_ROLE = "access_control: account is missing role"
-PERSONAS = ["admin", "alice", "bob", "carol", "oracle", "verifier", "auditor", "pauser", "bridge", "mallory"]
+PERSONAS = [
+    "admin",
+    "alice",
+    "bob",
+    "carol",
+    "oracle",
+    "verifier",
+    "auditor",
+    "pauser",
+    "bridge",
+    "mallory",
+]
 
 
 def role(name: str) -> bytes:
@@ -49,7 +60,9 @@ def sign_typed(signer, domain_data: dict, types: dict, message: dict):
     return Account.sign_typed_data(signer.private_key, domain_data, types, message)
 
 
-def attestation(recipient, deadline: int, nonce: int = 1, scores=(800, 700, 900, 600), **overrides) -> dict:
+def attestation(
+    recipient, deadline: int, nonce: int = 1, scores=(800, 700, 900, 600), **overrides
+) -> dict:
     """An Attestation message; `overrides` replace fields by their typed name."""
     message = {
         "recipient": str(recipient),
