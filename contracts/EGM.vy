@@ -4,7 +4,10 @@
 @license GNU Affero General Public License v3.0 only
 @notice ERC-1155 premium/VIP tier badges with a per-id cap: claimable once per
         account by ECS score level, or bought with GST paid to the treasury.
-        Holders may burn their gems.
+        Holders may burn their gems. The admin schedules an expiry per id (e.g.
+        one year out, with next year's edition as a new id); once expired, a gem
+        can no longer be claimed, bought or moved, and anyone may burn it from
+        its holders (the annual burn).
 """
 
 from ethereum.ercs import IERC20
@@ -63,6 +66,7 @@ struct Gem:
     minted: uint256
     min_score_bp: uint256
     price_gst: uint256
+    expires_at: uint256
     defined: bool
 
 
@@ -96,6 +100,12 @@ event GemBought:
     id: indexed(uint256)
     amount: uint256
     cost_gst: uint256
+
+
+# @dev Emitted when the admin schedules (or clears, with 0) a gem's expiry.
+event GemExpirySet:
+    id: indexed(uint256)
+    expires_at: uint256
 
 
 # @dev Emitted when the admin changes the treasury.
@@ -146,6 +156,7 @@ def safeTransferFrom(owner: address, to: address, id: uint256, amount: uint256, 
     """
     pausable._require_not_paused()
     self._check_owner_or_operator(owner)
+    self._require_not_expired(id)
     erc1155._safe_transfer_from(owner, to, id, amount, data)
 
 
@@ -167,6 +178,8 @@ def safeBatchTransferFrom(
     """
     pausable._require_not_paused()
     self._check_owner_or_operator(owner)
+    for id: uint256 in ids:
+        self._require_not_expired(id)
     erc1155._safe_batch_transfer_from(owner, to, ids, amounts, data)
 
 
@@ -185,9 +198,16 @@ def define_gem(id: uint256, cap: uint256, min_score_bp: uint256, price_gst: uint
     """
     access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
     assert min_score_bp <= 10000, "egm: min score out of range"
-    minted: uint256 = self.gems[id].minted
-    assert cap >= minted, "egm: cap below minted"
-    self.gems[id] = Gem(cap=cap, minted=minted, min_score_bp=min_score_bp, price_gst=price_gst, defined=True)
+    gem: Gem = self.gems[id]
+    assert cap >= gem.minted, "egm: cap below minted"
+    self.gems[id] = Gem(
+        cap=cap,
+        minted=gem.minted,
+        min_score_bp=min_score_bp,
+        price_gst=price_gst,
+        expires_at=gem.expires_at,
+        defined=True,
+    )
     erc1155._set_uri(id, uri)
     log GemDefined(id=id, cap=cap, min_score_bp=min_score_bp, price_gst=price_gst, uri=uri)
 
@@ -202,6 +222,7 @@ def claim(id: uint256):
     """
     pausable._require_not_paused()
     gem: Gem = self._gem(id)
+    self._require_live(gem)
     assert gem.min_score_bp != 0, "egm: not claimable"
     assert not self.claimed[id][msg.sender], "egm: already claimed"
     score: uint256 = staticcall ECS.score_of(msg.sender)
@@ -223,6 +244,7 @@ def buy(id: uint256, amount: uint256):
     """
     pausable._require_not_paused()
     gem: Gem = self._gem(id)
+    self._require_live(gem)
     assert gem.price_gst != 0, "egm: not for sale"
     assert amount != 0, "egm: zero amount"
     self._count_mint(id, gem, amount)
@@ -240,6 +262,52 @@ def burn(id: uint256, amount: uint256):
     @param amount Amount to burn.
     """
     erc1155._burn(msg.sender, id, amount)
+
+
+@external
+def set_expiry(id: uint256, expires_at: uint256):
+    """
+    @notice Schedule when gem `id` expires; 0 clears the schedule. Needs DEFAULT_ADMIN_ROLE.
+    @dev From `expires_at` on, the id cannot be claimed, bought or transferred and
+         `burn_expired` may burn it. An expired gem's schedule cannot be changed.
+    @param id Gem id.
+    @param expires_at Unix timestamp of the expiry (in the future), or 0.
+    """
+    access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
+    gem: Gem = self._gem(id)
+    self._require_live(gem)
+    assert expires_at == 0 or expires_at > block.timestamp, "egm: expiry in the past"
+    self.gems[id].expires_at = expires_at
+    log GemExpirySet(id=id, expires_at=expires_at)
+
+
+@external
+def burn_expired(id: uint256, holders: DynArray[address, _BATCH_SIZE]):
+    """
+    @notice Annual burn: destroy every listed holder's balance of an expired gem.
+    @dev Callable by anyone once the gem has expired (the outcome is fixed by the
+         admin's schedule); holders with a zero balance are skipped.
+    @param id Expired gem id.
+    @param holders Accounts whose balances are burned.
+    """
+    gem: Gem = self._gem(id)
+    assert gem.expires_at != 0 and block.timestamp >= gem.expires_at, "egm: gem not expired"
+    for holder: address in holders:
+        balance: uint256 = erc1155.balanceOf[holder][id]
+        if balance != 0:
+            erc1155._burn(holder, id, balance)
+
+
+@external
+@view
+def is_expired(id: uint256) -> bool:
+    """
+    @notice Whether gem `id` has a scheduled expiry that has passed.
+    @param id Gem id.
+    @return bool True once expired.
+    """
+    expires_at: uint256 = self.gems[id].expires_at
+    return expires_at != 0 and block.timestamp >= expires_at
 
 
 @external
@@ -278,6 +346,19 @@ def _gem(id: uint256) -> Gem:
     gem: Gem = self.gems[id]
     assert gem.defined, "egm: unknown gem"
     return gem
+
+
+@internal
+@view
+def _require_live(gem: Gem):
+    assert gem.expires_at == 0 or block.timestamp < gem.expires_at, "egm: gem expired"
+
+
+@internal
+@view
+def _require_not_expired(id: uint256):
+    expires_at: uint256 = self.gems[id].expires_at
+    assert expires_at == 0 or block.timestamp < expires_at, "egm: gem expired"
 
 
 @internal

@@ -62,11 +62,12 @@ def test_supports_interface(egm):
 def test_define_gem(egm, admin):
     tx = egm.define_gem(9, 100, 4200, 3 * UNIT, "ipfs://ruby", sender=admin)
     gem = egm.gems(9)
-    assert (gem.cap, gem.minted, gem.min_score_bp, gem.price_gst, gem.defined) == (
+    assert (gem.cap, gem.minted, gem.min_score_bp, gem.price_gst, gem.expires_at, gem.defined) == (
         100,
         0,
         4200,
         3 * UNIT,
+        0,
         True,
     )
     assert egm.uri(9) == "ipfs://ruby"
@@ -242,3 +243,73 @@ def test_pause_blocks_claim_buy_transfers(gems, pauser, alice, bob):
     gems.claim(CLAIM_GEM, sender=alice)
     gems.safeTransferFrom(alice, bob, SALE_GEM, 1, b"", sender=alice)
     assert gems.balanceOf(bob, SALE_GEM) == 1
+
+
+# --- expiry and the annual burn ----------------------------------------------------------------
+
+
+def test_set_expiry(gems, admin, chain):
+    expires_at = chain.pending_timestamp + 365 * 86_400
+    tx = gems.set_expiry(SALE_GEM, expires_at, sender=admin)
+    ev = tx.decode_logs(gems.GemExpirySet)[0]
+    assert ev.id == SALE_GEM and ev.expires_at == expires_at
+    assert gems.gems(SALE_GEM).expires_at == expires_at
+    assert not gems.is_expired(SALE_GEM)
+    gems.set_expiry(SALE_GEM, 0, sender=admin)  # cleared
+    assert gems.gems(SALE_GEM).expires_at == 0
+
+
+def test_set_expiry_reverts(gems, admin, chain):
+    with ape.reverts("egm: unknown gem"):
+        gems.set_expiry(77, chain.pending_timestamp + 100, sender=admin)
+    with ape.reverts("egm: expiry in the past"):
+        gems.set_expiry(SALE_GEM, chain.pending_timestamp - 1, sender=admin)
+    expires_at = chain.pending_timestamp + 100
+    gems.set_expiry(SALE_GEM, expires_at, sender=admin)
+    chain.mine(timestamp=expires_at)
+    with ape.reverts("egm: gem expired"):
+        gems.set_expiry(SALE_GEM, 0, sender=admin)
+
+
+def test_redefine_keeps_expiry(gems, admin, chain):
+    expires_at = chain.pending_timestamp + 1000
+    gems.set_expiry(SALE_GEM, expires_at, sender=admin)
+    gems.define_gem(SALE_GEM, 20, 0, PRICE, "ipfs://emerald", sender=admin)
+    assert gems.gems(SALE_GEM).expires_at == expires_at
+
+
+def test_expired_gem_is_frozen_then_burned(gems, admin, chain, alice, bob, mallory):
+    gems.buy(SALE_GEM, 3, sender=alice)
+    gems.buy(SALE_GEM, 2, sender=bob)
+    gems.claim(BOTH_GEM, sender=alice)
+    expires_at = chain.pending_timestamp + 365 * 86_400
+    gems.set_expiry(SALE_GEM, expires_at, sender=admin)
+    gems.set_expiry(BOTH_GEM, expires_at, sender=admin)
+    with ape.reverts("egm: gem not expired"):
+        gems.burn_expired(SALE_GEM, [alice, bob], sender=mallory)
+
+    chain.mine(timestamp=expires_at)
+    assert gems.is_expired(SALE_GEM)
+    with ape.reverts("egm: gem expired"):
+        gems.buy(SALE_GEM, 1, sender=alice)
+    with ape.reverts("egm: gem expired"):
+        gems.claim(BOTH_GEM, sender=bob)
+    with ape.reverts("egm: gem expired"):
+        gems.safeTransferFrom(alice, bob, SALE_GEM, 1, b"", sender=alice)
+    with ape.reverts("egm: gem expired"):
+        gems.safeBatchTransferFrom(alice, bob, [SALE_GEM], [1], b"", sender=alice)
+
+    # Anyone may run the burn; holders without a balance are skipped.
+    tx = gems.burn_expired(SALE_GEM, [alice, bob, mallory], sender=mallory)
+    burns = tx.decode_logs(gems.TransferSingle)
+    assert [(b._from, b._to, b._value) for b in burns] == [(alice, ZERO, 3), (bob, ZERO, 2)]
+    assert gems.balanceOf(alice, SALE_GEM) == 0 and gems.balanceOf(bob, SALE_GEM) == 0
+    assert gems.total_supply(SALE_GEM) == 0
+    assert gems.balanceOf(alice, BOTH_GEM) == 1  # other ids untouched until their own burn
+
+
+def test_burn_expired_requires_schedule(gems, alice, mallory):
+    with ape.reverts("egm: gem not expired"):
+        gems.burn_expired(SALE_GEM, [alice], sender=mallory)
+    with ape.reverts("egm: unknown gem"):
+        gems.burn_expired(77, [alice], sender=mallory)

@@ -39,6 +39,7 @@ CASES = [
     ("ecs", "pause", lambda p: [], "PAUSER_ROLE", "pauser"),
     ("ecs", "unpause", lambda p: [], "PAUSER_ROLE", "pauser"),
     ("egm", "define_gem", lambda p: [1, 1, 1, 1, ""], "DEFAULT_ADMIN_ROLE", "admin"),
+    ("egm", "set_expiry", lambda p: [1, 0], "DEFAULT_ADMIN_ROLE", "admin"),
     ("egm", "set_treasury", lambda p: [p["alice"]], "DEFAULT_ADMIN_ROLE", "admin"),
     ("egm", "pause", lambda p: [], "PAUSER_ROLE", "pauser"),
     ("egm", "unpause", lambda p: [], "PAUSER_ROLE", "pauser"),
