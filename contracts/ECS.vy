@@ -36,6 +36,8 @@ VERIFIER_ROLE: public(constant(bytes32)) = keccak256("VERIFIER_ROLE")
 PAUSER_ROLE: public(constant(bytes32)) = keccak256("PAUSER_ROLE")
 # @dev Upper bound of a score component and of the overall score (100.00%).
 MAX_SCORE: public(constant(uint256)) = 10000
+# @dev Mask of one 16-bit field of a packed score.
+_MASK_16: constant(uint256) = 65535
 # @dev ERC-165 ids: ERC-165, IAccessControl, ERC-5192.
 _SUPPORTED_INTERFACES: constant(bytes4[3]) = [0x01FFC9A7, 0x7965DB0B, 0xB45A3C0E]
 
@@ -43,17 +45,6 @@ _SUPPORTED_INTERFACES: constant(bytes4[3]) = [0x01FFC9A7, 0x7965DB0B, 0xB45A3C0E
 name: public(constant(String[8])) = "EcoScore"
 # @dev Token symbol (wallet display).
 symbol: public(constant(String[3])) = "ECS"
-
-
-# @dev One account's current score.
-struct Score:
-    overall: uint256
-    environmental: uint256
-    social: uint256
-    governance: uint256
-    methodology_version: uint16
-    evidence_hash: bytes32
-    updated_at: uint256
 
 
 # @dev One attested ESG metric (the seed's esg_metrics row).
@@ -68,10 +59,12 @@ struct Metric:
     verifier: address
 
 
-# @dev Current score per account.
-_scores: HashMap[address, Score]
-# @dev Whether the account has ever been scored (its soulbound token exists).
-is_scored: public(HashMap[address, bool])
+# @dev Current score per account, packed in one slot (16 bits each from bit 0:
+# overall, environmental, social, governance, methodology version; then 64 bits
+# of updated_at). Zero means never scored: updated_at is always non-zero.
+_packed_scores: HashMap[address, uint256]
+# @dev Evidence hash of each account's current score.
+_evidence: HashMap[address, bytes32]
 # @dev Weight of the environmental component in basis points.
 weight_environmental: public(uint256)
 # @dev Weight of the social component in basis points.
@@ -176,19 +169,19 @@ def set_score(
         + social * self.weight_social
         + governance * self.weight_governance
     ) // 10000
-    old_score: uint256 = self._scores[account].overall
-    self._scores[account] = Score(
-        overall=overall,
-        environmental=environmental,
-        social=social,
-        governance=governance,
-        methodology_version=methodology_version,
-        evidence_hash=evidence_hash,
-        updated_at=block.timestamp,
+    old_packed: uint256 = self._packed_scores[account]
+    self._packed_scores[account] = (
+        overall
+        | (environmental << 16)
+        | (social << 32)
+        | (governance << 48)
+        | (convert(methodology_version, uint256) << 64)
+        | (block.timestamp << 80)
     )
-    if not self.is_scored[account]:
-        self.is_scored[account] = True
+    self._evidence[account] = evidence_hash
+    if old_packed == 0:
         log Locked(tokenId=convert(convert(account, uint160), uint256))
+    old_score: uint256 = old_packed & _MASK_16
     log ScoreUpdated(
         account=account,
         old_score=old_score,
@@ -222,7 +215,7 @@ def score_of(account: address) -> uint256:
     @param account Queried account.
     @return uint256 Overall score.
     """
-    return self._scores[account].overall
+    return self._packed_scores[account] & _MASK_16
 
 
 @external
@@ -239,15 +232,15 @@ def score_details(account: address) -> (uint256, uint256, uint256, uint256, uint
     @return bytes32 Evidence hash.
     @return uint256 Timestamp of the last update (0 if never scored).
     """
-    s: Score = self._scores[account]
+    packed: uint256 = self._packed_scores[account]
     return (
-        s.overall,
-        s.environmental,
-        s.social,
-        s.governance,
-        s.methodology_version,
-        s.evidence_hash,
-        s.updated_at,
+        packed & _MASK_16,
+        (packed >> 16) & _MASK_16,
+        (packed >> 32) & _MASK_16,
+        (packed >> 48) & _MASK_16,
+        convert((packed >> 64) & _MASK_16, uint16),
+        self._evidence[account],
+        packed >> 80,
     )
 
 
@@ -284,9 +277,20 @@ def balanceOf(owner: address) -> uint256:
     @param owner Queried account.
     @return uint256 0 or 1.
     """
-    if self.is_scored[owner]:
+    if self._packed_scores[owner] != 0:
         return 1
     return 0
+
+
+@external
+@view
+def is_scored(account: address) -> bool:
+    """
+    @notice Whether `account` has ever been scored (its soulbound token exists).
+    @param account Queried account.
+    @return bool True once scored.
+    """
+    return self._packed_scores[account] != 0
 
 
 @external
@@ -386,5 +390,5 @@ def _set_weights(e_bp: uint256, s_bp: uint256, g_bp: uint256):
 def _owner_of(token_id: uint256) -> address:
     assert token_id <= convert(max_value(uint160), uint256), "ecs: account not scored"
     account: address = convert(convert(token_id, uint160), address)
-    assert self.is_scored[account], "ecs: account not scored"
+    assert self._packed_scores[account] != 0, "ecs: account not scored"
     return account

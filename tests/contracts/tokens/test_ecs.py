@@ -38,6 +38,7 @@ def test_no_transfer_function(ecs):
 
 def test_set_score_first_time(ecs, oracle, alice):
     tx = ecs.set_score(alice, 8000, 6000, 5000, 3, EVIDENCE, sender=oracle)
+    print(f"\nECS gas: first set_score {tx.gas_used}")
     expected = (8000 * 4000 + 6000 * 3000 + 5000 * 3000) // 10000
     assert ecs.score_of(alice) == expected == 6500
     ts = ape.chain.blocks[tx.block_number].timestamp

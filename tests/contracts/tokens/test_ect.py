@@ -46,6 +46,7 @@ def test_owner_minting_is_not_exposed(ect):
 
 def test_mint_for_action(ect, oracle, alice, chain):
     tx = ect.mint_for_action(alice, 5 * UNIT, action(1), sender=oracle)
+    print(f"\nECT gas: mint_for_action (first in epoch, new holder) {tx.gas_used}")
     assert ect.balanceOf(alice) == 5 * UNIT
     assert ect.totalSupply() == 5 * UNIT
     assert ect.action_rewarded(action(1))

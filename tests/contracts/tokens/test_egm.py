@@ -100,6 +100,7 @@ def test_redefine_keeps_minted(gems, admin, alice):
 
 def test_claim(gems, ecs, alice):
     tx = gems.claim(CLAIM_GEM, sender=alice)
+    print(f"\nEGM gas: claim {tx.gas_used}")
     assert gems.balanceOf(alice, CLAIM_GEM) == 1
     assert gems.claimed(CLAIM_GEM, alice)
     assert gems.gems(CLAIM_GEM).minted == 1
@@ -158,6 +159,7 @@ def test_claim_cap(gems, ecs, oracle, alice, carol, mallory):
 def test_buy(gems, gst, alice, treasury):
     before = gst.balanceOf(alice)
     tx = gems.buy(SALE_GEM, 3, sender=alice)
+    print(f"\nEGM gas: buy {tx.gas_used}")
     assert gems.balanceOf(alice, SALE_GEM) == 3
     assert gst.balanceOf(treasury) == 3 * PRICE
     assert gst.balanceOf(alice) == before - 3 * PRICE
