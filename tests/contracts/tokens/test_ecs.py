@@ -127,6 +127,7 @@ def test_weights_must_sum(ecs, admin, weights):
 def test_record_and_verify_metric(ecs, oracle, verifier, alice):
     value = -1_234_500_000_000_000_000  # -1.2345 (negative values allowed, e.g. net removals)
     tx = ecs.record_metric(alice, CO2, value, "tCO2e", EVIDENCE, sender=oracle)
+    print(f"\nECS gas: first record_metric {tx.gas_used}")
     assert tx.return_value == 1
     assert ecs.metric_count() == 1
     ev = tx.decode_logs(ecs.MetricRecorded)[0]
