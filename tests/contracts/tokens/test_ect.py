@@ -286,3 +286,19 @@ def test_gas_transfer_and_approve(funded, alice, bob, carol):
     print(f"\nECT gas: transfer new {new_holder}, existing {existing}, approve {approve}")
     assert existing < new_holder
     assert approve <= 46_000
+
+
+def test_gas_cost_of_the_pause_check(funded, gst, admin, alice, bob, carol):
+    """The pause check is the only difference from plain snekmate erc20 (MockERC20) on transfer."""
+    gst.mint(alice, 100 * UNIT, sender=admin)
+    plain_new = gst.transfer(bob, UNIT, sender=alice).gas_used
+    plain_existing = gst.transfer(bob, UNIT, sender=alice).gas_used
+    ect_new = funded.transfer(bob, UNIT, sender=alice).gas_used
+    ect_existing = funded.transfer(bob, UNIT, sender=alice).gas_used
+    print(
+        f"\nplain snekmate transfer: new {plain_new}, existing {plain_existing};"
+        f" ECT pause check adds {ect_new - plain_new} / {ect_existing - plain_existing}"
+    )
+    # One cold SLOAD of `paused` (2,100) plus the comparison, nothing else.
+    assert 2_100 <= ect_new - plain_new <= 2_300
+    assert 2_100 <= ect_existing - plain_existing <= 2_300
