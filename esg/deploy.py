@@ -95,7 +95,7 @@ class Deployment:
 def _deploy(project, deployer, name: str, *args, out: Deployment) -> Any:
     instance = deployer.deploy(getattr(project, name), *args)
     out.contracts[name] = instance
-    out.receipts[name] = instance.receipt
+    out.receipts[name] = deployer.provider.get_receipt(instance.txn_hash)
     return instance
 
 

@@ -51,8 +51,8 @@ def cli(provider):
         nonce=gst.nonces(who.alice), deadline=deadline,
     )
     measure(rows, "GST permit", gst.permit(who.alice, who.carol, 5 * WAD, deadline, v, r, s, sender=who.carol))
-    gst.delegate(who.alice, sender=who.alice)
-    gst.delegate(who.bob, sender=who.bob)
+    gst.invoke_transaction("delegate", who.alice, sender=who.alice)
+    gst.invoke_transaction("delegate", who.bob, sender=who.bob)
     measure(rows, "GST transfer (both delegated)", gst.transfer(who.bob, 10 * WAD, sender=who.alice))
 
     ect.mint_for_action(who.alice, 100 * WAD, keccak(text="bench-1"), sender=who.oracle)
