@@ -15,7 +15,7 @@ class Settings(BaseSettings):
     """Every knob of the indexer; JSON for the per-chain maps, e.g.
     ``INDEXER_RPC_URLS='{"2025": ["http://a:8545", "http://b:8545"]}'``."""
 
-    model_config = SettingsConfigDict(env_prefix="INDEXER_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="INDEXER_", extra="ignore", populate_by_name=True)
 
     database_url: str | None = Field(
         None, validation_alias=AliasChoices("INDEXER_DATABASE_URL", "DATABASE_URL")
