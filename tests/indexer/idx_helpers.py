@@ -119,6 +119,9 @@ def wait_synced(url: str, provider, chain_id: int, timeout: float = 60,
         if proc is not None and proc.poll() is not None:
             raise AssertionError(f"indexer exited: {proc.stderr.read().decode()[-3000:]}")
         head = provider.make_request("eth_getBlockByNumber", ["latest", False])
+        if not tables_exist(url):
+            time.sleep(0.05)
+            continue
         rows = query(url, "SELECT c.indexed_block, b.hash FROM chains c LEFT JOIN blocks b "
                      "ON b.chain_id = c.chain_id AND b.number = c.indexed_block "
                      "WHERE c.chain_id = $1", chain_id)
@@ -127,6 +130,21 @@ def wait_synced(url: str, provider, chain_id: int, timeout: float = 60,
             return
         time.sleep(0.05)
     raise AssertionError("indexer did not reach the head in time")
+
+
+def tables_exist(url: str) -> bool:
+    return query(url, "SELECT to_regclass('chains') IS NOT NULL")[0][0]
+
+
+def wait_indexed(url: str, block: int, timeout: float = 60) -> None:
+    """Wait until the checkpoint passed ``block``."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if tables_exist(url) and query(url, "SELECT 1 FROM chains WHERE indexed_block > $1",
+                                       block):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"block {block} not indexed in time")
 
 
 def node_logs(provider, address: str, start: int) -> list[dict]:
