@@ -37,7 +37,7 @@ class _Reorg(Exception):
 class Chunk:
     start: int
     end: int
-    logs: list[dict]
+    batch: Batch
     headers: dict[int, Header]
     finalized: int
     head: int
@@ -212,18 +212,22 @@ class ChainIndexer:
             n = len(logs)
             if n < target // 2:
                 self.span = min(span * 2, self.s.max_block_span)
-            elif n > target * 2:
+            elif n > target * 3 // 2:
                 self.span = max(1, span * target // n)
             break
+        # Decoding here, in the fetch stage, overlaps it with the database writing the
+        # previous chunk.
+        batch = Batch(self.chain_id, self._addr_cache)
+        if len(self._hash_cache) > 4096:
+            self._hash_cache.clear()
+        decode_logs(self.contracts, logs, batch, finalized, self._hash_cache)
+        del logs
         wanted = {start, end}
-        event_blocks = set()
-        for lg in logs:
-            event_blocks.add(int(lg["blockNumber"], 16))
-        wanted |= event_blocks
+        wanted.update({e[1] for e in batch.events})
         if end > finalized:
             wanted.update(range(max(start, finalized + 1), end + 1))
         headers = await self._headers(sorted(wanted))
-        return Chunk(start, end, logs, headers, finalized, head)
+        return Chunk(start, end, batch, headers, finalized, head)
 
     async def _headers(self, numbers: list[int]) -> dict[int, Header]:
         out: dict[int, Header] = {}
@@ -249,10 +253,7 @@ class ChainIndexer:
             if prev is not None and prev.number == n - 1 and h.parent_hash != prev.hash:
                 raise _Refetch("headers from two forks")
             prev = h
-        batch = Batch(self.chain_id, self._addr_cache)
-        if len(self._hash_cache) > 4096:
-            self._hash_cache.clear()
-        decode_logs(self.contracts, chunk.logs, batch, chunk.finalized, self._hash_cache)
+        batch = chunk.batch
         for e in batch.events:
             h = headers.get(e[1])
             if h is None or h.hash != e[3]:

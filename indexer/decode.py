@@ -98,7 +98,7 @@ class ChainContracts:
 
 
 def decode_logs(
-    contracts: ChainContracts, logs: list[dict], batch: Batch, finalized: int,
+    contracts: ChainContracts, logs: list, batch: Batch, finalized: int,
     block_hashes: dict[str, bytes],
 ) -> None:
     """Decode ``logs`` (one eth_getLogs answer, in chain order) into ``batch``."""
@@ -113,9 +113,9 @@ def decode_logs(
     info = None
     last_addr = ""
     for lg in logs:
-        if lg.get("removed"):
+        if lg.removed:
             continue
-        addr = lg["address"]
+        addr = lg.address
         if addr != last_addr:
             info = by_address.get(addr) or by_address.get(addr.lower())
             last_addr = addr
@@ -123,25 +123,25 @@ def decode_logs(
                 continue
         elif info is None:
             continue
-        topics = lg["topics"]
-        bn = int(lg["blockNumber"], 16)
-        li = int(lg["logIndex"], 16)
-        bh = lg["blockHash"]
+        topics = lg.topics
+        bn = int(lg.blockNumber, 16)
+        li = int(lg.logIndex, 16)
+        bh = lg.blockHash
         if bh != last_bh:
             bh_bytes = block_hashes.get(bh) or bytes.fromhex(bh[2:])
             block_hashes[bh] = bh_bytes
             last_bh = bh
-        tx = lg["transactionHash"]
+        tx = lg.transactionHash
         if tx != last_tx:
             tx_bytes = bytes.fromhex(tx[2:])
             last_tx = tx
         route = info.routes.get((topics[0], len(topics))) if topics else None
         if route is None:
             events.append((chain_id, bn, li, bh_bytes, tx_bytes, info.address, info.name,
-                           "", orjson.dumps({"topics": topics, "data": lg["data"]}),
+                           "", orjson.dumps({"topics": topics, "data": lg.data}),
                            bn <= finalized))
             continue
-        values = route.spec.decode(topics, lg["data"])
+        values = route.spec.decode(topics, lg.data)
         events.append((chain_id, bn, li, bh_bytes, tx_bytes, info.address, info.name,
                        route.spec.name, route.to_json(values), bn <= finalized))
         if route.handlers:

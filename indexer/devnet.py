@@ -106,7 +106,7 @@ class Emitter:
                 "emit_batches(uint256,uint256,uint256)"),
         }
 
-    def send(self, fn: str, *args: int, gas: int = 60_000_000) -> str:
+    def send(self, fn: str, *args: int, gas: int = 150_000_000) -> str:
         data = "0x" + self._sel[fn].hex() + "".join(f"{a:064x}" for a in args)
         return self.node.call("eth_sendTransaction", [{"from": self.node.account,
                                                        "to": self.address, "data": data,

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 import aiohttp
+import msgspec
 import orjson
 
 from indexer import metrics
@@ -31,6 +32,27 @@ _TOO_LARGE = (
     "try with this block range",
     "log response size",
 )
+
+
+class Log(msgspec.Struct):
+    """One eth_getLogs entry (fields the indexer does not use are skipped while parsing)."""
+
+    address: str
+    topics: list[str]
+    data: str
+    blockNumber: str  # noqa: N815
+    blockHash: str  # noqa: N815
+    transactionHash: str  # noqa: N815
+    logIndex: str  # noqa: N815
+    removed: bool = False
+
+
+class _LogsAnswer(msgspec.Struct):
+    result: list[Log] | None = None
+    error: dict | None = None
+
+
+_decode_logs_answer = msgspec.json.Decoder(_LogsAnswer).decode
 
 
 class RPCError(Exception):
@@ -118,7 +140,7 @@ class RPC:
             return healthy[0]
         return min(self.endpoints, key=lambda e: e.down_until)
 
-    async def _post(self, ep: Endpoint, body: bytes, method: str) -> object:
+    async def _post(self, ep: Endpoint, body: bytes, method: str, parse=orjson.loads) -> object:
         t0 = time.perf_counter()
         async with self._http().post(
             ep.url, data=body, headers={"Content-Type": "application/json"}
@@ -130,11 +152,12 @@ class RPC:
                 raise _Transient(f"http {resp.status}", "http_other")
         metrics.RPC_LATENCY.labels(self.chain, method).observe(time.perf_counter() - t0)
         try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
+            return parse(raw)
+        except (orjson.JSONDecodeError, msgspec.DecodeError) as exc:
             raise _Transient("invalid JSON (truncated body?)", "bad_body") from exc
 
-    async def _request(self, body_obj: object, method: str, *, ranged: bool = False) -> object:
+    async def _request(self, body_obj: object, method: str, *, ranged: bool = False,
+                       parse=orjson.loads) -> object:
         """POST with retries and failover; ``ranged`` turns size errors into RangeTooLarge."""
         body = orjson.dumps(body_obj)
         delay = 0.05
@@ -145,9 +168,11 @@ class RPC:
             if wait > 0:
                 await asyncio.sleep(wait)
             try:
-                out = await self._post(ep, body, method)
-                if isinstance(out, dict) and "error" in out:
-                    err = out["error"] or {}
+                out = await self._post(ep, body, method, parse)
+                err = out.error if isinstance(out, _LogsAnswer) else (
+                    out.get("error", False) if isinstance(out, dict) else False)
+                if err is not False and err is not None:
+                    err = err or {}
                     e = RPCError(int(err.get("code", 0)), str(err.get("message", "")))
                     if ranged and e.too_large:
                         metrics.RPC_ERRORS.labels(self.chain, ep.label, "too_large").inc()
@@ -211,17 +236,17 @@ class RPC:
                 results.append(o["result"])
             return results
 
-    async def get_logs(self, addresses: list[str], start: int, end: int) -> list[dict]:
+    async def get_logs(self, addresses: list[str], start: int, end: int) -> list[Log]:
         params = [{"fromBlock": hex(start), "toBlock": hex(end), "address": addresses}]
         out = await self._request(
             {"jsonrpc": "2.0", "id": self._next_id(), "method": "eth_getLogs", "params": params},
             "eth_getLogs",
             ranged=True,
+            parse=_decode_logs_answer,
         )
-        result = out.get("result")
-        if not isinstance(result, list):
+        if out.result is None:
             raise RangeTooLarge("no result")
-        return result
+        return out.result
 
     @property
     def max_span(self) -> int:

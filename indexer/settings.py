@@ -34,10 +34,10 @@ class Settings(BaseSettings):
     reorg_window: int = 128
     # Target number of logs per eth_getLogs call (the block range adapts to it).
     logs_per_request: int = 10000
-    initial_block_span: int = 100
+    initial_block_span: int = 1
     max_block_span: int = 100_000
     # eth_getLogs calls kept in flight ahead of the writer during backfill.
-    prefetch: int = 3
+    prefetch: int = 2
     rpc_timeout: float = 30.0
     rpc_max_backoff: float = 10.0
     # A chain that is behind and makes no progress for this long is reported as stalled.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,10 @@ TRANSFER_COLS = ("chain_id", "block_number", "log_index", "batch_index", "block_
 
 async def init_connection(conn: asyncpg.Connection) -> None:
     """jsonb as raw JSON bytes in, parsed objects out (orjson on both sides)."""
+    # A commit need not wait for its WAL flush: a server crash may lose the last commits, but
+    # each commit holds its rows together with the checkpoint, so the indexer just re-reads
+    # those blocks. Consistency is unaffected; latency and throughput gain a lot.
+    await conn.execute("SET synchronous_commit = off")
     await conn.set_type_codec(
         "jsonb", schema="pg_catalog", format="binary",
         encoder=lambda b: b"\x01" + (b if isinstance(b, bytes) else orjson.dumps(b)),
@@ -81,6 +86,27 @@ class Header:
                    bytes.fromhex(h["parentHash"][2:]), int(h["timestamp"], 16))
 
 
+class _Timed:
+    """Connection wrapper recording the time of each statement (debug logging only)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+        self.steps: list[tuple[str, float]] = []
+
+    def __getattr__(self, name: str):
+        fn = getattr(self._conn, name)
+
+        async def timed(*args, **kw):
+            t = time.perf_counter()
+            try:
+                return await fn(*args, **kw)
+            finally:
+                label = str(args[0])[:40] if args else name
+                self.steps.append((f"{name}:{label}", round(time.perf_counter() - t, 4)))
+
+        return timed
+
+
 class ChainStore:
     """All database work of one chain, on its own connection (which holds the chain's lock)."""
 
@@ -97,6 +123,14 @@ class ChainStore:
         await self.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS tmp_balances (token bytea, token_id numeric, "
             "holder bytea, amount numeric, transfers bigint) ON COMMIT DELETE ROWS;"
+            # Staging with text amounts: PostgreSQL parses numeric text far faster than the
+            # client encodes Python ints into binary numeric.
+            "CREATE TEMP TABLE IF NOT EXISTS tmp_balance_deltas (token bytea, token_id text, "
+            "holder bytea, amount text, transfers bigint) ON COMMIT DELETE ROWS;"
+            "CREATE TEMP TABLE IF NOT EXISTS tmp_transfers (chain_id bigint, block_number bigint,"
+            " log_index integer, batch_index integer, block_hash bytea, tx_hash bytea,"
+            " token bytea, token_id text, operator bytea, from_addr bytea, to_addr bytea,"
+            " amount text) ON COMMIT DELETE ROWS;"
             "CREATE TEMP TABLE IF NOT EXISTS tmp_accounts (address bytea, first_block bigint, "
             "last_block bigint, transfers bigint) ON COMMIT DELETE ROWS"
         )
@@ -139,9 +173,9 @@ class ChainStore:
         event_blocks: set[int], finalized: int, head: int,
     ) -> None:
         """Commit one batch and move the checkpoint from ``expected`` to ``new_indexed``."""
-        conn = self.conn
+        conn = _Timed(self.conn) if log.isEnabledFor(logging.DEBUG) else self.conn
         cid = self.chain_id
-        async with conn.transaction():
+        async with self.conn.transaction():
             cur = await conn.fetchval(
                 "SELECT indexed_block FROM chains WHERE chain_id = $1 FOR UPDATE", cid
             )
@@ -150,16 +184,26 @@ class ChainStore:
             if batch.events:
                 await conn.copy_records_to_table("events", records=batch.events, columns=EVENT_COLS)
             if batch.transfers:
-                await conn.copy_records_to_table("transfers", records=batch.transfers,
-                                                 columns=TRANSFER_COLS)
+                await conn.copy_records_to_table(
+                    "tmp_transfers",
+                    records=[(*r[:7], str(r[7]), *r[8:11], str(r[11])) for r in batch.transfers],
+                )
+                await conn.execute(
+                    f"INSERT INTO transfers ({', '.join(TRANSFER_COLS)}) SELECT chain_id,"
+                    " block_number, log_index, batch_index, block_hash, tx_hash, token,"
+                    " token_id::numeric, operator, from_addr, to_addr, amount::numeric"
+                    " FROM tmp_transfers"
+                )
             if batch.balances:
                 await conn.copy_records_to_table(
-                    "tmp_balances",
-                    records=[(k[0], k[1], k[2], d[0], d[1]) for k, d in batch.balances.items()],
+                    "tmp_balance_deltas",
+                    records=[(k[0], str(k[1]), k[2], str(d[0]), d[1])
+                             for k, d in batch.balances.items()],
                 )
                 await conn.execute(
                     "INSERT INTO balances (chain_id, token, token_id, holder, amount, transfers) "
-                    "SELECT $1, token, token_id, holder, amount, transfers FROM tmp_balances "
+                    "SELECT $1, token, token_id::numeric, holder, amount::numeric, transfers"
+                    " FROM tmp_balance_deltas "
                     "ON CONFLICT (chain_id, token, token_id, holder) DO UPDATE SET "
                     "amount = balances.amount + excluded.amount, "
                     "transfers = balances.transfers + excluded.transfers", cid,
@@ -219,6 +263,8 @@ class ChainStore:
                 " $3), head_block = $4, updated_at = now() WHERE chain_id = $1",
                 cid, new_indexed, final_upto, head,
             )
+        if isinstance(conn, _Timed):
+            log.debug("write timings", extra={"chain": cid, "steps": conn.steps})
 
     async def _upsert_latest(self, name: str, rows: list[tuple]) -> None:
         t = LATEST_TABLES[name]
