@@ -12,7 +12,7 @@ from esg.manifest import ChainDeployment, Manifest
 from indexer import metrics
 from indexer.decode import ChainContracts, decode_logs
 from indexer.projections import Batch
-from indexer.rpc import RPC, RangeTooLarge, Unavailable
+from indexer.rpc import RPC, RangeTooLarge, RPCError, Unavailable
 from indexer.settings import Settings
 from indexer.store import ChainStore, Header, connect
 
@@ -109,6 +109,10 @@ class ChainIndexer:
                 log.error("rpc unavailable", extra={"chain": self.chain_id, "error": str(exc)})
                 await asyncio.sleep(self.s.poll_interval)
                 continue
+            except RPCError as exc:
+                log.warning("rpc error", extra={"chain": self.chain_id, "error": str(exc)})
+                await asyncio.sleep(self.s.poll_interval)
+                continue
             if self.indexed < head:
                 try:
                     await self._catch_up(head, finalized)
@@ -119,6 +123,10 @@ class ChainIndexer:
                     await asyncio.sleep(self.s.poll_interval)
                 except Unavailable as exc:
                     log.error("rpc unavailable", extra={"chain": self.chain_id, "error": str(exc)})
+                    await asyncio.sleep(self.s.poll_interval)
+                except RPCError as exc:
+                    # E.g. a range beyond a head that just moved back (reorg): poll again.
+                    log.warning("rpc error", extra={"chain": self.chain_id, "error": str(exc)})
                     await asyncio.sleep(self.s.poll_interval)
                 continue
             if self.s.exit_when_synced:

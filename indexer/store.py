@@ -15,6 +15,37 @@ from indexer.projections import APPEND_TABLES, LATEST_TABLES, Batch, Ctx
 log = logging.getLogger("indexer.store")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+ZERO_ADDRESS = bytes(20)
+MAX_BLOCK = 2**62
+
+# Effects of the transfer rows of blocks ($2, $3] on chain $1 ($4 is the zero address). The
+# forward write adds them, a rollback subtracts them: one definition keeps both exact.
+_RANGE = "chain_id = $1 AND block_number > $2 AND block_number <= $3"
+_BALANCE_DELTAS = (
+    "SELECT token, token_id, holder, sum(amount) AS amount, count(*) AS n FROM ("
+    f" SELECT token, token_id, to_addr AS holder, amount FROM transfers WHERE {_RANGE}"
+    "  AND to_addr <> $4"
+    " UNION ALL"
+    f" SELECT token, token_id, from_addr, -amount FROM transfers WHERE {_RANGE}"
+    "  AND from_addr <> $4"
+    ") x GROUP BY token, token_id, holder"
+)
+_SUPPLY_DELTAS = (
+    "SELECT token, token_id,"
+    " sum(CASE WHEN from_addr = $4 THEN amount ELSE 0 END) AS minted,"
+    " sum(CASE WHEN to_addr = $4 THEN amount ELSE 0 END) AS burned,"
+    " sum((from_addr = $4)::int + (to_addr = $4)::int) AS n"
+    f" FROM transfers WHERE {_RANGE} AND (from_addr = $4 OR to_addr = $4)"
+    " GROUP BY token, token_id"
+)
+_ACCOUNT_DELTAS = (
+    "SELECT address, min(block_number) AS first_block, max(block_number) AS last_block,"
+    " count(*) AS n FROM ("
+    f" SELECT to_addr AS address, block_number FROM transfers WHERE {_RANGE} AND to_addr <> $4"
+    " UNION ALL"
+    f" SELECT from_addr, block_number FROM transfers WHERE {_RANGE} AND from_addr <> $4"
+    ") x GROUP BY address"
+)
 MIGRATION_LOCK = 0x45534731  # pg advisory lock key serialising migrations
 CHAIN_LOCK_BASE = 0x45534700_00000000  # + chain id: one writer per chain
 
@@ -123,16 +154,14 @@ class ChainStore:
         await self.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS tmp_balances (token bytea, token_id numeric, "
             "holder bytea, amount numeric, transfers bigint) ON COMMIT DELETE ROWS;"
-            # Staging with text amounts: PostgreSQL parses numeric text far faster than the
-            # client encodes Python ints into binary numeric.
-            "CREATE TEMP TABLE IF NOT EXISTS tmp_balance_deltas (token bytea, token_id text, "
-            "holder bytea, amount text, transfers bigint) ON COMMIT DELETE ROWS;"
+            "CREATE TEMP TABLE IF NOT EXISTS tmp_accounts (address bytea, transfers bigint)"
+            " ON COMMIT DELETE ROWS;"
+            # Transfer staging in text: PostgreSQL converts hex and numeric text far faster
+            # than the client encodes Python ints and bytes.
             "CREATE TEMP TABLE IF NOT EXISTS tmp_transfers (chain_id bigint, block_number bigint,"
             " log_index integer, batch_index integer, block_hash bytea, tx_hash bytea,"
-            " token bytea, token_id text, operator bytea, from_addr bytea, to_addr bytea,"
-            " amount text) ON COMMIT DELETE ROWS;"
-            "CREATE TEMP TABLE IF NOT EXISTS tmp_accounts (address bytea, first_block bigint, "
-            "last_block bigint, transfers bigint) ON COMMIT DELETE ROWS"
+            " token bytea, token_id text, operator text, from_addr text, to_addr text,"
+            " amount text) ON COMMIT DELETE ROWS"
         )
         async with self.conn.transaction():
             await self.conn.execute(
@@ -184,54 +213,15 @@ class ChainStore:
             if batch.events:
                 await conn.copy_records_to_table("events", records=batch.events, columns=EVENT_COLS)
             if batch.transfers:
-                await conn.copy_records_to_table(
-                    "tmp_transfers",
-                    records=[(*r[:7], str(r[7]), *r[8:11], str(r[11])) for r in batch.transfers],
-                )
+                await conn.copy_records_to_table("tmp_transfers", records=batch.transfers)
                 await conn.execute(
                     f"INSERT INTO transfers ({', '.join(TRANSFER_COLS)}) SELECT chain_id,"
                     " block_number, log_index, batch_index, block_hash, tx_hash, token,"
-                    " token_id::numeric, operator, from_addr, to_addr, amount::numeric"
-                    " FROM tmp_transfers"
+                    " token_id::numeric, decode(substr(operator, 3), 'hex'),"
+                    " decode(substr(from_addr, 3), 'hex'), decode(substr(to_addr, 3), 'hex'),"
+                    " amount::numeric FROM tmp_transfers"
                 )
-            if batch.balances:
-                await conn.copy_records_to_table(
-                    "tmp_balance_deltas",
-                    records=[(k[0], str(k[1]), k[2], str(d[0]), d[1])
-                             for k, d in batch.balances.items()],
-                )
-                await conn.execute(
-                    "INSERT INTO balances (chain_id, token, token_id, holder, amount, transfers) "
-                    "SELECT $1, token, token_id::numeric, holder, amount::numeric, transfers"
-                    " FROM tmp_balance_deltas "
-                    "ON CONFLICT (chain_id, token, token_id, holder) DO UPDATE SET "
-                    "amount = balances.amount + excluded.amount, "
-                    "transfers = balances.transfers + excluded.transfers", cid,
-                )
-            if batch.supplies:
-                await conn.executemany(
-                    "INSERT INTO supplies (chain_id, token, token_id, supply, minted, burned, events)"
-                    " VALUES ($1, $2, $3, $4::numeric - $5::numeric, $4, $5, $6)"
-                    " ON CONFLICT (chain_id, token, token_id) DO UPDATE SET"
-                    " supply = supplies.supply + excluded.supply,"
-                    " minted = supplies.minted + excluded.minted,"
-                    " burned = supplies.burned + excluded.burned,"
-                    " events = supplies.events + excluded.events",
-                    [(cid, k[0], k[1], s[0], s[1], s[2]) for k, s in batch.supplies.items()],
-                )
-            if batch.accounts:
-                await conn.copy_records_to_table(
-                    "tmp_accounts",
-                    records=[(a, d[0], d[1], d[2]) for a, d in batch.accounts.items()],
-                )
-                await conn.execute(
-                    "INSERT INTO accounts (chain_id, address, first_block, last_block, transfers) "
-                    "SELECT $1, address, first_block, last_block, transfers FROM tmp_accounts "
-                    "ON CONFLICT (chain_id, address) DO UPDATE SET "
-                    "first_block = LEAST(accounts.first_block, excluded.first_block), "
-                    "last_block = GREATEST(accounts.last_block, excluded.last_block), "
-                    "transfers = accounts.transfers + excluded.transfers", cid,
-                )
+                await self._apply_transfers(conn, expected, new_indexed)
             for name, rows in batch.appends.items():
                 if rows:
                     await conn.copy_records_to_table(name, records=rows,
@@ -266,6 +256,35 @@ class ChainStore:
         if isinstance(conn, _Timed):
             log.debug("write timings", extra={"chain": cid, "steps": conn.steps})
 
+    async def _apply_transfers(self, conn, lo: int, hi: int) -> None:
+        """Add the effect of the transfer rows in blocks (lo, hi] to balances, supplies and
+        accounts (the same aggregates, subtracted, undo them in ``rollback``)."""
+        args = (self.chain_id, lo, hi, ZERO_ADDRESS)
+        await conn.execute(
+            "INSERT INTO balances (chain_id, token, token_id, holder, amount, transfers) "
+            f"SELECT $1, token, token_id, holder, amount, n FROM ({_BALANCE_DELTAS}) d "
+            "ON CONFLICT (chain_id, token, token_id, holder) DO UPDATE SET "
+            "amount = balances.amount + excluded.amount, "
+            "transfers = balances.transfers + excluded.transfers", *args,
+        )
+        await conn.execute(
+            "INSERT INTO supplies (chain_id, token, token_id, supply, minted, burned, events) "
+            f"SELECT $1, token, token_id, minted - burned, minted, burned, n FROM ({_SUPPLY_DELTAS})"
+            " d ON CONFLICT (chain_id, token, token_id) DO UPDATE SET"
+            " supply = supplies.supply + excluded.supply,"
+            " minted = supplies.minted + excluded.minted,"
+            " burned = supplies.burned + excluded.burned,"
+            " events = supplies.events + excluded.events", *args,
+        )
+        await conn.execute(
+            "INSERT INTO accounts (chain_id, address, first_block, last_block, transfers) "
+            f"SELECT $1, address, first_block, last_block, n FROM ({_ACCOUNT_DELTAS}) d "
+            "ON CONFLICT (chain_id, address) DO UPDATE SET "
+            "first_block = LEAST(accounts.first_block, excluded.first_block), "
+            "last_block = GREATEST(accounts.last_block, excluded.last_block), "
+            "transfers = accounts.transfers + excluded.transfers", *args,
+        )
+
     async def _upsert_latest(self, name: str, rows: list[tuple]) -> None:
         t = LATEST_TABLES[name]
         cols = ", ".join(t.columns)
@@ -294,15 +313,10 @@ class ChainStore:
         async with conn.transaction():
             await conn.fetchval("SELECT indexed_block FROM chains WHERE chain_id = $1 FOR UPDATE",
                                 cid)
+            args = (cid, fork, MAX_BLOCK, ZERO_ADDRESS)
             await conn.execute(
                 "INSERT INTO tmp_balances (token, token_id, holder, amount, transfers) "
-                "SELECT token, token_id, holder, sum(amount), sum(n) FROM ("
-                " SELECT token, token_id, to_addr AS holder, amount, 1 AS n FROM transfers"
-                "  WHERE chain_id = $1 AND block_number > $2 AND to_addr <> $3"
-                " UNION ALL"
-                " SELECT token, token_id, from_addr, -amount, 1 FROM transfers"
-                "  WHERE chain_id = $1 AND block_number > $2 AND from_addr <> $3"
-                ") d GROUP BY token, token_id, holder", cid, fork, bytes(20),
+                f"SELECT token, token_id, holder, amount, n FROM ({_BALANCE_DELTAS}) d", *args,
             )
             await conn.execute(
                 "UPDATE balances b SET amount = b.amount - t.amount,"
@@ -316,25 +330,15 @@ class ChainStore:
                 " AND b.transfers = 0", cid,
             )
             await conn.execute(
-                "WITH d AS (SELECT token, token_id,"
-                "  sum(CASE WHEN from_addr = $3 THEN amount ELSE 0 END) AS minted,"
-                "  sum(CASE WHEN to_addr = $3 THEN amount ELSE 0 END) AS burned,"
-                "  sum((from_addr = $3)::int + (to_addr = $3)::int) AS n"
-                "  FROM transfers WHERE chain_id = $1 AND block_number > $2"
-                "  AND (from_addr = $3 OR to_addr = $3) GROUP BY token, token_id)"
+                f"WITH d AS ({_SUPPLY_DELTAS})"
                 " UPDATE supplies s SET minted = s.minted - d.minted, burned = s.burned - d.burned,"
                 "  supply = s.supply - d.minted + d.burned, events = s.events - d.n FROM d"
-                " WHERE s.chain_id = $1 AND s.token = d.token AND s.token_id = d.token_id",
-                cid, fork, bytes(20),
+                " WHERE s.chain_id = $1 AND s.token = d.token AND s.token_id = d.token_id", *args,
             )
             await conn.execute("DELETE FROM supplies WHERE chain_id = $1 AND events = 0", cid)
             await conn.execute(
-                "INSERT INTO tmp_accounts (address, first_block, last_block, transfers) "
-                "SELECT a, 0, 0, count(*) FROM ("
-                " SELECT to_addr AS a FROM transfers WHERE chain_id = $1 AND block_number > $2"
-                "  AND to_addr <> $3"
-                " UNION ALL SELECT from_addr FROM transfers WHERE chain_id = $1"
-                "  AND block_number > $2 AND from_addr <> $3) x GROUP BY a", cid, fork, bytes(20),
+                "INSERT INTO tmp_accounts (address, transfers) "
+                f"SELECT address, n FROM ({_ACCOUNT_DELTAS}) d", *args,
             )
             await conn.execute(
                 "UPDATE accounts a SET transfers = a.transfers - t.transfers FROM tmp_accounts t"

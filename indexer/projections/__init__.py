@@ -13,7 +13,8 @@ three kinds of projection, each with an exact rollback above a fork block:
 - append tables (``register_append``): one row per event, deleted above the fork;
 - latest-state tables (``register_latest``): one row per key holding the latest event's state;
   after a fork they are recomputed by replaying the remaining events of their feeding events;
-- the built-in delta tables (balances, supplies, accounts) fed by ``Batch.transfer``.
+- the built-in transfer rows (``Batch.transfer``), from which the database derives balances,
+  supplies and accounts as deltas.
 
 Standard handlers live in ``standard.py``; the eight tokens' own handlers belong in ``tokens.py``.
 """
@@ -48,19 +49,14 @@ class Ctx:
 class Batch:
     """Rows produced by one range of blocks, written in one transaction."""
 
-    __slots__ = ("chain_id", "events", "transfers", "balances", "supplies", "accounts",
-                 "latest", "appends", "addr_cache")
+    __slots__ = ("chain_id", "events", "transfers", "latest", "appends", "addr_cache")
 
     def __init__(self, chain_id: int, addr_cache: dict[str, bytes] | None = None) -> None:
         self.chain_id = chain_id
         self.events: list[tuple] = []
+        # Staging rows: addresses as 0x hex text, token id and amount as decimal text (the
+        # database converts them; balances, supplies and accounts are derived there too).
         self.transfers: list[tuple] = []
-        # (token, token_id, holder) -> [amount delta, transfer count]
-        self.balances: dict[tuple, list] = {}
-        # (token, token_id) -> [minted, burned, count]
-        self.supplies: dict[tuple, list] = {}
-        # address -> [first block, last block, transfer count]
-        self.accounts: dict[bytes, list] = {}
         self.latest: dict[str, dict[tuple, tuple]] = defaultdict(dict)
         self.appends: dict[str, list[tuple]] = defaultdict(list)
         self.addr_cache = addr_cache if addr_cache is not None else {}
@@ -72,59 +68,16 @@ class Batch:
             b = self.addr_cache[hex_address] = bytes.fromhex(hex_address[2:])
         return b
 
-    def transfer(
-        self, c: Ctx, batch_index: int, token_id: int, operator: bytes | None,
-        frm: bytes, to: bytes, amount: int,
-    ) -> None:
-        """Record one moved (token, id, amount) and its effect on balances, supplies, accounts."""
-        token = c.contract
-        bn = c.block_number
-        self.transfers.append((self.chain_id, bn, c.log_index, batch_index, c.block_hash, c.tx_hash,
-                               token, token_id, operator, frm, to, amount))
-        balances = self.balances
-        accounts = self.accounts
-        if frm == ZERO:
-            s = self.supplies.get((token, token_id))
-            if s is None:
-                self.supplies[(token, token_id)] = [amount, 0, 1]
-            else:
-                s[0] += amount
-                s[2] += 1
-        else:
-            k = (token, token_id, frm)
-            d = balances.get(k)
-            if d is None:
-                balances[k] = [-amount, 1]
-            else:
-                d[0] -= amount
-                d[1] += 1
-            a = accounts.get(frm)
-            if a is None:
-                accounts[frm] = [bn, bn, 1]
-            else:
-                a[1] = bn
-                a[2] += 1
-        if to == ZERO:
-            s = self.supplies.get((token, token_id))
-            if s is None:
-                self.supplies[(token, token_id)] = [0, amount, 1]
-            else:
-                s[1] += amount
-                s[2] += 1
-        else:
-            k = (token, token_id, to)
-            d = balances.get(k)
-            if d is None:
-                balances[k] = [amount, 1]
-            else:
-                d[0] += amount
-                d[1] += 1
-            a = accounts.get(to)
-            if a is None:
-                accounts[to] = [bn, bn, 1]
-            else:
-                a[1] = bn
-                a[2] += 1
+    def transfer(self, c: Ctx, batch_index: int, token_id: int, operator: str | None,
+                 frm: str, to: str, amount: int) -> None:
+        """Record one moved (token, id, amount); addresses are 0x hex strings.
+
+        Balances, supplies and accounts follow from the transfer rows in the database, in the
+        same transaction (and are reversed from them on rollback).
+        """
+        self.transfers.append((self.chain_id, c.block_number, c.log_index, batch_index,
+                               c.block_hash, c.tx_hash, c.contract, str(token_id), operator,
+                               frm, to, str(amount)))
 
 
 Handler = Callable[[Batch, Ctx, tuple], None]

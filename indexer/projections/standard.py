@@ -22,22 +22,24 @@ register_latest(
 
 @on("Transfer", n_topics=3)
 def erc20_transfer(b: Batch, c: Ctx, v: tuple) -> None:
-    b.transfer(c, 0, 0, None, b.addr(v[0]), b.addr(v[1]), v[2])
+    # The hottest handler: Batch.transfer inlined.
+    b.transfers.append((b.chain_id, c.block_number, c.log_index, 0, c.block_hash, c.tx_hash,
+                        c.contract, "0", None, v[0], v[1], str(v[2])))
 
 
 @on("Transfer", n_topics=4)
 def erc721_transfer(b: Batch, c: Ctx, v: tuple) -> None:
-    b.transfer(c, 0, v[2], None, b.addr(v[0]), b.addr(v[1]), 1)
+    b.transfer(c, 0, v[2], None, v[0], v[1], 1)
 
 
 @on("TransferSingle")
 def erc1155_single(b: Batch, c: Ctx, v: tuple) -> None:
-    b.transfer(c, 0, v[3], b.addr(v[0]), b.addr(v[1]), b.addr(v[2]), v[4])
+    b.transfer(c, 0, v[3], v[0], v[1], v[2], v[4])
 
 
 @on("TransferBatch")
 def erc1155_batch(b: Batch, c: Ctx, v: tuple) -> None:
-    op, frm, to = b.addr(v[0]), b.addr(v[1]), b.addr(v[2])
+    op, frm, to = v[0], v[1], v[2]
     for i, (token_id, amount) in enumerate(zip(v[3], v[4], strict=True)):
         b.transfer(c, i, token_id, op, frm, to, amount)
 
