@@ -1,0 +1,62 @@
+"""``python -m indexer``: index every chain of the deployment manifest into PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from esg.database import database_url, ensure_database
+from esg.manifest import load_manifest
+from indexer import logs, metrics
+from indexer.chain import ChainIndexer
+from indexer.settings import Settings
+from indexer.store import connect, migrate
+
+log = logging.getLogger("indexer")
+
+
+async def run(settings: Settings) -> None:
+    manifest = load_manifest(settings.manifest)
+    if settings.database_url:
+        url = settings.database_url
+        await ensure_database(url)
+    else:
+        url = await database_url()
+    conn = await connect(url)
+    try:
+        await migrate(conn)
+    finally:
+        await conn.close()
+    chains = [
+        dep for cid, dep in sorted(manifest.chains.items())
+        if dep.contracts and (settings.chains is None or cid in settings.chains)
+    ]
+    if not chains:
+        log.error("no chain with contracts in the manifest", extra={"manifest": str(manifest.path)})
+        return
+    metrics.serve(settings.metrics_port, settings.metrics_host)
+    log.info("indexer start", extra={"manifest": str(manifest.path),
+                                     "chains": [d.chain_id for d in chains]})
+    indexers = [ChainIndexer(settings, manifest, dep, url) for dep in chains]
+    # One failing chain (e.g. a reorg deeper than the window) stops the process loudly.
+    async with asyncio.TaskGroup() as tg:
+        for ix in indexers:
+            tg.create_task(ix.run(), name=f"chain-{ix.chain_id}")
+
+
+def main() -> int:
+    settings = Settings()
+    logs.setup(settings.log_level)
+    try:
+        asyncio.run(run(settings))
+    except KeyboardInterrupt:
+        return 130
+    except BaseException as exc:  # noqa: BLE001
+        log.critical("indexer stopped", exc_info=exc)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

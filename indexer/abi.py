@@ -1,0 +1,191 @@
+"""Event decoding from ABIs: topic0 → decoder tables built once, decoders specialised per event.
+
+Static ABI types (address, bool, bytesN, intN/uintN) and arrays of them are decoded by hand from the
+hex strings the node returns (no bytes round trip); anything else falls back to eth_abi. Integers are
+Python ints; addresses, bytes and hashes stay lower-case ``0x`` hex strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from eth_abi import decode as abi_decode
+from eth_utils import keccak
+
+Decoder = Callable[[list[str], str], tuple]
+
+_UINT = re.compile(r"^uint(\d*)$")
+_INT = re.compile(r"^int(\d*)$")
+_BYTESN = re.compile(r"^bytes(\d+)$")
+_STATIC_ARRAY_OF_WORDS = re.compile(r"^(u?int\d*|address|bool|bytes\d+)\[\]$")
+
+
+def canonical_type(inp: dict) -> str:
+    """The canonical ABI type string of an input (tuples expanded)."""
+    t = inp["type"]
+    if t.startswith("tuple"):
+        inner = ",".join(canonical_type(c) for c in inp.get("components", []))
+        return f"({inner}){t[5:]}"
+    return t
+
+
+def event_signature(item: dict) -> str:
+    return f"{item['name']}({','.join(canonical_type(i) for i in item['inputs'])})"
+
+
+def topic0_of(item: dict) -> str:
+    return "0x" + keccak(text=event_signature(item)).hex()
+
+
+def _word_decoder(t: str) -> Callable[[str], object] | None:
+    """A function decoding one 64-hex-digit word of type ``t``, or None if not a static word."""
+    if t == "address":
+        return lambda w: "0x" + w[24:]
+    if t == "bool":
+        return lambda w: w[-1] != "0"
+    m = _UINT.match(t)
+    if m:
+        return lambda w: int(w, 16)
+    m = _INT.match(t)
+    if m:
+        def dec_int(w: str) -> int:
+            v = int(w, 16)
+            return v - (1 << 256) if v >> 255 else v
+
+        return dec_int
+    m = _BYTESN.match(t)
+    if m:
+        n = int(m.group(1)) * 2
+        return lambda w: "0x" + w[:n]
+    return None
+
+
+def _topic_decoder(t: str) -> Callable[[str], object]:
+    """Indexed argument: static types decode from the topic, dynamic ones keep the topic (a hash)."""
+    dec = _word_decoder(t)
+    if dec is None:
+        return lambda topic: topic
+    return lambda topic: dec(topic[2:])
+
+
+def _data_decoder(types: list[str]) -> Callable[[str], tuple]:
+    """Decoder of the data section for ``types``; hand-rolled when every type is simple."""
+    if not types:
+        return lambda data: ()
+    words = [_word_decoder(t) for t in types]
+    if all(w is not None for w in words):
+        spans = [(2 + 64 * i, 66 + 64 * i) for i in range(len(types))]
+        if len(types) == 1:
+            (a, b), w0 = spans[0], words[0]
+            return lambda data: (w0(data[a:b]),)
+        if len(types) == 2 and all(_UINT.match(t) for t in types):
+            return lambda data: (int(data[2:66], 16), int(data[66:130], 16))
+        pairs = list(zip(spans, words, strict=True))
+        return lambda data: tuple(w(data[a:b]) for (a, b), w in pairs)
+
+    simple_arrays = all(
+        _word_decoder(t) is not None or _STATIC_ARRAY_OF_WORDS.match(t) for t in types
+    )
+    if simple_arrays:
+        plan = []
+        for i, t in enumerate(types):
+            w = _word_decoder(t)
+            if w is not None:
+                plan.append((False, i, w))
+            else:
+                plan.append((True, i, _word_decoder(t[:-2])))
+
+        def dec_arrays(data: str) -> tuple:
+            out = []
+            for is_array, i, w in plan:
+                head = data[2 + 64 * i : 66 + 64 * i]
+                if not is_array:
+                    out.append(w(head))
+                    continue
+                pos = 2 + int(head, 16) * 2
+                n = int(data[pos : pos + 64], 16)
+                pos += 64
+                out.append([w(data[pos + 64 * k : pos + 64 * k + 64]) for k in range(n)])
+            return tuple(out)
+
+        return dec_arrays
+
+    def dec_generic(data: str) -> tuple:
+        values = abi_decode(types, bytes.fromhex(data[2:]))
+        return tuple(_jsonable(v) for v in values)
+
+    return dec_generic
+
+
+def _jsonable(v: object) -> object:
+    if isinstance(v, bytes):
+        return "0x" + v.hex()
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    return v
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One event of one ABI, with its decoder returning values in declaration order."""
+
+    name: str
+    signature: str
+    topic0: str
+    arg_names: tuple[str, ...]
+    arg_types: tuple[str, ...]
+    n_topics: int
+    decode: Decoder
+
+
+def build_event(item: dict) -> EventSpec:
+    inputs = item["inputs"]
+    names = tuple(i["name"] or f"arg{k}" for k, i in enumerate(inputs))
+    types = tuple(canonical_type(i) for i in inputs)
+    indexed = [k for k, i in enumerate(inputs) if i.get("indexed")]
+    plain = [k for k, i in enumerate(inputs) if not i.get("indexed")]
+    topic_decs = [(1 + n, _topic_decoder(types[k])) for n, k in enumerate(indexed)]
+    data_dec = _data_decoder([types[k] for k in plain])
+    order = indexed + plain  # positions of decoded values in declaration order
+    if order == list(range(len(inputs))):
+
+        def decode(topics: list[str], data: str) -> tuple:
+            return tuple(d(topics[p]) for p, d in topic_decs) + data_dec(data)
+
+    else:
+        inverse = [order.index(k) for k in range(len(inputs))]
+
+        def decode(topics: list[str], data: str) -> tuple:
+            raw = tuple(d(topics[p]) for p, d in topic_decs) + data_dec(data)
+            return tuple(raw[j] for j in inverse)
+
+    if len(topic_decs) == 2 and len(plain) == 1 and order == [0, 1, 2]:
+        # The ERC-20 Transfer / Approval shape: the hottest path, unrolled.
+        (_, t1), (_, t2) = topic_decs
+        if _UINT.match(types[2]):
+
+            def decode(topics: list[str], data: str) -> tuple:  # noqa: F811
+                return (t1(topics[1]), t2(topics[2]), int(data[2:66], 16))
+
+    sig = event_signature(item)
+    return EventSpec(
+        name=item["name"],
+        signature=sig,
+        topic0="0x" + keccak(text=sig).hex(),
+        arg_names=names,
+        arg_types=types,
+        n_topics=1 + len(indexed),
+        decode=decode,
+    )
+
+
+def events_of(abi: list[dict]) -> dict[tuple[str, int], EventSpec]:
+    """(topic0, number of topics) → spec; the topic count tells ERC-20 from ERC-721 Transfer."""
+    table = {}
+    for item in abi:
+        if item.get("type") == "event" and not item.get("anonymous"):
+            spec = build_event(item)
+            table[(spec.topic0, spec.n_topics)] = spec
+    return table

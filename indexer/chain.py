@@ -1,0 +1,374 @@
+"""One chain's indexing loop: pipelined backfill, live following, reorg handling, finality."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from dataclasses import dataclass
+
+from esg.manifest import ChainDeployment, Manifest
+from indexer import metrics
+from indexer.decode import ChainContracts, decode_logs
+from indexer.projections import Batch
+from indexer.rpc import RPC, RangeTooLarge, RPCError, Unavailable
+from indexer.settings import Settings
+from indexer.store import ChainStore, Header, connect
+
+log = logging.getLogger("indexer.chain")
+
+HEADER_BATCH = 100
+
+
+class ReorgTooDeep(Exception):
+    """The chain reorganised below the window or below finality: refuse to drift silently."""
+
+
+class _Refetch(Exception):
+    """The node's answers were mutually inconsistent (it moved while we read): read again."""
+
+
+class _Reorg(Exception):
+    """The node no longer has the block we stopped at."""
+
+
+@dataclass
+class Chunk:
+    start: int
+    end: int
+    batch: Batch
+    headers: dict[int, Header]
+    finalized: int
+    head: int
+
+
+class ChainIndexer:
+    def __init__(self, settings: Settings, manifest: Manifest, dep: ChainDeployment,
+                 db_url: str) -> None:
+        self.s = settings
+        self.dep = dep
+        self.chain_id = dep.chain_id
+        self.label = str(dep.chain_id)
+        self.db_url = db_url
+        self.contracts = ChainContracts(manifest, dep)
+        self.start_block = max(0, dep.start_block)
+        self.finality = settings.finality_for(dep.chain_id, dep.network)
+        urls = settings.rpc_urls.get(dep.chain_id) or dep.rpc_urls
+        self.rpc = RPC(dep.chain_id, urls, timeout=settings.rpc_timeout,
+                       max_backoff=settings.rpc_max_backoff, max_span=settings.max_block_span)
+        self.span = settings.initial_block_span
+        self.indexed = -1
+        self.last_hash: bytes | None = None
+        self.db_finalized = -1
+        self.head = -1
+        self.finalized = -1
+        self.progress_at = time.monotonic()
+        self.events_total = 0
+        self._rate_t = time.monotonic()
+        self._rate_n = 0
+        self._bar = None
+        self._addr_cache: dict[str, bytes] = {}
+        self._hash_cache: dict[str, bytes] = {}
+
+    # ---------------------------------------------------------------- lifecycle
+
+    async def run(self) -> None:
+        conn = await connect(self.db_url)
+        self.store = ChainStore(conn, self.chain_id)
+        try:
+            cp = await self.store.setup(
+                self.dep.network, self.start_block,
+                [(c.address, c.name, c.deploy_block) for c in self.contracts.by_address.values()],
+            )
+            self.indexed, self.db_finalized = cp.indexed, cp.finalized
+            self.last_hash = await self.store.stored_hash(self.indexed)
+            log.info("chain start", extra={"chain": self.chain_id, "indexed": self.indexed,
+                                           "finality": self.finality,
+                                           "contracts": len(self.contracts.addresses)})
+            watchdog = asyncio.create_task(self._watchdog())
+            try:
+                await self._loop()
+            finally:
+                watchdog.cancel()
+        finally:
+            if self._bar is not None:
+                self._bar.close()
+            await self.rpc.close()
+            await conn.close()
+
+    async def _loop(self) -> None:
+        prune_at = 0.0
+        while True:
+            try:
+                head, finalized = await self._poll()
+            except _Reorg:
+                await self._handle_reorg()
+                continue
+            except Unavailable as exc:
+                log.error("rpc unavailable", extra={"chain": self.chain_id, "error": str(exc)})
+                await asyncio.sleep(self.s.poll_interval)
+                continue
+            except RPCError as exc:
+                log.warning("rpc error", extra={"chain": self.chain_id, "error": str(exc)})
+                await asyncio.sleep(self.s.poll_interval)
+                continue
+            if self.indexed < head:
+                try:
+                    await self._catch_up(head, finalized)
+                except _Reorg:
+                    await self._handle_reorg()
+                except _Refetch as exc:
+                    log.info("refetch", extra={"chain": self.chain_id, "reason": str(exc)})
+                    await asyncio.sleep(self.s.poll_interval)
+                except Unavailable as exc:
+                    log.error("rpc unavailable", extra={"chain": self.chain_id, "error": str(exc)})
+                    await asyncio.sleep(self.s.poll_interval)
+                except RPCError as exc:
+                    # E.g. a range beyond a head that just moved back (reorg): poll again.
+                    log.warning("rpc error", extra={"chain": self.chain_id, "error": str(exc)})
+                    await asyncio.sleep(self.s.poll_interval)
+                continue
+            if self.s.exit_when_synced:
+                return
+            if time.monotonic() > prune_at:
+                prune_at = time.monotonic() + 30
+                await self.store.prune_blocks(min(finalized, self.indexed - self.s.reorg_window))
+            await asyncio.sleep(self.s.poll_interval)
+
+    # ---------------------------------------------------------------- head and finality
+
+    async def _poll(self) -> tuple[int, int]:
+        calls: list[tuple[str, list]] = [("eth_getBlockByNumber", ["latest", False])]
+        check = self.indexed >= self.start_block and self.last_hash is not None
+        if check:
+            calls.append(("eth_getBlockByNumber", [hex(self.indexed), False]))
+        if self.finality == "tag":
+            calls.append(("eth_getBlockByNumber", ["finalized", False]))
+        res = await self.rpc.batch(calls)
+        head = int(res[0]["number"], 16)
+        if check:
+            mine = res[1]
+            if mine is None or bytes.fromhex(mine["hash"][2:]) != self.last_hash:
+                raise _Reorg()
+        finalized = self._finalized(head, res[-1] if self.finality == "tag" else None)
+        self.head, self.finalized = head, finalized
+        metrics.HEAD.labels(self.label).set(head)
+        metrics.FINALIZED.labels(self.label).set(finalized)
+        metrics.LAG.labels(self.label).set(max(0, head - self.indexed))
+        return head, finalized
+
+    def _finalized(self, head: int, tagged: dict | None) -> int:
+        if self.finality == "instant":
+            return head
+        if self.finality == "tag":
+            if tagged:
+                return int(tagged["number"], 16)
+            return max(-1, head - 64)
+        depth = int(self.finality.split(":", 1)[1])
+        return max(-1, head - depth)
+
+    # ---------------------------------------------------------------- backfill / follow
+
+    async def _catch_up(self, head: int, finalized: int) -> None:
+        queue: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=max(1, self.s.prefetch))
+        fetcher = asyncio.create_task(self._fetch(self.indexed + 1, head, finalized, queue))
+        self._progress(head)
+        try:
+            while True:
+                chunk = await queue.get()
+                if chunk is None:
+                    break
+                await self._commit(chunk)
+        finally:
+            fetcher.cancel()
+            try:
+                await fetcher
+            except (asyncio.CancelledError, Exception):  # noqa: S110
+                pass
+        if fetcher.done() and not fetcher.cancelled() and fetcher.exception():
+            raise fetcher.exception()
+
+    async def _fetch(self, start: int, head: int, finalized: int, queue: asyncio.Queue) -> None:
+        try:
+            while start <= head:
+                chunk = await self._fetch_range(start, head, finalized)
+                await queue.put(chunk)
+                start = chunk.end + 1
+        finally:
+            await queue.put(None)
+
+    async def _fetch_range(self, start: int, head: int, finalized: int) -> Chunk:
+        target = self.s.logs_per_request
+        failures = 0
+        while True:
+            span = max(1, min(self.span, self.rpc.max_span))
+            end = min(start + span - 1, head)
+            try:
+                logs = await self.rpc.get_logs(self.contracts.addresses, start, end)
+            except RangeTooLarge as exc:
+                n = end - start + 1
+                if n > 1:
+                    self.rpc.shrink_span(n)
+                    self.span = max(1, n // 2)
+                    continue
+                failures += 1
+                log.warning("single block refused", extra={"chain": self.chain_id,
+                                                           "block": start, "error": str(exc)})
+                await asyncio.sleep(min(self.s.rpc_max_backoff, 0.1 * 2**failures))
+                continue
+            n = len(logs)
+            if n < target // 2:
+                self.span = min(span * 2, self.s.max_block_span)
+            elif n > target * 3 // 2:
+                self.span = max(1, span * target // n)
+            break
+        # Decoding here, in the fetch stage, overlaps it with the database writing the
+        # previous chunk.
+        batch = Batch(self.chain_id, self._addr_cache)
+        if len(self._hash_cache) > 4096:
+            self._hash_cache.clear()
+        decode_logs(self.contracts, logs, batch, finalized, self._hash_cache)
+        del logs
+        wanted = {start, end}
+        wanted.update({e[1] for e in batch.events})
+        if end > finalized:
+            wanted.update(range(max(start, finalized + 1), end + 1))
+        headers = await self._headers(sorted(wanted))
+        return Chunk(start, end, batch, headers, finalized, head)
+
+    async def _headers(self, numbers: list[int]) -> dict[int, Header]:
+        out: dict[int, Header] = {}
+        for i in range(0, len(numbers), HEADER_BATCH):
+            part = numbers[i : i + HEADER_BATCH]
+            res = await self.rpc.batch([("eth_getBlockByNumber", [hex(n), False]) for n in part])
+            for n, h in zip(part, res, strict=True):
+                if h is None:
+                    raise _Refetch(f"block {n} missing")
+                out[n] = Header.from_rpc(h)
+        return out
+
+    async def _commit(self, chunk: Chunk) -> None:
+        if chunk.start != self.indexed + 1:
+            raise _Refetch("chunk does not follow the checkpoint")
+        headers = chunk.headers
+        first = headers[chunk.start]
+        if self.last_hash is not None and first.parent_hash != self.last_hash:
+            raise _Reorg()
+        prev = None
+        for n in sorted(headers):
+            h = headers[n]
+            if prev is not None and prev.number == n - 1 and h.parent_hash != prev.hash:
+                raise _Refetch("headers from two forks")
+            prev = h
+        batch = chunk.batch
+        for e in batch.events:
+            h = headers.get(e[1])
+            if h is None or h.hash != e[3]:
+                raise _Refetch("log from another fork")
+        event_blocks = {e[1] for e in batch.events}
+        t_w = time.perf_counter()
+        await self.store.write(batch, self.indexed, chunk.end, list(headers.values()),
+                               event_blocks, chunk.finalized, chunk.head)
+        log.debug("commit", extra={"chain": self.chain_id, "start": chunk.start, "end": chunk.end,
+                                   "events": len(batch.events),
+                                   "write_s": round(time.perf_counter() - t_w, 4)})
+        self.indexed = chunk.end
+        self.last_hash = headers[chunk.end].hash
+        self.progress_at = time.monotonic()
+        n = len(batch.events)
+        self.events_total += n
+        metrics.EVENTS.labels(self.label).inc(n)
+        metrics.INDEXED.labels(self.label).set(self.indexed)
+        metrics.LAG.labels(self.label).set(max(0, self.head - self.indexed))
+        metrics.STALLED.labels(self.label).set(0)
+        self._rate_n += n
+        now = time.monotonic()
+        if now - self._rate_t >= 1.0:
+            metrics.EVENTS_RATE.labels(self.label).set(self._rate_n / (now - self._rate_t))
+            self._rate_t, self._rate_n = now, 0
+        if self._bar is not None:
+            self._bar.update(chunk.end - chunk.start + 1)
+            self._bar.set_postfix(events=self.events_total, refresh=False)
+
+    def _progress(self, head: int) -> None:
+        mode = self.s.progress
+        if mode == "off" or (mode == "auto" and not sys.stdout.isatty()):
+            return
+        if head - self.indexed < 1000 and self._bar is None:
+            return
+        from tqdm import tqdm
+
+        if self._bar is None:
+            self._bar = tqdm(total=head - self.start_block + 1, initial=max(0, self.indexed -
+                             self.start_block + 1), desc=f"chain {self.chain_id}", unit="block",
+                             dynamic_ncols=True)
+        else:
+            self._bar.total = head - self.start_block + 1
+            self._bar.refresh()
+
+    # ---------------------------------------------------------------- reorgs
+
+    async def _handle_reorg(self) -> None:
+        low = max(self.start_block - 1, self.indexed - self.s.reorg_window)
+        stored = await self.store.stored_hashes(low, self.indexed)
+        fork = None
+        for i in range(0, len(stored), HEADER_BATCH):
+            part = stored[i : i + HEADER_BATCH]
+            res = await self.rpc.batch(
+                [("eth_getBlockByNumber", [hex(n), False]) for n, _ in part]
+            )
+            for (n, h), node in zip(part, res, strict=True):
+                if node is not None and bytes.fromhex(node["hash"][2:]) == h:
+                    fork = n
+                    break
+            if fork is not None:
+                break
+        if fork is None:
+            if low <= self.start_block - 1:
+                fork = self.start_block - 1
+            else:
+                metrics.DEEP_REORGS.labels(self.label).inc()
+                log.critical("reorg deeper than the window", extra={
+                    "chain": self.chain_id, "indexed": self.indexed,
+                    "window": self.s.reorg_window})
+                raise ReorgTooDeep(
+                    f"chain {self.chain_id}: no common block within {self.s.reorg_window} blocks"
+                    f" below {self.indexed}"
+                )
+        cp = await self.store.checkpoint()
+        if fork < cp.finalized:
+            metrics.DEEP_REORGS.labels(self.label).inc()
+            log.critical("reorg below finality", extra={
+                "chain": self.chain_id, "fork": fork, "finalized": cp.finalized})
+            raise ReorgTooDeep(
+                f"chain {self.chain_id}: reorg to {fork} is below finalized block {cp.finalized}"
+            )
+        depth = self.indexed - fork
+        removed = await self.store.rollback(fork, self.contracts)
+        metrics.REORGS.labels(self.label).inc()
+        metrics.REORG_DEPTH.labels(self.label).observe(depth)
+        log.warning("reorg rolled back", extra={"chain": self.chain_id, "fork": fork,
+                                                "depth": depth, "events_removed": removed})
+        self.indexed = fork
+        self.last_hash = await self.store.stored_hash(fork)
+        metrics.INDEXED.labels(self.label).set(fork)
+
+    # ---------------------------------------------------------------- stall watchdog
+
+    async def _watchdog(self) -> None:
+        reported = False
+        while True:
+            await asyncio.sleep(min(5.0, self.s.stall_seconds / 2))
+            behind = self.head > self.indexed
+            idle = time.monotonic() - self.progress_at
+            if behind and idle > self.s.stall_seconds:
+                metrics.STALLED.labels(self.label).set(1)
+                if not reported:
+                    log.error("chain stalled", extra={"chain": self.chain_id, "head": self.head,
+                                                      "indexed": self.indexed,
+                                                      "idle_seconds": round(idle, 1)})
+                    reported = True
+            else:
+                metrics.STALLED.labels(self.label).set(0)
+                reported = False

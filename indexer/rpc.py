@@ -1,0 +1,264 @@
+"""JSON-RPC over HTTP with keep-alive, retries with backoff, URL failover and adaptive log ranges."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+
+import aiohttp
+import msgspec
+import orjson
+
+from indexer import metrics
+
+log = logging.getLogger("indexer.rpc")
+
+# Fragments of error messages meaning "ask for a smaller block range" (geth, erigon, besu,
+# alchemy, infura, quicknode, anvil wording).
+_TOO_LARGE = (
+    "more than",
+    "too many",
+    "too large",
+    "limit exceeded",
+    "exceed",
+    "response size",
+    "block range",
+    "range is too",
+    "query timeout",
+    "timeout",
+    "try with this block range",
+    "log response size",
+)
+
+
+class Log(msgspec.Struct):
+    """One eth_getLogs entry (fields the indexer does not use are skipped while parsing)."""
+
+    address: str
+    topics: list[str]
+    data: str
+    blockNumber: str  # noqa: N815
+    blockHash: str  # noqa: N815
+    transactionHash: str  # noqa: N815
+    logIndex: str  # noqa: N815
+    removed: bool = False
+
+
+class _LogsAnswer(msgspec.Struct):
+    result: list[Log] | None = None
+    error: dict | None = None
+
+
+_decode_logs_answer = msgspec.json.Decoder(_LogsAnswer).decode
+
+
+class RPCError(Exception):
+    """A JSON-RPC error answer (the node understood and refused)."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+    @property
+    def too_large(self) -> bool:
+        m = self.message.lower()
+        return self.code == -32005 or any(f in m for f in _TOO_LARGE)
+
+
+class RangeTooLarge(Exception):
+    """eth_getLogs refused or failed for this block range; split it."""
+
+
+class Unavailable(Exception):
+    """Every endpoint failed for longer than the retry budget."""
+
+
+@dataclass
+class Endpoint:
+    url: str
+    # Largest block span known to work for eth_getLogs here (learned from failures).
+    max_span: int
+    failures: int = 0
+    down_until: float = 0.0
+    label: str = field(default="")
+
+
+class RPC:
+    """A JSON-RPC client for one chain over several URLs (first healthy one wins)."""
+
+    def __init__(
+        self,
+        chain_id: int,
+        urls: list[str],
+        *,
+        timeout: float = 30.0,
+        max_backoff: float = 10.0,
+        max_span: int = 100_000,
+        retry_budget: float = 600.0,
+    ) -> None:
+        if not urls:
+            raise ValueError(f"chain {chain_id}: no RPC URL")
+        self.chain = str(chain_id)
+        self.endpoints = [
+            Endpoint(u, max_span, label=f"{i}:{u.split('//')[-1].split('/')[0]}")
+            for i, u in enumerate(urls)
+        ]
+        self.timeout = timeout
+        self.max_backoff = max_backoff
+        self.retry_budget = retry_budget
+        self._session: aiohttp.ClientSession | None = None
+        self._id = 0
+
+    async def __aenter__(self) -> RPC:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=16, keepalive_timeout=60),
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
+                json_serialize=lambda o: orjson.dumps(o).decode(),
+            )
+        return self._session
+
+    def _pick(self) -> Endpoint:
+        now = time.monotonic()
+        healthy = [e for e in self.endpoints if e.down_until <= now]
+        if healthy:
+            return healthy[0]
+        return min(self.endpoints, key=lambda e: e.down_until)
+
+    async def _post(self, ep: Endpoint, body: bytes, method: str, parse=orjson.loads) -> object:
+        t0 = time.perf_counter()
+        async with self._http().post(
+            ep.url, data=body, headers={"Content-Type": "application/json"}
+        ) as resp:
+            raw = await resp.read()
+            if resp.status == 429 or resp.status >= 500:
+                raise _Transient(f"http {resp.status}", "http_" + str(resp.status))
+            if resp.status != 200:
+                raise _Transient(f"http {resp.status}", "http_other")
+        metrics.RPC_LATENCY.labels(self.chain, method).observe(time.perf_counter() - t0)
+        try:
+            return parse(raw)
+        except (orjson.JSONDecodeError, msgspec.DecodeError) as exc:
+            raise _Transient("invalid JSON (truncated body?)", "bad_body") from exc
+
+    async def _request(self, body_obj: object, method: str, *, ranged: bool = False,
+                       parse=orjson.loads) -> object:
+        """POST with retries and failover; ``ranged`` turns size errors into RangeTooLarge."""
+        body = orjson.dumps(body_obj)
+        delay = 0.05
+        deadline = time.monotonic() + self.retry_budget
+        while True:
+            ep = self._pick()
+            wait = ep.down_until - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                out = await self._post(ep, body, method, parse)
+                err = out.error if isinstance(out, _LogsAnswer) else (
+                    out.get("error", False) if isinstance(out, dict) else False)
+                if err is not False and err is not None:
+                    err = err or {}
+                    e = RPCError(int(err.get("code", 0)), str(err.get("message", "")))
+                    if ranged and e.too_large:
+                        metrics.RPC_ERRORS.labels(self.chain, ep.label, "too_large").inc()
+                        raise RangeTooLarge(e.message)
+                    if e.code in (-32005, -32603, -32000, 429) or "rate" in e.message.lower():
+                        raise _Transient(e.message, "rpc_" + str(e.code))
+                    raise e
+                ep.failures = 0
+                return out
+            except (_Transient, aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+                kind = exc.kind if isinstance(exc, _Transient) else type(exc).__name__
+                metrics.RPC_ERRORS.labels(self.chain, ep.label, kind).inc()
+                if ranged and isinstance(exc, asyncio.TimeoutError):
+                    raise RangeTooLarge("timeout") from exc
+                ep.failures += 1
+                # Take the endpoint out of rotation for a moment so the next one is tried.
+                ep.down_until = time.monotonic() + min(self.max_backoff, delay)
+                if time.monotonic() > deadline:
+                    raise Unavailable(f"chain {self.chain}: {method}: {exc}") from exc
+                log.warning(
+                    "rpc retry",
+                    extra={"chain": self.chain, "endpoint": ep.label, "method": method,
+                           "error": str(exc) or kind},
+                )
+                await asyncio.sleep(delay * (0.5 + random.random()))
+                delay = min(self.max_backoff, delay * 2)
+
+    def _next_id(self) -> int:
+        self._id += 1
+        return self._id
+
+    async def call(self, method: str, params: list) -> object:
+        out = await self._request(
+            {"jsonrpc": "2.0", "id": self._next_id(), "method": method, "params": params}, method
+        )
+        return out["result"]
+
+    async def batch(self, calls: list[tuple[str, list]]) -> list[object]:
+        """Several calls in one HTTP request; results in call order (a failed item raises)."""
+        if not calls:
+            return []
+        base = self._next_id()
+        self._id += len(calls)
+        body = [
+            {"jsonrpc": "2.0", "id": base + i, "method": m, "params": p}
+            for i, (m, p) in enumerate(calls)
+        ]
+        while True:
+            out = await self._request(body, calls[0][0] + "[batch]")
+            if not isinstance(out, list) or len(out) != len(calls):
+                metrics.RPC_ERRORS.labels(self.chain, "batch", "bad_batch").inc()
+                await asyncio.sleep(0.05)
+                continue
+            by_id = {o.get("id"): o for o in out}
+            results = []
+            for i in range(len(calls)):
+                o = by_id.get(base + i)
+                if o is None or "error" in o:
+                    err = (o or {}).get("error") or {}
+                    raise RPCError(int(err.get("code", 0)), str(err.get("message", "missing")))
+                results.append(o["result"])
+            return results
+
+    async def get_logs(self, addresses: list[str], start: int, end: int) -> list[Log]:
+        params = [{"fromBlock": hex(start), "toBlock": hex(end), "address": addresses}]
+        out = await self._request(
+            {"jsonrpc": "2.0", "id": self._next_id(), "method": "eth_getLogs", "params": params},
+            "eth_getLogs",
+            ranged=True,
+            parse=_decode_logs_answer,
+        )
+        if out.result is None:
+            raise RangeTooLarge("no result")
+        return out.result
+
+    @property
+    def max_span(self) -> int:
+        return self._pick().max_span
+
+    def shrink_span(self, span: int) -> None:
+        """Remember that ``span`` blocks was too much for the current endpoint."""
+        ep = self._pick()
+        ep.max_span = max(1, min(ep.max_span, span // 2))
+
+
+class _Transient(Exception):
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind

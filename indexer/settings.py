@@ -1,0 +1,56 @@
+"""Indexer settings from the environment (prefix ``INDEXER_``; a few documented plain names)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Finality rule per network ecosystem (the manifest's ``network`` starts with it).
+DEFAULT_FINALITY = {"besu": "instant", "ethereum": "tag", "polygon": "depth:64"}
+
+
+class Settings(BaseSettings):
+    """Every knob of the indexer; JSON for the per-chain maps, e.g.
+    ``INDEXER_RPC_URLS='{"2025": ["http://a:8545", "http://b:8545"]}'``."""
+
+    model_config = SettingsConfigDict(env_prefix="INDEXER_", extra="ignore", populate_by_name=True)
+
+    database_url: str | None = Field(
+        None, validation_alias=AliasChoices("INDEXER_DATABASE_URL", "DATABASE_URL")
+    )
+    manifest: Path | None = Field(
+        None, validation_alias=AliasChoices("INDEXER_MANIFEST", "ESG_MANIFEST")
+    )
+    # Chain ids to index (default: every chain of the manifest).
+    chains: list[int] | None = None
+    # RPC URLs per chain id, tried in order with failover (default: the manifest's rpc_urls).
+    rpc_urls: dict[int, list[str]] = {}
+    # Finality per chain id: "instant", "tag" (the node's `finalized` block) or "depth:N".
+    finality: dict[int, str] = {}
+    poll_interval: float = 0.15
+    # Recent blocks whose hashes are kept and checked; a deeper reorg is a fatal error.
+    reorg_window: int = 128
+    # Target number of logs per eth_getLogs call (the block range adapts to it).
+    logs_per_request: int = 10000
+    initial_block_span: int = 1
+    max_block_span: int = 100_000
+    # eth_getLogs calls kept in flight ahead of the writer during backfill.
+    prefetch: int = 2
+    rpc_timeout: float = 30.0
+    rpc_max_backoff: float = 10.0
+    # A chain that is behind and makes no progress for this long is reported as stalled.
+    stall_seconds: float = 60.0
+    metrics_port: int = 9464
+    metrics_host: str = "127.0.0.1"
+    log_level: str = "INFO"
+    # "auto": a progress bar when stdout is a terminal; "on" / "off" force it.
+    progress: str = "auto"
+    # Stop once every chain has reached this block or its head (tests and benchmarks).
+    exit_when_synced: bool = False
+
+    def finality_for(self, chain_id: int, network: str) -> str:
+        if chain_id in self.finality:
+            return self.finality[chain_id]
+        return DEFAULT_FINALITY.get(network.split(":", 1)[0], "tag")

@@ -1,0 +1,32 @@
+"""Fixtures of the indexer tests: an emitter deployment and a fresh database per module."""
+
+import pytest
+
+import idx_helpers as helpers
+
+
+@pytest.fixture(scope="module")
+def db_url():
+    """A fresh database for this test module on the test server (embedded unless DATABASE_URL)."""
+    return helpers.new_database("mod")
+
+
+@pytest.fixture(scope="module")
+def chain_id(chain):
+    return chain.chain_id
+
+
+@pytest.fixture(scope="module")
+def rpc_url(chain):
+    return chain.provider.uri
+
+
+@pytest.fixture(scope="module")
+def deploy(project, accounts, chain):
+    """Deploy a fresh EventEmitter; returns (contract, receipt)."""
+
+    def go():
+        c = project.EventEmitter.deploy(sender=accounts[0])
+        return c, chain.get_receipt(c.txn_hash)
+
+    return go

@@ -1,0 +1,95 @@
+"""Reorgs (anvil_reorg) during backfill and during live following: the database then equals a
+fresh index of the same chain, row for row. A reorg deeper than the window is a fatal error."""
+
+import random
+import signal
+
+import pytest
+
+import idx_helpers as helpers
+from indexer.chain import ReorgTooDeep
+
+
+def _activity(token, sender, rng, txs):
+    for _ in range(txs):
+        kind = rng.random()
+        if kind < 0.5:
+            token.emit_transfers(rng.randint(1, 60), rng.randint(0, 10**9), sender=sender)
+        elif kind < 0.8:
+            token.emit_singles(rng.randint(1, 30), rng.randint(0, 10**9), sender=sender)
+        else:
+            token.emit_batches(rng.randint(1, 10), rng.randint(0, 10**9), 3, sender=sender)
+
+
+def _reorg(chain, depth):
+    chain.provider.make_request("anvil_reorg", [depth, []])
+
+
+def _compare_with_fresh(url, manifest, chain_id):
+    fresh = helpers.new_database("fresh")
+    helpers.index_once(fresh, manifest, chain_id)
+    helpers.assert_same(helpers.dump(url), helpers.dump(fresh))
+
+
+def test_reorgs_while_following_live(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
+    token, receipt = deploy()
+    rng = random.Random(3)
+    manifest = helpers.manifest_for(tmp_path / "m.json", chain_id, rpc_url,
+                                    {"EMIT": (token, receipt)})
+    url = helpers.new_database("live")
+    proc = helpers.spawn(url, manifest, chain_id)
+    try:
+        _activity(token, accounts[0], rng, 8)
+        helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
+        for depth in (1, 3, 6):
+            before = helpers.query(url, "SELECT count(*) FROM events")[0][0]
+            _reorg(chain, depth)
+            helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
+            _activity(token, accounts[0], rng, 3)
+            helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
+            assert before > 0
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(20)
+    assert proc.stderr.read().decode().count("reorg rolled back") >= 3
+    _compare_with_fresh(url, manifest, chain_id)
+
+
+def test_reorg_during_backfill(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
+    token, receipt = deploy()
+    rng = random.Random(5)
+    _activity(token, accounts[0], rng, 30)
+    manifest = helpers.manifest_for(tmp_path / "m.json", chain_id, rpc_url,
+                                    {"EMIT": (token, receipt)})
+    url = helpers.new_database("backfill")
+    # Tiny ranges so the backfill is still running when the chain reorganises.
+    proc = helpers.spawn(url, manifest, chain_id, logs_per_request="20",
+                         initial_block_span="1", max_block_span="2", prefetch="1")
+    try:
+        # Reorganise blocks that are already indexed while later ones are still being fetched.
+        helpers.wait_indexed(url, chain.blocks.head.number - 6)
+        _reorg(chain, 8)
+        _activity(token, accounts[0], rng, 4)
+        helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(20)
+    assert "reorg rolled back" in proc.stderr.read().decode()
+    _compare_with_fresh(url, manifest, chain_id)
+
+
+def test_reorg_deeper_than_window_is_fatal(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
+    token, receipt = deploy()
+    rng = random.Random(9)
+    _activity(token, accounts[0], rng, 10)
+    manifest = helpers.manifest_for(tmp_path / "m.json", chain_id, rpc_url,
+                                    {"EMIT": (token, receipt)})
+    url = helpers.new_database("deep")
+    helpers.index_once(url, manifest, chain_id, reorg_window=3)
+    _reorg(chain, 6)
+    with pytest.raises(BaseException) as info:
+        helpers.index_once(url, manifest, chain_id, reorg_window=3)
+    assert info.group_contains(ReorgTooDeep) if hasattr(info, "group_contains") else True
+    from indexer import metrics
+
+    assert metrics.DEEP_REORGS.labels(str(chain_id))._value.get() >= 1
