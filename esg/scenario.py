@@ -61,12 +61,17 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
     gst, ect, ccr, ecs, ecr, est, egm, aet = (d[n] for n in ("GST", "ECT", "CCR", "ECS", "ECR", "EST", "EGM", "AET"))
     governor, timelock = d["Governor"], d["Timelock"]
     chain_id = provider.chain_id
-    ids: dict = {}
+    # Each play is a new "run": serials continue where the registry stopped and ids stay unique,
+    # so the scenario can be played again on the same deployment.
+    run = ccr.batch_count() // 2
+    ids: dict = {"run": run}
 
     # Carbon credits: two project-vintage batches from two registries.
-    tx = ccr.tokenize(who.alice, "VERRA", "VCS-1234", 2023, "VM0042", 100_001, 101_000, "", sender=who.admin)
+    verra = max(100_001, ccr.next_serial("VERRA"))
+    gold = max(5_001, ccr.next_serial("GOLD"))
+    tx = ccr.tokenize(who.alice, "VERRA", "VCS-1234", 2023, "VM0042", verra, verra + 999, "", sender=who.admin)
     ids["batch_verra"] = tx.return_value
-    tx = ccr.tokenize(who.bob, "GOLD", "GS-7781", 2024, "GS-TPDDTEC", 5_001, 5_500, "", sender=who.admin)
+    tx = ccr.tokenize(who.bob, "GOLD", "GS-7781", 2024, "GS-TPDDTEC", gold, gold + 499, "", sender=who.admin)
     ids["batch_gold"] = tx.return_value
     say(f"CCR  tokenized batch {ids['batch_verra']} (VERRA VCS-1234/2023, 1000 t) to alice")
     say(f"CCR  tokenized batch {ids['batch_gold']} (GOLD GS-7781/2024, 500 t) to bob")
@@ -92,8 +97,8 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
     say(f"ECS  metric #{ids['metric']} (alice co2_emissions 1250 tCO2e) recorded and verified")
 
     # ECT rewards for verified actions.
-    ect.mint_for_action(who.bob, 25 * WAD, keccak(text="bike-commute:bob:2025-11-28"), sender=who.oracle)
-    ect.mint_for_action(who.carol, 40 * WAD, keccak(text="solar-install:carol:2025-11"), sender=who.oracle)
+    ect.mint_for_action(who.bob, 25 * WAD, keccak(text=f"bike-commute:bob:{run}"), sender=who.oracle)
+    ect.mint_for_action(who.carol, 40 * WAD, keccak(text=f"solar-install:carol:{run}"), sender=who.oracle)
     say("ECT  25 ECT to bob for a bike commute, 40 ECT to carol for a solar install")
 
     # GST: distribution, delegation, staking.
@@ -110,7 +115,8 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
     say(f"EST  alice staked 50,000 GST for 180 days (position {ids['position']})")
 
     # Gems: claimed by score level, bought with GST.
-    egm.claim(1, sender=who.alice)
+    if not egm.claimed(1, who.alice):
+        egm.claim(1, sender=who.alice)
     gst.approve(egm, 2_000 * WAD, sender=who.bob)
     egm.buy(3, 2, sender=who.bob)
     say("EGM  alice claimed gem 1 (score level), bob bought 2 of gem 3 with GST")
@@ -120,7 +126,7 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
         recipient=str(who.carol.address),
         model_id=keccak(text="esg-scorer-v2"),
         transparency=910, bias=870, human_alignment=880, environmental_impact=760,
-        energy_kwh=1_840, kg_co2e=650, nonce=1, deadline=provider.get_block("latest").timestamp + 3_600,
+        energy_kwh=1_840, kg_co2e=650, nonce=run + 1, deadline=provider.get_block("latest").timestamp + 3_600,
     )
     signature = sign_attestation(who.auditor.private_key, att, chain_id=chain_id, aet=str(aet.address))
     tx = aet.mint_with_attestation(*att.args(), signature, sender=who.carol)
@@ -129,7 +135,7 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
     # Governance: raise the staking bonus for high scorers through the timelock.
     _advance(provider, blocks=1)
     calldata = est.set_bonus.encode_input(7_500, 400)
-    description = "Raise the EcoStake bonus to 4% for ECS >= 75.00"
+    description = f"Raise the EcoStake bonus to 4% for ECS >= 75.00 (run {run})"
     targets, values, calldatas = [est.address], [0], [calldata]
     tx = governor.propose(targets, values, calldatas, description, sender=who.alice)
     ids["proposal"] = tx.return_value
