@@ -4,6 +4,8 @@ Each persona is one of ape's funded test accounts; contract fixtures grant roles
 """
 
 import pytest
+from ape.exceptions import TransactionError
+from ape_ethereum.trace import Trace
 
 
 @pytest.fixture(scope="session")
@@ -55,3 +57,16 @@ def bridge(accounts):
 def mallory(accounts):
     """An account that holds no role anywhere."""
     return accounts[9]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quiet_revert_traces():
+    """Skip rendering a call trace and a Vyper source traceback on every expected revert.
+
+    Both cost over a second per revert on this machine. The revert reason still comes from the
+    node; only the console rendering and the Python traceback decoration are skipped.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Trace, "show", lambda self, *args, **kwargs: None)
+        mp.setattr(TransactionError, "source_traceback", property(lambda self: None))
+        yield

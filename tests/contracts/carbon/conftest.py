@@ -1,8 +1,6 @@
 """Fixtures for the CCR and ECR tests: one deployment per session, wired as in production."""
 
 import pytest
-from ape.exceptions import TransactionError
-from ape_ethereum.trace import Trace
 from eth_utils import keccak
 
 ROLE_NAMES = ("ISSUER_ROLE", "VERIFIER_ROLE", "PAUSER_ROLE", "DEPOSITOR_ROLE", "CERTIFIER_ROLE")
@@ -68,19 +66,6 @@ def refuser(project, admin):
 def non_receiver(project, admin):
     """A contract without any receiver hook."""
     return project.NonReceiverMock.deploy(sender=admin)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def quiet_revert_traces():
-    """Skip rendering a call trace and a Vyper source traceback on every expected revert.
-
-    Both cost over a second per revert on this machine. The revert reason still comes from the
-    node; only the console rendering and the Python traceback decoration are skipped.
-    """
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(Trace, "show", lambda self, *args, **kwargs: None)
-        mp.setattr(TransactionError, "source_traceback", property(lambda self: None))
-        yield
 
 
 @pytest.fixture(autouse=True)
