@@ -9,6 +9,7 @@ next one, so its data survives between runs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from pathlib import Path
 
@@ -38,18 +39,17 @@ def with_database(url: str, database: str) -> str:
 
 async def ensure_database(url: str) -> None:
     """Create the database named in ``url`` if the server does not have it yet."""
-    import asyncpg
     from urllib.parse import urlsplit
+
+    import asyncpg
 
     name = urlsplit(url).path.lstrip("/") or "postgres"
     admin = await asyncpg.connect(with_database(url, "postgres"))
     try:
         exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
         if not exists:
-            try:
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError):
                 await admin.execute(f'CREATE DATABASE "{name}"')
-            except asyncpg.DuplicateDatabaseError:
-                pass
     finally:
         await admin.close()
 

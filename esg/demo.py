@@ -1,9 +1,11 @@
 """``make demo``: bring the whole system up on embedded defaults and play the demo scenario.
 
 1. start the three local chains (besu profile from besu/genesis.json, ethereum, polygon);
-2. deploy the ecosystem to each (reusing a deployment still live on a running chain);
+2. deploy the ecosystem and a bridge to each (reusing deployments still live on running chains),
+   pair the besu and polygon bridges, and hand every admin role to each chain's timelock;
 3. play the demo scenario on the besu profile;
-4. run the indexer and the API until Ctrl-C, which stops everything it started.
+4. start the bridge relayer, the indexer and the API; bridge GST, ECT and CCR from besu to
+   polygon and back; then keep everything running until Ctrl-C, which stops all it started.
 """
 
 from __future__ import annotations
@@ -17,74 +19,173 @@ import sys
 import time
 
 from esg import nodes
-from esg.deploy import attach, deploy_ecosystem, record
+from esg.deploy import (
+    WAD,
+    attach,
+    deploy_bridge,
+    deploy_ecosystem,
+    map_bridge,
+    record,
+    transfer_admin,
+)
 from esg.manifest import load_manifest, manifest_path
 from esg.networks import connect, network_choice
 from esg.paths import PROJECT_ROOT, runtime_dir
 from esg.scenario import Personas, play
 
 SCENARIO_PROFILE = "besu"
+ROOT_PROFILE, CHILD_PROFILE = "besu", "polygon"
 
 
 def _say(line: str) -> None:
     print(line, flush=True)
 
 
-def _deployment_is_live(provider, chain) -> bool:
-    gst = chain.contracts.get("GST") if chain else None
-    return bool(gst) and provider.get_code(gst.address) not in (b"", "0x", None)
+def _is_live(provider, chain) -> bool:
+    bridge = chain.contracts.get("Bridge") if chain else None
+    return bool(bridge) and provider.get_code(bridge.address) not in (b"", "0x", None)
 
 
-def deploy_all(profiles: list[str], *, replay: bool) -> dict[int, dict]:
-    """Deploy to every profile that has no live deployment; play the scenario on the besu profile."""
+def deploy_all(profiles: list[str], *, replay: bool) -> dict[str, int]:
+    """Deploy where needed, pair the bridges, hand admin over, play the scenario.
+
+    Returns the chain id of each profile.
+    """
     from ape import accounts, project
+
+    from bridge.config import DEV_THRESHOLD, dev_validators
 
     who = Personas.from_accounts(accounts.test_accounts)
     manifest = load_manifest(manifest_path("local"))
-    played = {}
+    fresh: list[str] = []
+    chain_ids: dict[str, int] = {}
     for profile in profiles:
         with connect(profile) as provider:
-            chain_id = provider.chain_id
+            chain_id = chain_ids[profile] = provider.chain_id
             existing = manifest.chains.get(chain_id)
-            if _deployment_is_live(provider, existing):
-                _say(f"[{profile}] chain {chain_id}: ecosystem already deployed (GST {existing.contracts['GST'].address})")
-                fresh = False
-            else:
-                _say(f"[{profile}] chain {chain_id}: deploying the ecosystem ...")
-                out = deploy_ecosystem(project, who.admin, operators=who.operators())
-                record(manifest, out, chain_id=chain_id, network=network_choice(profile), rpc_url=nodes.rpc_url(profile))
-                for name, c in manifest.chains[chain_id].contracts.items():
-                    _say(f"    {name:9} {c.address}  block {c.block}")
-                fresh = True
-            if profile == SCENARIO_PROFILE and (fresh or replay):
-                _say(f"[{profile}] playing the demo scenario:")
-                played[chain_id] = play(attach(project, manifest.chains[chain_id]), who, provider, say=lambda s: _say("    " + s))
+            if _is_live(provider, existing):
+                gst = existing.contracts["GST"].address
+                _say(f"[{profile}] chain {chain_id}: ecosystem already deployed (GST {gst})")
+                continue
+            _say(f"[{profile}] chain {chain_id}: deploying the ecosystem and its bridge ...")
+            out = deploy_ecosystem(project, who.admin, operators=who.operators(), hand_over_admin=False)
+            deploy_bridge(
+                project,
+                who.admin,
+                out,
+                child=profile == CHILD_PROFILE,
+                validators=[v.address for v in dev_validators()],
+                threshold=DEV_THRESHOLD,
+                operators=who.operators(),
+            )
+            record(
+                manifest,
+                out,
+                chain_id=chain_id,
+                network=network_choice(profile),
+                rpc_url=nodes.rpc_url(profile),
+            )
+            for name, c in manifest.chains[chain_id].contracts.items():
+                _say(f"    {name:9} {c.address}  block {c.block}")
+            fresh.append(profile)
+
+    if ROOT_PROFILE in fresh and CHILD_PROFILE in fresh:
+        addrs = {
+            p: {n: c.address for n, c in manifest.chains[chain_ids[p]].contracts.items()}
+            for p in (ROOT_PROFILE, CHILD_PROFILE)
+        }
+        for here, there in ((ROOT_PROFILE, CHILD_PROFILE), (CHILD_PROFILE, ROOT_PROFILE)):
+            with connect(here):
+                bridge = attach(project, manifest.chains[chain_ids[here]])["Bridge"]
+                map_bridge(bridge, who.admin, chain_ids[there], addrs[here], addrs[there])
+        pair = (
+            f"{ROOT_PROFILE} (chain {chain_ids[ROOT_PROFILE]}) <-> {CHILD_PROFILE} (chain {chain_ids[CHILD_PROFILE]})"
+        )
+        _say(f"[bridge] {pair}: GST, ECT, CCR paired")
+    elif fresh and (ROOT_PROFILE in profiles and CHILD_PROFILE in profiles):
+        _say("[bridge] only one side was redeployed: restart all nodes (python -m esg.nodes stop) to pair them")
+
+    for profile in fresh:
+        with connect(profile):
+            d = attach(project, manifest.chains[chain_ids[profile]])
+            transfer_admin(d, who.admin, d["Timelock"])
+        _say(f"[{profile}] admin of every contract handed to the timelock")
+
+    if SCENARIO_PROFILE in profiles and (SCENARIO_PROFILE in fresh or replay):
+        with connect(SCENARIO_PROFILE) as provider:
+            _say(f"[{SCENARIO_PROFILE}] playing the demo scenario:")
+            play(
+                attach(project, manifest.chains[chain_ids[SCENARIO_PROFILE]]),
+                who,
+                provider,
+                say=lambda s: _say("    " + s),
+            )
     _say(f"manifest: {manifest.path}")
-    return played
+    return chain_ids
+
+
+def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None:
+    """Send GST, ECT and CCR from the root chain to polygon, wait, and send some GST back."""
+    from ape import accounts, project
+
+    from bridge.transfer import send_tokens, sent_transfer, wait_for_arrival
+
+    who = Personas.from_accounts(accounts.test_accounts)
+    manifest = load_manifest(manifest_path("local"))
+    root, child = (
+        manifest.chains[chain_ids[ROOT_PROFILE]],
+        manifest.chains[chain_ids[CHILD_PROFILE]],
+    )
+
+    def send(profile, here, there, items):
+        sent = []
+        with connect(profile):
+            bridge = project.Bridge.at(here.contracts["Bridge"].address)
+            for name, token_id, amount, sender in items:
+                receipt = send_tokens(
+                    bridge,
+                    here.contracts[name].address,
+                    token_id,
+                    amount,
+                    sender.address,
+                    there.chain_id,
+                    sender,
+                )
+                sent.append((name, sent_transfer(receipt, bridge)))
+        for name, message in sent:
+            waited = wait_for_arrival(there.rpc_urls[0], there.contracts["Bridge"].address, message, timeout)
+            route = f"chain {here.chain_id} -> {there.chain_id}"
+            _say(f"    {name} x {message.amount} (id {message.id}) {route}: arrived after {waited:.1f}s")
+
+    _say(f"[bridge] {ROOT_PROFILE} -> {CHILD_PROFILE} and back, through the relayer:")
+    send(
+        ROOT_PROFILE,
+        root,
+        child,
+        [
+            ("GST", 0, 1_000 * WAD, who.alice),
+            ("ECT", 0, 10 * WAD, who.bob),
+            ("CCR", 1, 20, who.carol),
+        ],
+    )
+    send(CHILD_PROFILE, child, root, [("GST", 0, 400 * WAD, who.alice)])
 
 
 def _spawn(name: str, args: list[str]) -> subprocess.Popen:
-    log = open(runtime_dir() / f"{name}.log", "ab")
-    return subprocess.Popen(args, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    with open(runtime_dir() / f"{name}.log", "ab") as log:
+        return subprocess.Popen(args, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def serve(services: list[tuple[str, list[str]]]) -> None:
-    """Run the services until Ctrl-C (or one of them exits), then stop them all."""
-    procs = {name: _spawn(name, args) for name, args in services}
-    try:
-        while all(p.poll() is None for p in procs.values()):
-            time.sleep(0.5)
-        dead = [n for n, p in procs.items() if p.poll() is not None]
-        _say(f"{', '.join(dead)} exited; see {runtime_dir()}/<name>.log")
-    except KeyboardInterrupt:
-        _say("\nstopping ...")
-    finally:
-        for p in procs.values():
+def _stop(procs: dict[str, subprocess.Popen]) -> None:
+    for p in procs.values():
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(p.pid, signal.SIGTERM)
+    for p in procs.values():
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(p.pid, signal.SIGTERM)
-        for p in procs.values():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                p.wait(timeout=10)
+                os.killpg(p.pid, signal.SIGKILL)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,15 +197,28 @@ def main(argv: list[str] | None = None) -> int:
     profiles = [p for p in args.profiles.split(",") if p]
     for profile, url in nodes.start(profiles).items():
         _say(f"[{profile}] node at {url}")
+    procs: dict[str, subprocess.Popen] = {}
     try:
-        deploy_all(profiles, replay=args.replay)
+        chain_ids = deploy_all(profiles, replay=args.replay)
         if args.no_serve:
             return 0
-        serve([])
+        python = sys.executable
+        procs = {name: _spawn(name, [python, "-m", name]) for name in ("bridge", "indexer", "api")}
+        _say(f"[services] relayer, indexer and API started; logs in {runtime_dir()}")
+        if ROOT_PROFILE in chain_ids and CHILD_PROFILE in chain_ids:
+            bridge_round_trip(chain_ids)
+        while all(p.poll() is None for p in procs.values()):
+            time.sleep(0.5)
+        dead = [n for n, p in procs.items() if p.poll() is not None]
+        _say(f"{', '.join(dead)} exited; see {runtime_dir()}/<name>.log")
+        return 1
+    except KeyboardInterrupt:
+        _say("\nstopping ...")
+        return 0
     finally:
+        _stop(procs)
         if not args.no_serve:
             nodes.stop(profiles)
-    return 0
 
 
 if __name__ == "__main__":

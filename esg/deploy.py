@@ -24,6 +24,8 @@ from esg.manifest import ChainDeployment, DeployedContract, Manifest
 
 TOKENS = ("GST", "ECT", "CCR", "ECS", "ECR", "EST", "EGM", "AET")
 GOVERNANCE = ("Timelock", "Governor")
+# Tokens that cross between a root chain and Polygon, with their bridge standard.
+BRIDGED = {"GST": 20, "ECT": 20, "CCR": 1155}
 OPERATOR_ROLES = (
     "MINTER_ROLE",
     "ORACLE_ROLE",
@@ -158,11 +160,47 @@ def deploy_ecosystem(
     return out
 
 
-def transfer_admin(out: Deployment, deployer, timelock) -> None:
-    """Give DEFAULT_ADMIN_ROLE of every token to the timelock and drop the deployer's."""
+def deploy_bridge(
+    project,
+    deployer,
+    out: Deployment,
+    *,
+    child: bool,
+    validators,
+    threshold: int,
+    operators: Operators | None = None,
+):
+    """Deploy the bridge beside a deployment and configure the bridged tokens on it.
+
+    On a child chain (Polygon) the bridge mints through the tokens' Polygon PoS child interface,
+    so it receives their DEPOSITOR_ROLE; on a root chain it locks and releases the originals.
+    """
     tx = {"sender": deployer}
-    for name in TOKENS:
+    bridge = _deploy(project, deployer, "Bridge", [str(v) for v in validators], threshold, out=out)
+    ops = operators or Operators()
+    for role in _roles_of(bridge):
+        bridge.grantRole(getattr(bridge, role)(), ops.holder(role, deployer), **tx)
+    for name, standard in BRIDGED.items():
         token = out.contracts[name]
+        bridge.set_token(token, standard, child, **tx)
+        if child:
+            token.grantRole(token.DEPOSITOR_ROLE(), bridge, **tx)
+    return bridge
+
+
+def map_bridge(bridge, deployer, remote_chain_id: int, local: dict[str, str], remote: dict[str, str]) -> None:
+    """Pair each bridged token with its counterpart on ``remote_chain_id`` (run on both chains)."""
+    for name in BRIDGED:
+        bridge.map_token(local[name], remote_chain_id, remote[name], sender=deployer)
+
+
+def transfer_admin(out: Deployment, deployer, timelock) -> None:
+    """Give DEFAULT_ADMIN_ROLE of every token (and the bridge) to the timelock; drop the deployer's."""
+    tx = {"sender": deployer}
+    for name in (*TOKENS, "Bridge"):
+        token = out.contracts.get(name)
+        if token is None:
+            continue
         admin_role = token.DEFAULT_ADMIN_ROLE()
         token.grantRole(admin_role, timelock, **tx)
         token.renounceRole(admin_role, deployer, **tx)

@@ -88,9 +88,14 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
 
     # Scores and attested metrics.
     evidence = keccak(text="esg-report-2025")
-    for account, (e, s, g) in ((who.alice, (8200, 7600, 9100)), (who.bob, (6100, 7000, 6400)), (who.carol, (4000, 5200, 4800))):
+    for account, (e, s, g) in (
+        (who.alice, (8200, 7600, 9100)),
+        (who.bob, (6100, 7000, 6400)),
+        (who.carol, (4000, 5200, 4800)),
+    ):
         ecs.set_score(account, e, s, g, 1, evidence, sender=who.oracle)
-    say(f"ECS  scores: alice {ecs.score_of(who.alice)} bp, bob {ecs.score_of(who.bob)} bp, carol {ecs.score_of(who.carol)} bp")
+    scores = ", ".join(f"{n} {ecs.score_of(getattr(who, n))} bp" for n in ("alice", "bob", "carol"))
+    say(f"ECS  scores: {scores}")
     tx = ecs.record_metric(who.alice, keccak(text="co2_emissions"), 1_250 * WAD, "tCO2e", evidence, sender=who.oracle)
     ids["metric"] = tx.return_value
     ecs.verify_metric(ids["metric"], sender=who.verifier)
@@ -125,8 +130,14 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
     att = Attestation(
         recipient=str(who.carol.address),
         model_id=keccak(text="esg-scorer-v2"),
-        transparency=910, bias=870, human_alignment=880, environmental_impact=760,
-        energy_kwh=1_840, kg_co2e=650, nonce=run + 1, deadline=provider.get_block("latest").timestamp + 3_600,
+        transparency=910,
+        bias=870,
+        human_alignment=880,
+        environmental_impact=760,
+        energy_kwh=1_840,
+        kg_co2e=650,
+        nonce=run + 1,
+        deadline=provider.get_block("latest").timestamp + 3_600,
     )
     signature = sign_attestation(who.auditor.private_key, att, chain_id=chain_id, aet=str(aet.address))
     tx = aet.mint_with_attestation(*att.args(), signature, sender=who.carol)

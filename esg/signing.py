@@ -68,7 +68,12 @@ class Attestation:
 
 
 def domain(name: str, chain_id: int, contract: str, version: str = "1") -> dict:
-    return {"name": name, "version": version, "chainId": chain_id, "verifyingContract": str(contract)}
+    return {
+        "name": name,
+        "version": version,
+        "chainId": chain_id,
+        "verifyingContract": str(contract),
+    }
 
 
 def sign_attestation(private_key, att: Attestation, *, chain_id: int, aet: str) -> bytes:
@@ -82,15 +87,27 @@ def sign_attestation(private_key, att: Attestation, *, chain_id: int, aet: str) 
 
 
 def sign_permit(
-    private_key, *, token_name: str, token: str, chain_id: int, owner: str, spender: str,
-    value: int, nonce: int, deadline: int,
+    private_key,
+    *,
+    token_name: str,
+    token: str,
+    chain_id: int,
+    owner: str,
+    spender: str,
+    value: int,
+    nonce: int,
+    deadline: int,
 ) -> tuple[int, bytes, bytes]:
     """(v, r, s) of an ERC-2612 permit for a snekmate-based token."""
     msg = encode_typed_data(
         domain_data=domain(token_name, chain_id, token),
         message_types=PERMIT_TYPES,
         message_data={
-            "owner": owner, "spender": spender, "value": value, "nonce": nonce, "deadline": deadline,
+            "owner": owner,
+            "spender": spender,
+            "value": value,
+            "nonce": nonce,
+            "deadline": deadline,
         },
     )
     signed = Account.sign_message(msg, private_key)

@@ -1,7 +1,7 @@
 """Play the demo scenario on a deployed ecosystem (local networks; uses ape's test accounts).
 
-    ape run deploy --network besu:local:node --account TEST::0
-    ape run demo --network besu:local:node
+ape run deploy --network besu:local:node --account TEST::0
+ape run demo --network besu:local:node
 """
 
 import click
@@ -21,6 +21,8 @@ def cli(network, provider, manifest_name):
     manifest = load_manifest(manifest_path(manifest_name))
     chain = manifest.chains.get(provider.chain_id)
     if chain is None:
-        raise click.ClickException(f"no deployment for chain {provider.chain_id} in {manifest.path}; run `ape run deploy` first")
+        raise click.ClickException(
+            f"no deployment for chain {provider.chain_id} in {manifest.path}; run `ape run deploy` first"
+        )
     who = Personas.from_accounts(accounts.test_accounts)
     play(attach(project, chain), who, provider, say=click.echo)

@@ -24,9 +24,19 @@ def _operator_option(role: str):
 
 @click.command(cls=ConnectedProviderCommand, short_help="Deploy all eight tokens and governance")
 @account_option()
-@click.option("--manifest", "manifest_name", default="local", show_default=True, help="Manifest name under deployments/")
+@click.option(
+    "--manifest",
+    "manifest_name",
+    default="local",
+    show_default=True,
+    help="Manifest name under deployments/",
+)
 @click.option("--fresh", is_flag=True, help="Deploy again even if this chain already has a deployment")
-@click.option("--keep-admin", is_flag=True, help="Keep the deployer as admin instead of handing it to the timelock")
+@click.option(
+    "--keep-admin",
+    is_flag=True,
+    help="Keep the deployer as admin instead of handing it to the timelock",
+)
 @click.option("--yes", is_flag=True, help="Skip the confirmation on live networks")
 @_operator_option("ORACLE_ROLE")
 @_operator_option("VERIFIER_ROLE")
@@ -47,8 +57,7 @@ def cli(ecosystem, network, provider, account, manifest_name, fresh, keep_admin,
     live = not network.is_local
     if live and not yes:
         click.confirm(
-            f"Deploy the ESG ecosystem to {ecosystem.name}:{network.name} (chain {chain_id}) "
-            f"from {account.address}?",
+            f"Deploy the ESG ecosystem to {ecosystem.name}:{network.name} (chain {chain_id}) from {account.address}?",
             abort=True,
         )
     operators = Operators({role: addr for role, addr in roles.items() if addr})
