@@ -68,16 +68,37 @@ class Batch:
             b = self.addr_cache[hex_address] = bytes.fromhex(hex_address[2:])
         return b
 
-    def transfer(self, c: Ctx, batch_index: int, token_id: int, operator: str | None,
-                 frm: str, to: str, amount: int) -> None:
+    def transfer(
+        self,
+        c: Ctx,
+        batch_index: int,
+        token_id: int,
+        operator: str | None,
+        frm: str,
+        to: str,
+        amount: int,
+    ) -> None:
         """Record one moved (token, id, amount); addresses are 0x hex strings.
 
         Balances, supplies and accounts follow from the transfer rows in the database, in the
         same transaction (and are reversed from them on rollback).
         """
-        self.transfers.append((self.chain_id, c.block_number, c.log_index, batch_index,
-                               c.block_hash, c.tx_hash, c.contract, str(token_id), operator,
-                               frm, to, str(amount)))
+        self.transfers.append(
+            (
+                self.chain_id,
+                c.block_number,
+                c.log_index,
+                batch_index,
+                c.block_hash,
+                c.tx_hash,
+                c.contract,
+                str(token_id),
+                operator,
+                frm,
+                to,
+                str(amount),
+            )
+        )
 
 
 Handler = Callable[[Batch, Ctx, tuple], None]
@@ -126,8 +147,9 @@ def register_append(name: str, columns: tuple[str, ...]) -> None:
     APPEND_TABLES[name] = AppendTable(name, columns)
 
 
-def register_latest(name: str, columns: tuple[str, ...], key: tuple[str, ...],
-                    events: tuple[str, ...]) -> None:
+def register_latest(
+    name: str, columns: tuple[str, ...], key: tuple[str, ...], events: tuple[str, ...]
+) -> None:
     """Declare a latest-state table keyed by ``key`` and fed by ``events``."""
     LATEST_TABLES[name] = LatestTable(name, columns, key, events)
 
@@ -136,9 +158,9 @@ def handlers_for(contract: str, event: str, n_topics: int) -> list[Handler]:
     """Generic handlers first, then the contract's own ones."""
     _load()
     matching = [
-        h for h in HANDLERS
-        if h.event == event and h.contract in (None, contract)
-        and h.n_topics in (None, n_topics)
+        h
+        for h in HANDLERS
+        if h.event == event and h.contract in (None, contract) and h.n_topics in (None, n_topics)
     ]
     matching.sort(key=lambda h: h.contract is not None)
     return [h.fn for h in matching]

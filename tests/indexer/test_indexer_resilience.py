@@ -20,8 +20,9 @@ def _bulk(token, sender, txs, per_tx):
 def test_kill_9_at_random_moments(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
     token, receipt = deploy()
     _bulk(token, accounts[0], 40, 1000)
-    manifest = helpers.manifest_for(tmp_path / "m.json", chain_id, rpc_url,
-                                    {"EMIT": (token, receipt)})
+    manifest = helpers.manifest_for(
+        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
+    )
     url = helpers.new_database("crash")
     rng = random.Random(11)
     settings = dict(logs_per_request="1500", initial_block_span="1", max_block_span="4")
@@ -44,8 +45,12 @@ def test_kill_9_at_random_moments(deploy, accounts, chain, chain_id, rpc_url, tm
 
     logs = helpers.node_logs(chain.provider, token.address, receipt.block_number)
     t = bytes.fromhex(token.address[2:])
-    rows = helpers.query(url, "SELECT block_number, log_index FROM events WHERE contract = $1 "
-                         "ORDER BY block_number, log_index", t)
+    rows = helpers.query(
+        url,
+        "SELECT block_number, log_index FROM events WHERE contract = $1 "
+        "ORDER BY block_number, log_index",
+        t,
+    )
     assert [(r[0], r[1]) for r in rows] == [
         (int(lg["blockNumber"], 16), int(lg["logIndex"], 16)) for lg in logs
     ]
@@ -59,19 +64,29 @@ def test_rpc_faults(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
     _bulk(token, accounts[0], 12, 400)
     proxy = helpers.FaultProxy(rpc_url, rate=0.3, delay=3.0)
     try:
-        faulty = helpers.manifest_for(tmp_path / "faulty" / "m.json", chain_id, proxy.url,
-                                      {"EMIT": (token, receipt)})
+        faulty = helpers.manifest_for(
+            tmp_path / "faulty" / "m.json", chain_id, proxy.url, {"EMIT": (token, receipt)}
+        )
         url = helpers.new_database("faults")
-        helpers.index_once(url, faulty, chain_id, rpc_timeout=1.0, rpc_max_backoff=0.2,
-                           logs_per_request=1000, initial_block_span=8)
+        helpers.index_once(
+            url,
+            faulty,
+            chain_id,
+            rpc_timeout=1.0,
+            rpc_max_backoff=0.2,
+            logs_per_request=1000,
+            initial_block_span=8,
+        )
     finally:
         proxy.close()
     assert sum(proxy.faults.values()) >= 5, proxy.faults
     assert len(proxy.faults) >= 4, proxy.faults
-    direct = helpers.manifest_for(tmp_path / "direct" / "m.json", chain_id, rpc_url,
-                                  {"EMIT": (token, receipt)})
+    direct = helpers.manifest_for(
+        tmp_path / "direct" / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
+    )
     fresh = helpers.new_database("fresh")
     helpers.index_once(fresh, direct, chain_id)
     helpers.assert_same(helpers.dump(url), helpers.dump(fresh))
     assert helpers.query(url, "SELECT count(*) FROM events")[0][0] == len(
-        helpers.node_logs(chain.provider, token.address, receipt.block_number))
+        helpers.node_logs(chain.provider, token.address, receipt.block_number)
+    )
