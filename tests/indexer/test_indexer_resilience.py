@@ -26,16 +26,23 @@ def test_kill_9_at_random_moments(deploy, accounts, chain, chain_id, rpc_url, tm
     url = helpers.new_database("crash")
     rng = random.Random(11)
     settings = dict(logs_per_request="1500", initial_block_span="1", max_block_span="4")
-    kills = 0
-    for _ in range(5):
+    head = chain.blocks.head.number
+    mid_run_kills = 0
+    for _ in range(4):
+        before = _checkpoint(url)
         proc = helpers.spawn(url, manifest, chain_id, **settings)
-        time.sleep(rng.uniform(1.0, 3.0))
+        # Kill once this run has committed something, at a random moment after that.
+        deadline = time.time() + 60
+        while proc.poll() is None and _checkpoint(url) <= before and time.time() < deadline:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0, 0.4))
         if proc.poll() is not None:
             break
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
-        kills += 1
-    assert kills >= 1
+        if _checkpoint(url) < head:
+            mid_run_kills += 1
+    assert mid_run_kills >= 2
     proc = helpers.spawn(url, manifest, chain_id, **settings)
     try:
         helpers.wait_synced(url, chain.provider, chain_id, timeout=180, proc=proc)
@@ -57,6 +64,13 @@ def test_kill_9_at_random_moments(deploy, accounts, chain, chain_id, rpc_url, tm
     fresh = helpers.new_database("fresh")
     helpers.index_once(fresh, manifest, chain_id)
     helpers.assert_same(helpers.dump(url), helpers.dump(fresh))
+
+
+def _checkpoint(url):
+    if not helpers.tables_exist(url):
+        return -1
+    rows = helpers.query(url, "SELECT indexed_block FROM chains")
+    return rows[0][0] if rows else -1
 
 
 def test_rpc_faults(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
