@@ -63,8 +63,23 @@ def _word_decoder(t: str) -> Callable[[str], object] | None:
     return None
 
 
+# Indexed addresses repeat (holders): one shared string per topic saves time and memory.
+_ADDRESS_TOPICS: dict[str, str] = {}
+
+
+def _address_topic(topic: str) -> str:
+    a = _ADDRESS_TOPICS.get(topic)
+    if a is None:
+        if len(_ADDRESS_TOPICS) > 200_000:
+            _ADDRESS_TOPICS.clear()
+        a = _ADDRESS_TOPICS[topic] = "0x" + topic[26:]
+    return a
+
+
 def _topic_decoder(t: str) -> Callable[[str], object]:
     """Indexed argument: static types decode from the topic; dynamic ones keep it (a hash)."""
+    if t == "address":
+        return _address_topic
     dec = _word_decoder(t)
     if dec is None:
         return lambda topic: topic
