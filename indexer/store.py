@@ -186,6 +186,10 @@ class ChainStore:
             "holder bytea, amount numeric, transfers bigint) ON COMMIT DELETE ROWS;"
             "CREATE TEMP TABLE IF NOT EXISTS tmp_accounts (address bytea, transfers bigint)"
             " ON COMMIT DELETE ROWS;"
+            "CREATE TEMP TABLE IF NOT EXISTS tmp_balance_deltas (token bytea, token_id text,"
+            " holder text, amount text, transfers bigint) ON COMMIT DELETE ROWS;"
+            "CREATE TEMP TABLE IF NOT EXISTS tmp_account_deltas (address text,"
+            " first_block bigint, last_block bigint, transfers bigint) ON COMMIT DELETE ROWS;"
             # Transfer staging in text: PostgreSQL converts hex and numeric text far faster
             # than the client encodes Python ints and bytes.
             "CREATE TEMP TABLE IF NOT EXISTS tmp_transfers (chain_id bigint, block_number bigint,"
@@ -262,7 +266,7 @@ class ChainStore:
                     " decode(substr(from_addr, 3), 'hex'), decode(substr(to_addr, 3), 'hex'),"
                     " amount::numeric FROM tmp_transfers"
                 )
-                await self._apply_transfers(conn, expected, new_indexed)
+                await self._apply_deltas(conn, batch)
             for name, rows in batch.appends.items():
                 if rows:
                     await conn.copy_records_to_table(
@@ -313,37 +317,50 @@ class ChainStore:
         if isinstance(conn, _Timed):
             log.debug("write timings", extra={"chain": cid, "steps": conn.steps})
 
-    async def _apply_transfers(self, conn, lo: int, hi: int) -> None:
-        """Add the effect of the transfer rows in blocks (lo, hi] to balances, supplies and
-        accounts (the same aggregates, subtracted, undo them in ``rollback``)."""
-        args = (self.chain_id, lo, hi, ZERO_ADDRESS)
+    async def _apply_deltas(self, conn, batch: Batch) -> None:
+        """Add the batch's summed transfer effects to balances, supplies and accounts (the
+        aggregate queries _BALANCE_DELTAS etc. compute the same sums for rollbacks)."""
+        cid = self.chain_id
+        await conn.copy_records_to_table(
+            "tmp_balance_deltas",
+            records=[(k[0], str(k[1]), k[2], str(d[0]), d[1]) for k, d in batch.balances.items()],
+        )
         await conn.execute(
             "INSERT INTO balances (chain_id, token, token_id, holder, amount, transfers) "
-            f"SELECT $1, token, token_id, holder, amount, n FROM ({_BALANCE_DELTAS}) d "
+            "SELECT $1, token, token_id::numeric, decode(substr(holder, 3), 'hex'),"
+            " amount::numeric, transfers FROM tmp_balance_deltas "
             "ON CONFLICT (chain_id, token, token_id, holder) DO UPDATE SET "
             "amount = balances.amount + excluded.amount, "
             "transfers = balances.transfers + excluded.transfers",
-            *args,
+            cid,
         )
-        await conn.execute(
-            "INSERT INTO supplies (chain_id, token, token_id, supply, minted, burned, events) "
-            "SELECT $1, token, token_id, minted - burned, minted, burned, n"
-            f" FROM ({_SUPPLY_DELTAS})"
-            " d ON CONFLICT (chain_id, token, token_id) DO UPDATE SET"
-            " supply = supplies.supply + excluded.supply,"
-            " minted = supplies.minted + excluded.minted,"
-            " burned = supplies.burned + excluded.burned,"
-            " events = supplies.events + excluded.events",
-            *args,
+        if batch.supplies:
+            await conn.executemany(
+                "INSERT INTO supplies (chain_id, token, token_id, supply, minted, burned, events)"
+                " VALUES ($1, $2, $3::text::numeric, $4::text::numeric - $5::text::numeric,"
+                " $4::text::numeric, $5::text::numeric, $6)"
+                " ON CONFLICT (chain_id, token, token_id) DO UPDATE SET"
+                " supply = supplies.supply + excluded.supply,"
+                " minted = supplies.minted + excluded.minted,"
+                " burned = supplies.burned + excluded.burned,"
+                " events = supplies.events + excluded.events",
+                [
+                    (cid, k[0], str(k[1]), str(s[0]), str(s[1]), s[2])
+                    for k, s in batch.supplies.items()
+                ],
+            )
+        await conn.copy_records_to_table(
+            "tmp_account_deltas",
+            records=[(a, d[0], d[1], d[2]) for a, d in batch.accounts.items()],
         )
         await conn.execute(
             "INSERT INTO accounts (chain_id, address, first_block, last_block, transfers) "
-            f"SELECT $1, address, first_block, last_block, n FROM ({_ACCOUNT_DELTAS}) d "
-            "ON CONFLICT (chain_id, address) DO UPDATE SET "
+            "SELECT $1, decode(substr(address, 3), 'hex'), first_block, last_block, transfers"
+            " FROM tmp_account_deltas ON CONFLICT (chain_id, address) DO UPDATE SET "
             "first_block = LEAST(accounts.first_block, excluded.first_block), "
             "last_block = GREATEST(accounts.last_block, excluded.last_block), "
             "transfers = accounts.transfers + excluded.transfers",
-            *args,
+            cid,
         )
 
     async def _upsert_latest(self, name: str, rows: list[tuple]) -> None:

@@ -13,8 +13,8 @@ three kinds of projection, each with an exact rollback above a fork block:
 - append tables (``register_append``): one row per event, deleted above the fork;
 - latest-state tables (``register_latest``): one row per key holding the latest event's state;
   after a fork they are recomputed by replaying the remaining events of their feeding events;
-- the built-in transfer rows (``Batch.transfer``), from which the database derives balances,
-  supplies and accounts as deltas.
+- the built-in transfer rows (``Batch.transfer``) with their summed effects on balances,
+  supplies and accounts.
 
 Standard handlers live in ``standard.py``; the eight tokens' own handlers belong in ``tokens.py``.
 """
@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 ZERO = bytes(20)
+ZERO_HEX = "0x" + "00" * 20
 
 
 class Ctx:
@@ -49,14 +50,31 @@ class Ctx:
 class Batch:
     """Rows produced by one range of blocks, written in one transaction."""
 
-    __slots__ = ("chain_id", "events", "transfers", "latest", "appends", "addr_cache")
+    __slots__ = (
+        "chain_id",
+        "events",
+        "transfers",
+        "balances",
+        "supplies",
+        "accounts",
+        "latest",
+        "appends",
+        "addr_cache",
+    )
 
     def __init__(self, chain_id: int, addr_cache: dict[str, bytes] | None = None) -> None:
         self.chain_id = chain_id
         self.events: list[tuple] = []
         # Staging rows: addresses as 0x hex text, token id and amount as decimal text (the
-        # database converts them; balances, supplies and accounts are derived there too).
+        # database converts them).
         self.transfers: list[tuple] = []
+        # Summed effects of the transfers (rollbacks subtract the same sums computed in SQL):
+        # (token, token_id, holder) -> [amount delta, transfer rows]
+        self.balances: dict[tuple, list] = {}
+        # (token, token_id) -> [minted, burned, mint/burn rows]
+        self.supplies: dict[tuple, list] = {}
+        # holder -> [first block, last block, transfer rows]
+        self.accounts: dict[str, list] = {}
         self.latest: dict[str, dict[tuple, tuple]] = defaultdict(dict)
         self.appends: dict[str, list[tuple]] = defaultdict(list)
         self.addr_cache = addr_cache if addr_cache is not None else {}
@@ -78,20 +96,18 @@ class Batch:
         to: str,
         amount: int,
     ) -> None:
-        """Record one moved (token, id, amount); addresses are 0x hex strings.
-
-        Balances, supplies and accounts follow from the transfer rows in the database, in the
-        same transaction (and are reversed from them on rollback).
-        """
+        """Record one moved (token, id, amount); addresses are 0x hex strings."""
+        bn = c.block_number
+        token = c.contract
         self.transfers.append(
             (
                 self.chain_id,
-                c.block_number,
+                bn,
                 c.log_index,
                 batch_index,
                 c.block_hash,
                 c.tx_hash,
-                c.contract,
+                token,
                 str(token_id),
                 operator,
                 frm,
@@ -99,6 +115,50 @@ class Batch:
                 str(amount),
             )
         )
+        self.book(bn, token, token_id, frm, to, amount)
+
+    def book(self, bn: int, token: bytes, token_id: int, frm: str, to: str, amount: int) -> None:
+        """Add one transfer's effect to the balance, supply and account deltas."""
+        if frm == ZERO_HEX:
+            s = self.supplies.get((token, token_id))
+            if s is None:
+                self.supplies[(token, token_id)] = [amount, 0, 1]
+            else:
+                s[0] += amount
+                s[2] += 1
+        else:
+            d = self.balances.get((token, token_id, frm))
+            if d is None:
+                self.balances[(token, token_id, frm)] = [-amount, 1]
+            else:
+                d[0] -= amount
+                d[1] += 1
+            a = self.accounts.get(frm)
+            if a is None:
+                self.accounts[frm] = [bn, bn, 1]
+            else:
+                a[1] = bn
+                a[2] += 1
+        if to == ZERO_HEX:
+            s = self.supplies.get((token, token_id))
+            if s is None:
+                self.supplies[(token, token_id)] = [0, amount, 1]
+            else:
+                s[1] += amount
+                s[2] += 1
+        else:
+            d = self.balances.get((token, token_id, to))
+            if d is None:
+                self.balances[(token, token_id, to)] = [amount, 1]
+            else:
+                d[0] += amount
+                d[1] += 1
+            a = self.accounts.get(to)
+            if a is None:
+                self.accounts[to] = [bn, bn, 1]
+            else:
+                a[1] = bn
+                a[2] += 1
 
 
 Handler = Callable[[Batch, Ctx, tuple], None]

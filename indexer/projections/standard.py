@@ -23,10 +23,11 @@ register_latest(
 @on("Transfer", n_topics=3)
 def erc20_transfer(b: Batch, c: Ctx, v: tuple) -> None:
     # The hottest handler: Batch.transfer inlined.
+    bn = c.block_number
     b.transfers.append(
         (
             b.chain_id,
-            c.block_number,
+            bn,
             c.log_index,
             0,
             c.block_hash,
@@ -39,6 +40,7 @@ def erc20_transfer(b: Batch, c: Ctx, v: tuple) -> None:
             str(v[2]),
         )
     )
+    b.book(bn, c.contract, 0, v[0], v[1], v[2])
 
 
 @on("Transfer", n_topics=4)
