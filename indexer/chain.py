@@ -326,7 +326,7 @@ class ChainIndexer:
         mode = self.s.progress
         if mode == "off" or (mode == "auto" and not sys.stdout.isatty()):
             return
-        if head - self.indexed < 1000 and self._bar is None:
+        if head - self.indexed < 100 and self._bar is None:
             return
         from tqdm import tqdm
 
