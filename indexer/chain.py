@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 import time
@@ -44,8 +45,9 @@ class Chunk:
 
 
 class ChainIndexer:
-    def __init__(self, settings: Settings, manifest: Manifest, dep: ChainDeployment,
-                 db_url: str) -> None:
+    def __init__(
+        self, settings: Settings, manifest: Manifest, dep: ChainDeployment, db_url: str
+    ) -> None:
         self.s = settings
         self.dep = dep
         self.chain_id = dep.chain_id
@@ -55,8 +57,13 @@ class ChainIndexer:
         self.start_block = max(0, dep.start_block)
         self.finality = settings.finality_for(dep.chain_id, dep.network)
         urls = settings.rpc_urls.get(dep.chain_id) or dep.rpc_urls
-        self.rpc = RPC(dep.chain_id, urls, timeout=settings.rpc_timeout,
-                       max_backoff=settings.rpc_max_backoff, max_span=settings.max_block_span)
+        self.rpc = RPC(
+            dep.chain_id,
+            urls,
+            timeout=settings.rpc_timeout,
+            max_backoff=settings.rpc_max_backoff,
+            max_span=settings.max_block_span,
+        )
         self.span = settings.initial_block_span
         self.indexed = -1
         self.last_hash: bytes | None = None
@@ -78,14 +85,21 @@ class ChainIndexer:
         self.store = ChainStore(conn, self.chain_id)
         try:
             cp = await self.store.setup(
-                self.dep.network, self.start_block,
+                self.dep.network,
+                self.start_block,
                 [(c.address, c.name, c.deploy_block) for c in self.contracts.by_address.values()],
             )
             self.indexed, self.db_finalized = cp.indexed, cp.finalized
             self.last_hash = await self.store.stored_hash(self.indexed)
-            log.info("chain start", extra={"chain": self.chain_id, "indexed": self.indexed,
-                                           "finality": self.finality,
-                                           "contracts": len(self.contracts.addresses)})
+            log.info(
+                "chain start",
+                extra={
+                    "chain": self.chain_id,
+                    "indexed": self.indexed,
+                    "finality": self.finality,
+                    "contracts": len(self.contracts.addresses),
+                },
+            )
             watchdog = asyncio.create_task(self._watchdog())
             try:
                 await self._loop()
@@ -145,7 +159,10 @@ class ChainIndexer:
             calls.append(("eth_getBlockByNumber", [hex(self.indexed), False]))
         if self.finality == "tag":
             calls.append(("eth_getBlockByNumber", ["finalized", False]))
-        res = await self.rpc.batch(calls)
+        # A node without the `finalized` tag answers that item with an error (None here).
+        res = await self.rpc.batch(calls, allow_errors=True)
+        if res[0] is None:
+            raise RPCError(0, "latest block unavailable")
         head = int(res[0]["number"], 16)
         if check:
             mine = res[1]
@@ -182,10 +199,8 @@ class ChainIndexer:
                 await self._commit(chunk)
         finally:
             fetcher.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await fetcher
-            except (asyncio.CancelledError, Exception):  # noqa: S110
-                pass
         if fetcher.done() and not fetcher.cancelled() and fetcher.exception():
             raise fetcher.exception()
 
@@ -213,8 +228,10 @@ class ChainIndexer:
                     self.span = max(1, n // 2)
                     continue
                 failures += 1
-                log.warning("single block refused", extra={"chain": self.chain_id,
-                                                           "block": start, "error": str(exc)})
+                log.warning(
+                    "single block refused",
+                    extra={"chain": self.chain_id, "block": start, "error": str(exc)},
+                )
                 await asyncio.sleep(min(self.s.rpc_max_backoff, 0.1 * 2**failures))
                 continue
             n = len(logs)
@@ -268,11 +285,25 @@ class ChainIndexer:
                 raise _Refetch("log from another fork")
         event_blocks = {e[1] for e in batch.events}
         t_w = time.perf_counter()
-        await self.store.write(batch, self.indexed, chunk.end, list(headers.values()),
-                               event_blocks, chunk.finalized, chunk.head)
-        log.debug("commit", extra={"chain": self.chain_id, "start": chunk.start, "end": chunk.end,
-                                   "events": len(batch.events),
-                                   "write_s": round(time.perf_counter() - t_w, 4)})
+        await self.store.write(
+            batch,
+            self.indexed,
+            chunk.end,
+            list(headers.values()),
+            event_blocks,
+            chunk.finalized,
+            chunk.head,
+        )
+        log.debug(
+            "commit",
+            extra={
+                "chain": self.chain_id,
+                "start": chunk.start,
+                "end": chunk.end,
+                "events": len(batch.events),
+                "write_s": round(time.perf_counter() - t_w, 4),
+            },
+        )
         self.indexed = chunk.end
         self.last_hash = headers[chunk.end].hash
         self.progress_at = time.monotonic()
@@ -295,14 +326,18 @@ class ChainIndexer:
         mode = self.s.progress
         if mode == "off" or (mode == "auto" and not sys.stdout.isatty()):
             return
-        if head - self.indexed < 1000 and self._bar is None:
+        if head - self.indexed < 100 and self._bar is None:
             return
         from tqdm import tqdm
 
         if self._bar is None:
-            self._bar = tqdm(total=head - self.start_block + 1, initial=max(0, self.indexed -
-                             self.start_block + 1), desc=f"chain {self.chain_id}", unit="block",
-                             dynamic_ncols=True)
+            self._bar = tqdm(
+                total=head - self.start_block + 1,
+                initial=max(0, self.indexed - self.start_block + 1),
+                desc=f"chain {self.chain_id}",
+                unit="block",
+                dynamic_ncols=True,
+            )
         else:
             self._bar.total = head - self.start_block + 1
             self._bar.refresh()
@@ -315,9 +350,7 @@ class ChainIndexer:
         fork = None
         for i in range(0, len(stored), HEADER_BATCH):
             part = stored[i : i + HEADER_BATCH]
-            res = await self.rpc.batch(
-                [("eth_getBlockByNumber", [hex(n), False]) for n, _ in part]
-            )
+            res = await self.rpc.batch([("eth_getBlockByNumber", [hex(n), False]) for n, _ in part])
             for (n, h), node in zip(part, res, strict=True):
                 if node is not None and bytes.fromhex(node["hash"][2:]) == h:
                     fork = n
@@ -329,18 +362,27 @@ class ChainIndexer:
                 fork = self.start_block - 1
             else:
                 metrics.DEEP_REORGS.labels(self.label).inc()
-                log.critical("reorg deeper than the window", extra={
-                    "chain": self.chain_id, "indexed": self.indexed,
-                    "window": self.s.reorg_window})
+                log.critical(
+                    "reorg deeper than the window",
+                    extra={
+                        "chain": self.chain_id,
+                        "indexed": self.indexed,
+                        "window": self.s.reorg_window,
+                    },
+                )
                 raise ReorgTooDeep(
                     f"chain {self.chain_id}: no common block within {self.s.reorg_window} blocks"
                     f" below {self.indexed}"
                 )
+        if fork == self.indexed:
+            return  # a transient read error, not a reorg: our checkpoint is still canonical
         cp = await self.store.checkpoint()
         if fork < cp.finalized:
             metrics.DEEP_REORGS.labels(self.label).inc()
-            log.critical("reorg below finality", extra={
-                "chain": self.chain_id, "fork": fork, "finalized": cp.finalized})
+            log.critical(
+                "reorg below finality",
+                extra={"chain": self.chain_id, "fork": fork, "finalized": cp.finalized},
+            )
             raise ReorgTooDeep(
                 f"chain {self.chain_id}: reorg to {fork} is below finalized block {cp.finalized}"
             )
@@ -348,8 +390,10 @@ class ChainIndexer:
         removed = await self.store.rollback(fork, self.contracts)
         metrics.REORGS.labels(self.label).inc()
         metrics.REORG_DEPTH.labels(self.label).observe(depth)
-        log.warning("reorg rolled back", extra={"chain": self.chain_id, "fork": fork,
-                                                "depth": depth, "events_removed": removed})
+        log.warning(
+            "reorg rolled back",
+            extra={"chain": self.chain_id, "fork": fork, "depth": depth, "events_removed": removed},
+        )
         self.indexed = fork
         self.last_hash = await self.store.stored_hash(fork)
         metrics.INDEXED.labels(self.label).set(fork)
@@ -365,9 +409,15 @@ class ChainIndexer:
             if behind and idle > self.s.stall_seconds:
                 metrics.STALLED.labels(self.label).set(1)
                 if not reported:
-                    log.error("chain stalled", extra={"chain": self.chain_id, "head": self.head,
-                                                      "indexed": self.indexed,
-                                                      "idle_seconds": round(idle, 1)})
+                    log.error(
+                        "chain stalled",
+                        extra={
+                            "chain": self.chain_id,
+                            "head": self.head,
+                            "indexed": self.indexed,
+                            "idle_seconds": round(idle, 1),
+                        },
+                    )
                     reported = True
             else:
                 metrics.STALLED.labels(self.label).set(0)

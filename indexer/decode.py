@@ -25,21 +25,43 @@ def _is_int_array(t: str) -> bool:
     return t.startswith(_INT_PREFIXES) and t.endswith("[]") and t.count("[") == 1
 
 
+def _is_word(t: str) -> bool:
+    """Types that decode to JSON-safe scalars (strings or booleans)."""
+    return t in ("address", "bool", "string") or (t.startswith("bytes") and "[" not in t)
+
+
+def _jsonify(v: object) -> object:
+    """Nested values (tuples, arrays) with integers as decimal strings and bytes as hex."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, bytes):
+        return "0x" + v.hex()
+    if isinstance(v, (list, tuple)):
+        return [_jsonify(x) for x in v]
+    return v
+
+
 def json_encoder(spec: EventSpec) -> Callable[[tuple], bytes]:
     """Args as JSON bytes; integers become decimal strings (uint256 overflows JSON numbers)."""
     names = spec.arg_names
     types = spec.arg_types
-    if len(names) == 3 and not _is_int(types[0]) and not _is_int(types[1]) and _is_int(types[2]):
+    if len(names) == 3 and _is_word(types[0]) and _is_word(types[1]) and _is_int(types[2]):
         n0, n1, n2 = names
         return lambda v: orjson.dumps({n0: v[0], n1: v[1], n2: str(v[2])})
     conv: list[tuple[str, Callable | None]] = []
-    for n, t in zip(names, types, strict=True):
-        if _is_int(t):
+    for n, t, hashed in zip(names, types, spec.hashed, strict=True):
+        if hashed:
+            conv.append((n, None))
+        elif _is_int(t):
             conv.append((n, str))
         elif _is_int_array(t):
             conv.append((n, lambda a: [str(x) for x in a]))
-        else:
+        elif _is_word(t):
             conv.append((n, None))
+        else:
+            conv.append((n, _jsonify))
     return lambda v: orjson.dumps(
         {n: (f(x) if f else x) for (n, f), x in zip(conv, v, strict=True)}
     )
@@ -48,8 +70,10 @@ def json_encoder(spec: EventSpec) -> Callable[[tuple], bytes]:
 def json_decoder(spec: EventSpec) -> Callable[[dict], tuple]:
     """Inverse of json_encoder: stored args back to the decoded tuple (for replays)."""
     plan = []
-    for n, t in zip(spec.arg_names, spec.arg_types, strict=True):
-        if _is_int(t):
+    for n, t, hashed in zip(spec.arg_names, spec.arg_types, spec.hashed, strict=True):
+        if hashed:
+            plan.append((n, None))
+        elif _is_int(t):
             plan.append((n, int))
         elif _is_int_array(t):
             plan.append((n, lambda a: [int(x) for x in a]))
@@ -84,21 +108,29 @@ class ChainContracts:
             info = ContractInfo(name, bytes.fromhex(c.address[2:]), c.block)
             for key, spec in events_of(manifest.abi(dep.chain_id, name)).items():
                 info.routes[key] = EventRoute(
-                    spec, handlers_for(name, spec.name, spec.n_topics),
-                    json_encoder(spec), json_decoder(spec),
+                    spec,
+                    handlers_for(name, spec.name, spec.n_topics),
+                    json_encoder(spec),
+                    json_decoder(spec),
                 )
             self.by_address[c.address.lower()] = info
         self.addresses = sorted(self.by_address)
 
     def route(self, contract_name: str, event: str) -> list[EventRoute]:
         return [
-            r for c in self.by_address.values() if c.name == contract_name
-            for r in c.routes.values() if r.spec.name == event
+            r
+            for c in self.by_address.values()
+            if c.name == contract_name
+            for r in c.routes.values()
+            if r.spec.name == event
         ]
 
 
 def decode_logs(
-    contracts: ChainContracts, logs: list, batch: Batch, finalized: int,
+    contracts: ChainContracts,
+    logs: list,
+    batch: Batch,
+    finalized: int,
     block_hashes: dict[str, bytes],
 ) -> None:
     """Decode ``logs`` (one eth_getLogs answer, in chain order) into ``batch``."""
@@ -137,13 +169,36 @@ def decode_logs(
             last_tx = tx
         route = info.routes.get((topics[0], len(topics))) if topics else None
         if route is None:
-            events.append((chain_id, bn, li, bh_bytes, tx_bytes, info.address, info.name,
-                           "", orjson.dumps({"topics": topics, "data": lg.data}),
-                           bn <= finalized))
+            events.append(
+                (
+                    chain_id,
+                    bn,
+                    li,
+                    bh_bytes,
+                    tx_bytes,
+                    info.address,
+                    info.name,
+                    "",
+                    orjson.dumps({"topics": topics, "data": lg.data}),
+                    bn <= finalized,
+                )
+            )
             continue
         values = route.spec.decode(topics, lg.data)
-        events.append((chain_id, bn, li, bh_bytes, tx_bytes, info.address, info.name,
-                       route.spec.name, route.to_json(values), bn <= finalized))
+        events.append(
+            (
+                chain_id,
+                bn,
+                li,
+                bh_bytes,
+                tx_bytes,
+                info.address,
+                info.name,
+                route.spec.name,
+                route.to_json(values),
+                bn <= finalized,
+            )
+        )
         if route.handlers:
             c.block_number = bn
             c.block_hash = bh_bytes

@@ -42,9 +42,22 @@ class Anvil:
         self.url = f"http://127.0.0.1:{self.port}"
         self.chain_id = chain_id
         self.proc = subprocess.Popen(
-            [exe, "--port", str(self.port), "--gas-limit", str(gas_limit), "--chain-id",
-             str(chain_id), "--silent", "--base-fee", "0", "--gas-price", "0"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                exe,
+                "--port",
+                str(self.port),
+                "--gas-limit",
+                str(gas_limit),
+                "--chain-id",
+                str(chain_id),
+                "--silent",
+                "--base-fee",
+                "0",
+                "--gas-price",
+                "0",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         self.http = httpx.Client(timeout=120)
         deadline = time.time() + 30
@@ -59,8 +72,9 @@ class Anvil:
         self.account = self.call("eth_accounts", [])[0]
 
     def call(self, method: str, params: list) -> object:
-        r = self.http.post(self.url, json={"jsonrpc": "2.0", "id": 1, "method": method,
-                                           "params": params})
+        r = self.http.post(
+            self.url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params}
+        )
         out = r.json()
         if "error" in out:
             raise RuntimeError(f"{method}: {out['error']}")
@@ -93,34 +107,47 @@ class Emitter:
 
         self.node = node
         self.abi, bytecode = compile_emitter()
-        tx = node.call("eth_sendTransaction", [{"from": node.account, "data": bytecode,
-                                                "gas": hex(5_000_000)}])
+        tx = node.call(
+            "eth_sendTransaction", [{"from": node.account, "data": bytecode, "gas": hex(5_000_000)}]
+        )
         receipt = node.receipt(tx)
         self.address = receipt["contractAddress"]
         self.block = int(receipt["blockNumber"], 16)
         self.tx = tx
         self._sel = {
-            "emit_transfers": function_signature_to_4byte_selector("emit_transfers(uint256,uint256)"),
+            "emit_transfers": function_signature_to_4byte_selector(
+                "emit_transfers(uint256,uint256)"
+            ),
             "emit_singles": function_signature_to_4byte_selector("emit_singles(uint256,uint256)"),
             "emit_batches": function_signature_to_4byte_selector(
-                "emit_batches(uint256,uint256,uint256)"),
+                "emit_batches(uint256,uint256,uint256)"
+            ),
         }
 
     def send(self, fn: str, *args: int, gas: int = 150_000_000) -> str:
         data = "0x" + self._sel[fn].hex() + "".join(f"{a:064x}" for a in args)
-        return self.node.call("eth_sendTransaction", [{"from": self.node.account,
-                                                       "to": self.address, "data": data,
-                                                       "gas": hex(gas)}])
+        return self.node.call(
+            "eth_sendTransaction",
+            [{"from": self.node.account, "to": self.address, "data": data, "gas": hex(gas)}],
+        )
 
 
-def write_manifest(path: Path, chain_id: int, rpc_url: str,
-                   contracts: dict[str, tuple[str, int, str, list[dict]]],
-                   network: str = "ethereum:local:foundry") -> Manifest:
+def write_manifest(
+    path: Path,
+    chain_id: int,
+    rpc_url: str,
+    contracts: dict[str, tuple[str, int, str, list[dict]]],
+    network: str = "ethereum:local:foundry",
+) -> Manifest:
     """A manifest at ``path`` for ``contracts``: name → (address, block, tx, abi)."""
     path = Path(path)
     (path.parent / "abi").mkdir(parents=True, exist_ok=True)
-    dep = ChainDeployment(chain_id=chain_id, network=network, rpc_urls=[rpc_url],
-                          deployed_at=datetime.now(UTC).isoformat())
+    dep = ChainDeployment(
+        chain_id=chain_id,
+        network=network,
+        rpc_urls=[rpc_url],
+        deployed_at=datetime.now(UTC).isoformat(),
+    )
     for name, (address, block, tx, abi) in contracts.items():
         rel = f"abi/{name}.json"
         (path.parent / rel).write_text(json.dumps(abi))

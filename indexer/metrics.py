@@ -11,15 +11,23 @@ LAG = Gauge("indexer_lag_blocks", "Head minus indexed block", ["chain"])
 STALLED = Gauge("indexer_stalled", "1 while the chain lags without progress", ["chain"])
 REORGS = Counter("indexer_reorgs_total", "Reorgs rolled back", ["chain"])
 REORG_DEPTH = Histogram(
-    "indexer_reorg_depth_blocks", "Blocks rolled back per reorg", ["chain"],
+    "indexer_reorg_depth_blocks",
+    "Blocks rolled back per reorg",
+    ["chain"],
     buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
 )
 DEEP_REORGS = Counter(
-    "indexer_deep_reorgs_total", "Reorgs deeper than the window or below finality (fatal)", ["chain"]
+    "indexer_deep_reorgs_total",
+    "Reorgs deeper than the window or below finality (fatal)",
+    ["chain"],
 )
-RPC_ERRORS = Counter("indexer_rpc_errors_total", "Failed RPC attempts", ["chain", "endpoint", "kind"])
+RPC_ERRORS = Counter(
+    "indexer_rpc_errors_total", "Failed RPC attempts", ["chain", "endpoint", "kind"]
+)
 RPC_LATENCY = Histogram(
-    "indexer_rpc_latency_seconds", "RPC round-trip time", ["chain", "method"],
+    "indexer_rpc_latency_seconds",
+    "RPC round-trip time",
+    ["chain", "method"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
 

@@ -1,4 +1,4 @@
-"""JSON-RPC over HTTP with keep-alive, retries with backoff, URL failover and adaptive log ranges."""
+"""JSON-RPC over HTTP: keep-alive, retries with backoff, URL failover, adaptive log ranges."""
 
 from __future__ import annotations
 
@@ -156,11 +156,13 @@ class RPC:
         except (orjson.JSONDecodeError, msgspec.DecodeError) as exc:
             raise _Transient("invalid JSON (truncated body?)", "bad_body") from exc
 
-    async def _request(self, body_obj: object, method: str, *, ranged: bool = False,
-                       parse=orjson.loads) -> object:
+    async def _request(
+        self, body_obj: object, method: str, *, ranged: bool = False, parse=orjson.loads
+    ) -> object:
         """POST with retries and failover; ``ranged`` turns size errors into RangeTooLarge."""
         body = orjson.dumps(body_obj)
         delay = 0.05
+        attempts = 0
         deadline = time.monotonic() + self.retry_budget
         while True:
             ep = self._pick()
@@ -169,20 +171,29 @@ class RPC:
                 await asyncio.sleep(wait)
             try:
                 out = await self._post(ep, body, method, parse)
-                err = out.error if isinstance(out, _LogsAnswer) else (
-                    out.get("error", False) if isinstance(out, dict) else False)
+                err = (
+                    out.error
+                    if isinstance(out, _LogsAnswer)
+                    else (out.get("error", False) if isinstance(out, dict) else False)
+                )
                 if err is not False and err is not None:
                     err = err or {}
                     e = RPCError(int(err.get("code", 0)), str(err.get("message", "")))
                     if ranged and e.too_large:
                         metrics.RPC_ERRORS.labels(self.chain, ep.label, "too_large").inc()
                         raise RangeTooLarge(e.message)
-                    if e.code in (-32005, -32603, -32000, 429) or "rate" in e.message.lower():
+                    transient = e.code in (-32005, -32603, -32000, 429) or (
+                        "rate" in e.message.lower()
+                    )
+                    # Server-side errors are retried a few times; then the caller decides
+                    # (e.g. "header not found" right after a reorg).
+                    if transient and attempts < 5:
+                        attempts += 1
                         raise _Transient(e.message, "rpc_" + str(e.code))
                     raise e
                 ep.failures = 0
                 return out
-            except (_Transient, aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            except (TimeoutError, _Transient, aiohttp.ClientError, OSError) as exc:
                 kind = exc.kind if isinstance(exc, _Transient) else type(exc).__name__
                 metrics.RPC_ERRORS.labels(self.chain, ep.label, kind).inc()
                 if ranged and isinstance(exc, asyncio.TimeoutError):
@@ -194,8 +205,12 @@ class RPC:
                     raise Unavailable(f"chain {self.chain}: {method}: {exc}") from exc
                 log.warning(
                     "rpc retry",
-                    extra={"chain": self.chain, "endpoint": ep.label, "method": method,
-                           "error": str(exc) or kind},
+                    extra={
+                        "chain": self.chain,
+                        "endpoint": ep.label,
+                        "method": method,
+                        "error": str(exc) or kind,
+                    },
                 )
                 await asyncio.sleep(delay * (0.5 + random.random()))
                 delay = min(self.max_backoff, delay * 2)
@@ -210,8 +225,11 @@ class RPC:
         )
         return out["result"]
 
-    async def batch(self, calls: list[tuple[str, list]]) -> list[object]:
-        """Several calls in one HTTP request; results in call order (a failed item raises)."""
+    async def batch(
+        self, calls: list[tuple[str, list]], *, allow_errors: bool = False
+    ) -> list[object]:
+        """Several calls in one HTTP request; results in call order (a failed item raises, or
+        gives None with ``allow_errors``)."""
         if not calls:
             return []
         base = self._next_id()
@@ -231,6 +249,9 @@ class RPC:
             for i in range(len(calls)):
                 o = by_id.get(base + i)
                 if o is None or "error" in o:
+                    if allow_errors:
+                        results.append(None)
+                        continue
                     err = (o or {}).get("error") or {}
                     raise RPCError(int(err.get("code", 0)), str(err.get("message", "missing")))
                 results.append(o["result"])

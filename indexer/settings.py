@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     initial_block_span: int = 1
     max_block_span: int = 100_000
     # eth_getLogs calls kept in flight ahead of the writer during backfill.
-    prefetch: int = 2
+    prefetch: int = 1
     rpc_timeout: float = 30.0
     rpc_max_backoff: float = 10.0
     # A chain that is behind and makes no progress for this long is reported as stalled.

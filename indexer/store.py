@@ -49,10 +49,32 @@ _ACCOUNT_DELTAS = (
 MIGRATION_LOCK = 0x45534731  # pg advisory lock key serialising migrations
 CHAIN_LOCK_BASE = 0x45534700_00000000  # + chain id: one writer per chain
 
-EVENT_COLS = ("chain_id", "block_number", "log_index", "block_hash", "tx_hash", "contract",
-              "contract_name", "event", "args", "final")
-TRANSFER_COLS = ("chain_id", "block_number", "log_index", "batch_index", "block_hash", "tx_hash",
-                 "token", "token_id", "operator", "from_addr", "to_addr", "amount")
+EVENT_COLS = (
+    "chain_id",
+    "block_number",
+    "log_index",
+    "block_hash",
+    "tx_hash",
+    "contract",
+    "contract_name",
+    "event",
+    "args",
+    "final",
+)
+TRANSFER_COLS = (
+    "chain_id",
+    "block_number",
+    "log_index",
+    "batch_index",
+    "block_hash",
+    "tx_hash",
+    "token",
+    "token_id",
+    "operator",
+    "from_addr",
+    "to_addr",
+    "amount",
+)
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:
@@ -62,7 +84,9 @@ async def init_connection(conn: asyncpg.Connection) -> None:
     # those blocks. Consistency is unaffected; latency and throughput gain a lot.
     await conn.execute("SET synchronous_commit = off")
     await conn.set_type_codec(
-        "jsonb", schema="pg_catalog", format="binary",
+        "jsonb",
+        schema="pg_catalog",
+        format="binary",
         encoder=lambda b: b"\x01" + (b if isinstance(b, bytes) else orjson.dumps(b)),
         decoder=lambda b: orjson.loads(b[1:]),
     )
@@ -113,8 +137,12 @@ class Header:
 
     @classmethod
     def from_rpc(cls, h: dict) -> Header:
-        return cls(int(h["number"], 16), bytes.fromhex(h["hash"][2:]),
-                   bytes.fromhex(h["parentHash"][2:]), int(h["timestamp"], 16))
+        return cls(
+            int(h["number"], 16),
+            bytes.fromhex(h["hash"][2:]),
+            bytes.fromhex(h["parentHash"][2:]),
+            int(h["timestamp"], 16),
+        )
 
 
 class _Timed:
@@ -145,10 +173,12 @@ class ChainStore:
         self.conn = conn
         self.chain_id = chain_id
 
-    async def setup(self, network: str, start_block: int, contracts: list[tuple[bytes, str, int]]
-                    ) -> Checkpoint:
-        got = await self.conn.fetchval("SELECT pg_try_advisory_lock($1)",
-                                       CHAIN_LOCK_BASE + self.chain_id)
+    async def setup(
+        self, network: str, start_block: int, contracts: list[tuple[bytes, str, int]]
+    ) -> Checkpoint:
+        got = await self.conn.fetchval(
+            "SELECT pg_try_advisory_lock($1)", CHAIN_LOCK_BASE + self.chain_id
+        )
         if not got:
             raise RuntimeError(f"chain {self.chain_id}: another indexer is writing this chain")
         await self.conn.execute(
@@ -156,6 +186,10 @@ class ChainStore:
             "holder bytea, amount numeric, transfers bigint) ON COMMIT DELETE ROWS;"
             "CREATE TEMP TABLE IF NOT EXISTS tmp_accounts (address bytea, transfers bigint)"
             " ON COMMIT DELETE ROWS;"
+            "CREATE TEMP TABLE IF NOT EXISTS tmp_balance_deltas (token bytea, token_id text,"
+            " holder text, amount text, transfers bigint) ON COMMIT DELETE ROWS;"
+            "CREATE TEMP TABLE IF NOT EXISTS tmp_account_deltas (address text,"
+            " first_block bigint, last_block bigint, transfers bigint) ON COMMIT DELETE ROWS;"
             # Transfer staging in text: PostgreSQL converts hex and numeric text far faster
             # than the client encodes Python ints and bytes.
             "CREATE TEMP TABLE IF NOT EXISTS tmp_transfers (chain_id bigint, block_number bigint,"
@@ -167,7 +201,9 @@ class ChainStore:
             await self.conn.execute(
                 "INSERT INTO chains (chain_id, network, start_block, indexed_block) "
                 "VALUES ($1, $2, $3::bigint, $3::bigint - 1) ON CONFLICT (chain_id) DO NOTHING",
-                self.chain_id, network, start_block,
+                self.chain_id,
+                network,
+                start_block,
             )
             await self.conn.executemany(
                 "INSERT INTO contracts (chain_id, address, name, deploy_block) VALUES ($1,$2,$3,$4)"
@@ -188,7 +224,10 @@ class ChainStore:
         """Stored block hashes in [low, high], newest first."""
         rows = await self.conn.fetch(
             "SELECT number, hash FROM blocks WHERE chain_id = $1 AND number BETWEEN $2 AND $3 "
-            "ORDER BY number DESC", self.chain_id, low, high,
+            "ORDER BY number DESC",
+            self.chain_id,
+            low,
+            high,
         )
         return [(r[0], r[1]) for r in rows]
 
@@ -198,8 +237,14 @@ class ChainStore:
         )
 
     async def write(
-        self, batch: Batch, expected: int, new_indexed: int, headers: list[Header],
-        event_blocks: set[int], finalized: int, head: int,
+        self,
+        batch: Batch,
+        expected: int,
+        new_indexed: int,
+        headers: list[Header],
+        event_blocks: set[int],
+        finalized: int,
+        head: int,
     ) -> None:
         """Commit one batch and move the checkpoint from ``expected`` to ``new_indexed``."""
         conn = _Timed(self.conn) if log.isEnabledFor(logging.DEBUG) else self.conn
@@ -221,22 +266,33 @@ class ChainStore:
                     " decode(substr(from_addr, 3), 'hex'), decode(substr(to_addr, 3), 'hex'),"
                     " amount::numeric FROM tmp_transfers"
                 )
-                await self._apply_transfers(conn, expected, new_indexed)
+                await self._apply_deltas(conn, batch)
             for name, rows in batch.appends.items():
                 if rows:
-                    await conn.copy_records_to_table(name, records=rows,
-                                                     columns=APPEND_TABLES[name].columns)
+                    await conn.copy_records_to_table(
+                        name, records=rows, columns=APPEND_TABLES[name].columns
+                    )
             for name, rows in batch.latest.items():
                 if rows:
                     await self._upsert_latest(name, list(rows.values()))
             if headers:
                 await conn.executemany(
-                    "INSERT INTO blocks (chain_id, number, hash, parent_hash, timestamp, has_events)"
+                    "INSERT INTO blocks (chain_id, number, hash, parent_hash, timestamp,"
+                    " has_events)"
                     " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (chain_id, number) DO UPDATE SET"
                     " hash = excluded.hash, parent_hash = excluded.parent_hash,"
                     " timestamp = excluded.timestamp, has_events = excluded.has_events",
-                    [(cid, h.number, h.hash, h.parent_hash, h.timestamp, h.number in event_blocks)
-                     for h in headers],
+                    [
+                        (
+                            cid,
+                            h.number,
+                            h.hash,
+                            h.parent_hash,
+                            h.timestamp,
+                            h.number in event_blocks,
+                        )
+                        for h in headers
+                    ],
                 )
             prev_final = await conn.fetchval(
                 "SELECT finalized_block FROM chains WHERE chain_id = $1", cid
@@ -246,43 +302,65 @@ class ChainStore:
                 # Rows written while their block was not final yet become final now.
                 await conn.execute(
                     "UPDATE events SET final = true WHERE chain_id = $1 AND NOT final"
-                    " AND block_number <= $2", cid, final_upto,
+                    " AND block_number <= $2",
+                    cid,
+                    final_upto,
                 )
             await conn.execute(
                 "UPDATE chains SET indexed_block = $2, finalized_block = GREATEST(finalized_block,"
                 " $3), head_block = $4, updated_at = now() WHERE chain_id = $1",
-                cid, new_indexed, final_upto, head,
+                cid,
+                new_indexed,
+                final_upto,
+                head,
             )
         if isinstance(conn, _Timed):
             log.debug("write timings", extra={"chain": cid, "steps": conn.steps})
 
-    async def _apply_transfers(self, conn, lo: int, hi: int) -> None:
-        """Add the effect of the transfer rows in blocks (lo, hi] to balances, supplies and
-        accounts (the same aggregates, subtracted, undo them in ``rollback``)."""
-        args = (self.chain_id, lo, hi, ZERO_ADDRESS)
-        await conn.execute(
-            "INSERT INTO balances (chain_id, token, token_id, holder, amount, transfers) "
-            f"SELECT $1, token, token_id, holder, amount, n FROM ({_BALANCE_DELTAS}) d "
-            "ON CONFLICT (chain_id, token, token_id, holder) DO UPDATE SET "
-            "amount = balances.amount + excluded.amount, "
-            "transfers = balances.transfers + excluded.transfers", *args,
+    async def _apply_deltas(self, conn, batch: Batch) -> None:
+        """Add the batch's summed transfer effects to balances, supplies and accounts (the
+        aggregate queries _BALANCE_DELTAS etc. compute the same sums for rollbacks)."""
+        cid = self.chain_id
+        await conn.copy_records_to_table(
+            "tmp_balance_deltas",
+            records=[(k[0], str(k[1]), k[2], str(d[0]), d[1]) for k, d in batch.balances.items()],
         )
         await conn.execute(
-            "INSERT INTO supplies (chain_id, token, token_id, supply, minted, burned, events) "
-            f"SELECT $1, token, token_id, minted - burned, minted, burned, n FROM ({_SUPPLY_DELTAS})"
-            " d ON CONFLICT (chain_id, token, token_id) DO UPDATE SET"
-            " supply = supplies.supply + excluded.supply,"
-            " minted = supplies.minted + excluded.minted,"
-            " burned = supplies.burned + excluded.burned,"
-            " events = supplies.events + excluded.events", *args,
+            "INSERT INTO balances (chain_id, token, token_id, holder, amount, transfers) "
+            "SELECT $1, token, token_id::numeric, decode(substr(holder, 3), 'hex'),"
+            " amount::numeric, transfers FROM tmp_balance_deltas "
+            "ON CONFLICT (chain_id, token, token_id, holder) DO UPDATE SET "
+            "amount = balances.amount + excluded.amount, "
+            "transfers = balances.transfers + excluded.transfers",
+            cid,
+        )
+        if batch.supplies:
+            await conn.executemany(
+                "INSERT INTO supplies (chain_id, token, token_id, supply, minted, burned, events)"
+                " VALUES ($1, $2, $3::text::numeric, $4::text::numeric - $5::text::numeric,"
+                " $4::text::numeric, $5::text::numeric, $6)"
+                " ON CONFLICT (chain_id, token, token_id) DO UPDATE SET"
+                " supply = supplies.supply + excluded.supply,"
+                " minted = supplies.minted + excluded.minted,"
+                " burned = supplies.burned + excluded.burned,"
+                " events = supplies.events + excluded.events",
+                [
+                    (cid, k[0], str(k[1]), str(s[0]), str(s[1]), s[2])
+                    for k, s in batch.supplies.items()
+                ],
+            )
+        await conn.copy_records_to_table(
+            "tmp_account_deltas",
+            records=[(a, d[0], d[1], d[2]) for a, d in batch.accounts.items()],
         )
         await conn.execute(
             "INSERT INTO accounts (chain_id, address, first_block, last_block, transfers) "
-            f"SELECT $1, address, first_block, last_block, n FROM ({_ACCOUNT_DELTAS}) d "
-            "ON CONFLICT (chain_id, address) DO UPDATE SET "
+            "SELECT $1, decode(substr(address, 3), 'hex'), first_block, last_block, transfers"
+            " FROM tmp_account_deltas ON CONFLICT (chain_id, address) DO UPDATE SET "
             "first_block = LEAST(accounts.first_block, excluded.first_block), "
             "last_block = GREATEST(accounts.last_block, excluded.last_block), "
-            "transfers = accounts.transfers + excluded.transfers", *args,
+            "transfers = accounts.transfers + excluded.transfers",
+            cid,
         )
 
     async def _upsert_latest(self, name: str, rows: list[tuple]) -> None:
@@ -292,14 +370,16 @@ class ChainStore:
         sets = ", ".join(f"{c} = excluded.{c}" for c in t.columns if c not in t.key)
         await self.conn.executemany(
             f"INSERT INTO {name} ({cols}) VALUES ({params}) "
-            f"ON CONFLICT ({', '.join(t.key)}) DO UPDATE SET {sets}", rows,
+            f"ON CONFLICT ({', '.join(t.key)}) DO UPDATE SET {sets}",
+            rows,
         )
 
     async def prune_blocks(self, below: int) -> None:
         """Forget headers older than the window that hold no event."""
         await self.conn.execute(
             "DELETE FROM blocks WHERE chain_id = $1 AND number < $2 AND NOT has_events",
-            self.chain_id, below,
+            self.chain_id,
+            below,
         )
 
     async def rollback(self, fork: int, contracts) -> int:
@@ -311,46 +391,58 @@ class ChainStore:
         conn = self.conn
         cid = self.chain_id
         async with conn.transaction():
-            await conn.fetchval("SELECT indexed_block FROM chains WHERE chain_id = $1 FOR UPDATE",
-                                cid)
+            await conn.fetchval(
+                "SELECT indexed_block FROM chains WHERE chain_id = $1 FOR UPDATE", cid
+            )
             args = (cid, fork, MAX_BLOCK, ZERO_ADDRESS)
             await conn.execute(
                 "INSERT INTO tmp_balances (token, token_id, holder, amount, transfers) "
-                f"SELECT token, token_id, holder, amount, n FROM ({_BALANCE_DELTAS}) d", *args,
+                f"SELECT token, token_id, holder, amount, n FROM ({_BALANCE_DELTAS}) d",
+                *args,
             )
             await conn.execute(
                 "UPDATE balances b SET amount = b.amount - t.amount,"
                 " transfers = b.transfers - t.transfers FROM tmp_balances t"
                 " WHERE b.chain_id = $1 AND b.token = t.token AND b.token_id = t.token_id"
-                " AND b.holder = t.holder", cid,
+                " AND b.holder = t.holder",
+                cid,
             )
             await conn.execute(
                 "DELETE FROM balances b USING tmp_balances t WHERE b.chain_id = $1"
                 " AND b.token = t.token AND b.token_id = t.token_id AND b.holder = t.holder"
-                " AND b.transfers = 0", cid,
+                " AND b.transfers = 0",
+                cid,
             )
             await conn.execute(
                 f"WITH d AS ({_SUPPLY_DELTAS})"
                 " UPDATE supplies s SET minted = s.minted - d.minted, burned = s.burned - d.burned,"
                 "  supply = s.supply - d.minted + d.burned, events = s.events - d.n FROM d"
-                " WHERE s.chain_id = $1 AND s.token = d.token AND s.token_id = d.token_id", *args,
+                " WHERE s.chain_id = $1 AND s.token = d.token AND s.token_id = d.token_id",
+                *args,
             )
             await conn.execute("DELETE FROM supplies WHERE chain_id = $1 AND events = 0", cid)
             await conn.execute(
                 "INSERT INTO tmp_accounts (address, transfers) "
-                f"SELECT address, n FROM ({_ACCOUNT_DELTAS}) d", *args,
+                f"SELECT address, n FROM ({_ACCOUNT_DELTAS}) d",
+                *args,
             )
             await conn.execute(
                 "UPDATE accounts a SET transfers = a.transfers - t.transfers FROM tmp_accounts t"
-                " WHERE a.chain_id = $1 AND a.address = t.address", cid,
+                " WHERE a.chain_id = $1 AND a.address = t.address",
+                cid,
             )
             await conn.execute(
                 "DELETE FROM accounts a USING tmp_accounts t WHERE a.chain_id = $1"
-                " AND a.address = t.address AND a.transfers = 0", cid,
+                " AND a.address = t.address AND a.transfers = 0",
+                cid,
             )
-            n_events = int((await conn.execute(
-                "DELETE FROM events WHERE chain_id = $1 AND block_number > $2", cid, fork
-            )).split()[-1])
+            n_events = int(
+                (
+                    await conn.execute(
+                        "DELETE FROM events WHERE chain_id = $1 AND block_number > $2", cid, fork
+                    )
+                ).split()[-1]
+            )
             await conn.execute(
                 "DELETE FROM transfers WHERE chain_id = $1 AND block_number > $2", cid, fork
             )
@@ -364,14 +456,18 @@ class ChainStore:
                 "   WHERE chain_id = $1 AND to_addr = a.address"
                 "  UNION ALL SELECT max(block_number) FROM transfers"
                 "   WHERE chain_id = $1 AND from_addr = a.address) m)"
-                " WHERE a.chain_id = $1 AND a.last_block > $2", cid, fork,
+                " WHERE a.chain_id = $1 AND a.last_block > $2",
+                cid,
+                fork,
             )
             for t in LATEST_TABLES.values():
                 await self._rebuild_latest(t, fork, contracts)
             await conn.execute("DELETE FROM blocks WHERE chain_id = $1 AND number > $2", cid, fork)
             await conn.execute(
                 "UPDATE chains SET indexed_block = $2, finalized_block = LEAST(finalized_block,"
-                " $2), updated_at = now() WHERE chain_id = $1", cid, fork,
+                " $2), updated_at = now() WHERE chain_id = $1",
+                cid,
+                fork,
             )
         return n_events
 
@@ -389,7 +485,8 @@ class ChainStore:
             "SELECT e.block_number, e.log_index, e.block_hash, e.tx_hash, e.contract,"
             " e.contract_name, e.event, e.args FROM events e WHERE e.chain_id = $1"
             " AND e.event = ANY($2::text[]) ORDER BY e.block_number, e.log_index",
-            cid, list(t.events),
+            cid,
+            list(t.events),
         )
         batch = Batch(cid)
         c = Ctx()

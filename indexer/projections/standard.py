@@ -1,4 +1,4 @@
-"""Projections of the events fixed by standards: ERC-20, ERC-721, ERC-1155, access control, pause."""
+"""Projections of the events fixed by standards: ERC-20, ERC-721, ERC-1155, roles, pause."""
 
 from __future__ import annotations
 
@@ -23,8 +23,24 @@ register_latest(
 @on("Transfer", n_topics=3)
 def erc20_transfer(b: Batch, c: Ctx, v: tuple) -> None:
     # The hottest handler: Batch.transfer inlined.
-    b.transfers.append((b.chain_id, c.block_number, c.log_index, 0, c.block_hash, c.tx_hash,
-                        c.contract, "0", None, v[0], v[1], str(v[2])))
+    bn = c.block_number
+    b.transfers.append(
+        (
+            b.chain_id,
+            bn,
+            c.log_index,
+            0,
+            c.block_hash,
+            c.tx_hash,
+            c.contract,
+            "0",
+            None,
+            v[0],
+            v[1],
+            str(v[2]),
+        )
+    )
+    b.book(bn, c.contract, 0, v[0], v[1], v[2])
 
 
 @on("Transfer", n_topics=4)
@@ -63,11 +79,21 @@ def role_revoked(b: Batch, c: Ctx, v: tuple) -> None:
 
 @on("Paused")
 def paused(b: Batch, c: Ctx, v: tuple) -> None:
-    b.latest["pauses"][(b.chain_id, c.contract)] = (b.chain_id, c.contract, True,
-                                                    b.addr(v[0]), *c.loc())
+    b.latest["pauses"][(b.chain_id, c.contract)] = (
+        b.chain_id,
+        c.contract,
+        True,
+        b.addr(v[0]),
+        *c.loc(),
+    )
 
 
 @on("Unpaused")
 def unpaused(b: Batch, c: Ctx, v: tuple) -> None:
-    b.latest["pauses"][(b.chain_id, c.contract)] = (b.chain_id, c.contract, False,
-                                                    b.addr(v[0]), *c.loc())
+    b.latest["pauses"][(b.chain_id, c.contract)] = (
+        b.chain_id,
+        c.contract,
+        False,
+        b.addr(v[0]),
+        *c.loc(),
+    )

@@ -1,8 +1,7 @@
 """Fixtures of the indexer tests: an emitter deployment and a fresh database per module."""
 
-import pytest
-
 import idx_helpers as helpers
+import pytest
 
 
 @pytest.fixture(scope="module")

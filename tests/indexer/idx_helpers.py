@@ -49,17 +49,29 @@ def new_database(prefix: str = "idx") -> str:
 
 def manifest_for(path: Path, chain_id: int, rpc_url: str, contracts) -> Path:
     """Manifest at ``path`` for ape contract instances ``{name: (contract, receipt)}``."""
-    write_manifest(path, chain_id, rpc_url, {
-        name: (c.address, r.block_number, r.txn_hash, EMITTER_ABI)
-        for name, (c, r) in contracts.items()
-    })
+    write_manifest(
+        path,
+        chain_id,
+        rpc_url,
+        {
+            name: (c.address, r.block_number, r.txn_hash, EMITTER_ABI)
+            for name, (c, r) in contracts.items()
+        },
+    )
     return path
 
 
 def settings(url: str, manifest: Path, chain_id: int, **kw) -> Settings:
-    base = dict(database_url=url, manifest=manifest, exit_when_synced=True, metrics_port=0,
-                progress="off", finality={chain_id: "depth:32"}, reorg_window=64,
-                poll_interval=0.05)
+    base = dict(
+        database_url=url,
+        manifest=manifest,
+        exit_when_synced=True,
+        metrics_port=0,
+        progress="off",
+        finality={chain_id: "depth:32"},
+        reorg_window=64,
+        poll_interval=0.05,
+    )
     base.update(kw)
     return Settings(**base)
 
@@ -76,8 +88,12 @@ def spawn(url: str, manifest: Path, chain_id: int, **kw) -> subprocess.Popen:
     kw.setdefault("progress", "off")
     kw.setdefault("log_level", "WARNING")
     env = indexer_env(manifest, url, **kw)
-    return subprocess.Popen([sys.executable, "-m", "indexer"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "indexer"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 async def _fetch(url: str, sql: str, *args):
@@ -96,8 +112,10 @@ def dump(url: str) -> dict[str, list[tuple]]:
     async def go():
         conn = await connect(url)
         try:
-            return {t: [tuple(r) for r in await conn.fetch(f"SELECT * FROM {t} ORDER BY {k}")]
-                    for t, k in COMPARED.items()}
+            return {
+                t: [tuple(r) for r in await conn.fetch(f"SELECT * FROM {t} ORDER BY {k}")]
+                for t, k in COMPARED.items()
+            }
         finally:
             await conn.close()
 
@@ -111,8 +129,9 @@ def assert_same(a: dict, b: dict) -> None:
             assert x == y, f"{table}: {x} != {y}"
 
 
-def wait_synced(url: str, provider, chain_id: int, timeout: float = 60,
-                proc: subprocess.Popen | None = None) -> None:
+def wait_synced(
+    url: str, provider, chain_id: int, timeout: float = 60, proc: subprocess.Popen | None = None
+) -> None:
     """Wait until the database's checkpoint is the node's head (same hash)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -122,11 +141,19 @@ def wait_synced(url: str, provider, chain_id: int, timeout: float = 60,
         if not tables_exist(url):
             time.sleep(0.05)
             continue
-        rows = query(url, "SELECT c.indexed_block, b.hash FROM chains c LEFT JOIN blocks b "
-                     "ON b.chain_id = c.chain_id AND b.number = c.indexed_block "
-                     "WHERE c.chain_id = $1", chain_id)
-        if rows and rows[0][0] == int(head["number"], 16) and rows[0][1] is not None and \
-                "0x" + rows[0][1].hex() == head["hash"]:
+        rows = query(
+            url,
+            "SELECT c.indexed_block, b.hash FROM chains c LEFT JOIN blocks b "
+            "ON b.chain_id = c.chain_id AND b.number = c.indexed_block "
+            "WHERE c.chain_id = $1",
+            chain_id,
+        )
+        if (
+            rows
+            and rows[0][0] == int(head["number"], 16)
+            and rows[0][1] is not None
+            and "0x" + rows[0][1].hex() == head["hash"]
+        ):
             return
         time.sleep(0.05)
     raise AssertionError("indexer did not reach the head in time")
@@ -140,8 +167,7 @@ def wait_indexed(url: str, block: int, timeout: float = 60) -> None:
     """Wait until the checkpoint passed ``block``."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if tables_exist(url) and query(url, "SELECT 1 FROM chains WHERE indexed_block > $1",
-                                       block):
+        if tables_exist(url) and query(url, "SELECT 1 FROM chains WHERE indexed_block > $1", block):
             return
         time.sleep(0.02)
     raise AssertionError(f"block {block} not indexed in time")
@@ -207,21 +233,29 @@ class FaultProxy:
                     p = req["params"][0]
                     if int(p["toBlock"], 16) > int(p["fromBlock"], 16):
                         self._fault(kind)
-                        return web.json_response({"jsonrpc": "2.0", "id": req["id"], "error": {
-                            "code": -32005, "message": "query returned more than 10000 results"}})
+                        return web.json_response(
+                            {
+                                "jsonrpc": "2.0",
+                                "id": req["id"],
+                                "error": {
+                                    "code": -32005,
+                                    "message": "query returned more than 10000 results",
+                                },
+                            }
+                        )
             elif kind == "timeout":
                 self._fault(kind)
                 await asyncio.sleep(self.delay)
             elif kind in ("429", "502", "503"):
                 self._fault(kind)
                 return web.Response(status=int(kind), text="fault")
-        async with self.session.post(self.upstream, data=body,
-                                     headers={"Content-Type": "application/json"}) as resp:
+        async with self.session.post(
+            self.upstream, data=body, headers={"Content-Type": "application/json"}
+        ) as resp:
             out = await resp.read()
         if r < self.rate and kind == "truncate":
             self._fault(kind)
-            return web.Response(body=out[: max(1, len(out) // 2)],
-                                content_type="application/json")
+            return web.Response(body=out[: max(1, len(out) // 2)], content_type="application/json")
         return web.Response(body=out, content_type="application/json")
 
     def close(self) -> None:

@@ -2,15 +2,15 @@
 
 import random
 
-from eth_utils import keccak
-
 import idx_helpers as helpers
+from eth_utils import keccak
 
 ZERO = "0x" + "00" * 20
 
 
-def test_balances_and_supplies_match_chain(deploy, accounts, chain, chain_id, rpc_url, db_url,
-                                           tmp_path):
+def test_balances_and_supplies_match_chain(
+    deploy, accounts, chain, chain_id, rpc_url, db_url, tmp_path
+):
     token, receipt = deploy()
     rng = random.Random(42)
     # ERC-1155 ids start at 1: id 0 is where the ERC-20 side of the same contract is booked.
@@ -39,36 +39,59 @@ def test_balances_and_supplies_match_chain(deploy, accounts, chain, chain_id, rp
     token.emit_role(role, users[0], False, sender=accounts[0])
     token.emit_pause(True, sender=accounts[0])
 
-    manifest = helpers.manifest_for(tmp_path / "m.json", chain_id, rpc_url,
-                                    {"EMIT": (token, receipt)})
+    manifest = helpers.manifest_for(
+        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
+    )
     helpers.index_once(db_url, manifest, chain_id)
 
     t = bytes.fromhex(token.address[2:])
     # Every log of the contract is in the event log exactly once, decoded.
     logs = helpers.node_logs(chain.provider, token.address, receipt.block_number)
-    events = helpers.query(db_url, "SELECT block_number, log_index, event, args FROM events "
-                           "WHERE contract = $1 ORDER BY block_number, log_index", t)
+    events = helpers.query(
+        db_url,
+        "SELECT block_number, log_index, event, args FROM events "
+        "WHERE contract = $1 ORDER BY block_number, log_index",
+        t,
+    )
     assert [(int(lg["blockNumber"], 16), int(lg["logIndex"], 16)) for lg in logs] == [
-        (r[0], r[1]) for r in events]
-    assert {r[2] for r in events} >= {"Transfer", "TransferSingle", "TransferBatch",
-                                      "RoleGranted", "RoleRevoked", "Paused"}
+        (r[0], r[1]) for r in events
+    ]
+    assert {r[2] for r in events} >= {
+        "Transfer",
+        "TransferSingle",
+        "TransferBatch",
+        "RoleGranted",
+        "RoleRevoked",
+        "Paused",
+    }
 
-    rows = helpers.query(db_url, "SELECT token_id, holder, amount FROM balances "
-                         "WHERE chain_id = $1 AND token = $2", chain_id, t)
+    rows = helpers.query(
+        db_url,
+        "SELECT token_id, holder, amount FROM balances WHERE chain_id = $1 AND token = $2",
+        chain_id,
+        t,
+    )
     indexed = {(int(r[0]), "0x" + r[1].hex()): int(r[2]) for r in rows}
     for u in users:
         assert indexed.get((0, u.address.lower()), 0) == token.balanceOf(u)
         for token_id in range(1, 4):
             assert indexed.get((token_id, u.address.lower()), 0) == token.balanceOf1155(u, token_id)
-    supplies = {int(r[0]): int(r[1]) for r in helpers.query(
-        db_url, "SELECT token_id, supply FROM supplies WHERE chain_id = $1 AND token = $2",
-        chain_id, t)}
+    supplies = {
+        int(r[0]): int(r[1])
+        for r in helpers.query(
+            db_url,
+            "SELECT token_id, supply FROM supplies WHERE chain_id = $1 AND token = $2",
+            chain_id,
+            t,
+        )
+    }
     assert supplies[0] == token.totalSupply()
     for token_id in range(1, 4):
         assert supplies[token_id] == token.totalSupply1155(token_id)
 
-    roles = helpers.query(db_url, "SELECT account, granted FROM role_members WHERE contract = $1 "
-                          "ORDER BY account", t)
+    roles = helpers.query(
+        db_url, "SELECT account, granted FROM role_members WHERE contract = $1 ORDER BY account", t
+    )
     got = {"0x" + r[0].hex(): r[1] for r in roles}
     assert got == {users[0].address.lower(): False, users[1].address.lower(): True}
     assert helpers.query(db_url, "SELECT paused FROM pauses WHERE contract = $1", t)[0][0] is True
@@ -87,20 +110,29 @@ def test_bulk_events_decode_like_eth_abi(deploy, accounts, chain, chain_id, rpc_
     token.emit_singles(200, 2, sender=accounts[0])
     token.emit_batches(100, 3, 4, sender=accounts[0])
     url = helpers.new_database()
-    manifest = helpers.manifest_for(tmp_path / "m.json", chain_id, rpc_url,
-                                    {"EMIT": (token, receipt)})
+    manifest = helpers.manifest_for(
+        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
+    )
     helpers.index_once(url, manifest, chain_id)
-    rows = helpers.query(url, "SELECT event, args FROM events WHERE event = 'TransferBatch' "
-                         "ORDER BY block_number, log_index LIMIT 50")
+    rows = helpers.query(
+        url,
+        "SELECT event, args FROM events WHERE event = 'TransferBatch' "
+        "ORDER BY block_number, log_index LIMIT 50",
+    )
     assert len(rows) == 50
-    logs = [lg for lg in helpers.node_logs(chain.provider, token.address, receipt.block_number)
-            if len(lg["topics"]) == 4 and lg["topics"][0] == "0x" + keccak(
-                text="TransferBatch(address,address,address,uint256[],uint256[])").hex()][:50]
+    logs = [
+        lg
+        for lg in helpers.node_logs(chain.provider, token.address, receipt.block_number)
+        if len(lg["topics"]) == 4
+        and lg["topics"][0]
+        == "0x" + keccak(text="TransferBatch(address,address,address,uint256[],uint256[])").hex()
+    ][:50]
     for lg, (_, args) in zip(logs, rows, strict=True):
         ids, values = decode(["uint256[]", "uint256[]"], bytes.fromhex(lg["data"][2:]))
         assert [int(x) for x in args["_ids"]] == list(ids)
         assert [int(x) for x in args["_values"]] == list(values)
         assert args["_from"] == "0x" + lg["topics"][2][26:]
-    n = helpers.query(url, "SELECT count(*) FROM transfers WHERE token = $1",
-                      bytes.fromhex(token.address[2:]))[0][0]
+    n = helpers.query(
+        url, "SELECT count(*) FROM transfers WHERE token = $1", bytes.fromhex(token.address[2:])
+    )[0][0]
     assert n == 300 + 200 + 100 * 4

@@ -4,9 +4,9 @@ fresh index of the same chain, row for row. A reorg deeper than the window is a 
 import random
 import signal
 
+import idx_helpers as helpers
 import pytest
 
-import idx_helpers as helpers
 from indexer.chain import ReorgTooDeep
 
 
@@ -34,8 +34,9 @@ def _compare_with_fresh(url, manifest, chain_id):
 def test_reorgs_while_following_live(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
     token, receipt = deploy()
     rng = random.Random(3)
-    manifest = helpers.manifest_for(tmp_path / "m.json", chain_id, rpc_url,
-                                    {"EMIT": (token, receipt)})
+    manifest = helpers.manifest_for(
+        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
+    )
     url = helpers.new_database("live")
     proc = helpers.spawn(url, manifest, chain_id)
     try:
@@ -59,12 +60,20 @@ def test_reorg_during_backfill(deploy, accounts, chain, chain_id, rpc_url, tmp_p
     token, receipt = deploy()
     rng = random.Random(5)
     _activity(token, accounts[0], rng, 30)
-    manifest = helpers.manifest_for(tmp_path / "m.json", chain_id, rpc_url,
-                                    {"EMIT": (token, receipt)})
+    manifest = helpers.manifest_for(
+        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
+    )
     url = helpers.new_database("backfill")
     # Tiny ranges so the backfill is still running when the chain reorganises.
-    proc = helpers.spawn(url, manifest, chain_id, logs_per_request="20",
-                         initial_block_span="1", max_block_span="2", prefetch="1")
+    proc = helpers.spawn(
+        url,
+        manifest,
+        chain_id,
+        logs_per_request="20",
+        initial_block_span="1",
+        max_block_span="2",
+        prefetch="1",
+    )
     try:
         # Reorganise blocks that are already indexed while later ones are still being fetched.
         helpers.wait_indexed(url, chain.blocks.head.number - 6)
@@ -82,8 +91,9 @@ def test_reorg_deeper_than_window_is_fatal(deploy, accounts, chain, chain_id, rp
     token, receipt = deploy()
     rng = random.Random(9)
     _activity(token, accounts[0], rng, 10)
-    manifest = helpers.manifest_for(tmp_path / "m.json", chain_id, rpc_url,
-                                    {"EMIT": (token, receipt)})
+    manifest = helpers.manifest_for(
+        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
+    )
     url = helpers.new_database("deep")
     helpers.index_once(url, manifest, chain_id, reorg_window=3)
     _reorg(chain, 6)
