@@ -8,7 +8,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install demo test lint bench-gas clean
+.PHONY: install demo test lint bench-gas bench-indexer bench-api clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -34,6 +34,9 @@ lint: install
 
 bench-gas: install
 	ape run bench_gas
+
+bench-indexer: install
+	$(BIN)/python -m indexer.bench
 
 clean:
 	rm -rf .build .run .hypothesis
