@@ -203,8 +203,8 @@ CREATE TABLE ect_actions (
 CREATE INDEX ect_actions_by_recipient ON ect_actions (recipient, chain_id, block_number);
 CREATE INDEX ect_actions_by_action ON ect_actions (action_id);
 
--- EST positions: Staked opens the row; Unstaked closes it (status 'closed', reward paid added
--- to rewards_claimed); RewardClaimed adds to rewards_claimed.
+-- EST positions: Staked opens the row (status 'open'); Unstaked closes it (status 'closed',
+-- its reward added to rewards_claimed); RewardClaimed adds to rewards_claimed.
 CREATE TABLE stakes (
     chain_id        bigint NOT NULL,
     contract        bytea NOT NULL,
@@ -212,9 +212,9 @@ CREATE TABLE stakes (
     owner           bytea,
     amount          numeric(78, 0),
     lock_days       integer,
-    apr_bp          integer,
-    unlock_time     bigint,
-    status          text NOT NULL,
+    apr_bp          numeric(78, 0),
+    unlock_time     numeric(78, 0),
+    status          text,
     rewards_claimed numeric(78, 0) NOT NULL,
     opened_block    bigint,
     closed_block    bigint,
@@ -249,7 +249,7 @@ CREATE TABLE gems (
     min_score_bp integer,
     price_gst    numeric(78, 0),
     uri          text,
-    expires_at   bigint,
+    expires_at   numeric(78, 0),
     block_number bigint NOT NULL,
     block_hash   bytea NOT NULL,
     tx_hash      bytea NOT NULL,
@@ -334,13 +334,13 @@ CREATE TABLE proposals (
     proposal_id   numeric(78, 0) NOT NULL,
     proposer      bytea,
     targets       bytea[],
-    "values"      numeric(78, 0)[],
+    call_values   numeric(78, 0)[],
     calldatas     bytea[],
     description   text,
-    vote_start    bigint,
-    vote_end      bigint,
+    vote_start    numeric(78, 0),
+    vote_end      numeric(78, 0),
     status        text,
-    eta           bigint,
+    eta           numeric(78, 0),
     for_votes     numeric(78, 0) NOT NULL,
     against_votes numeric(78, 0) NOT NULL,
     abstain_votes numeric(78, 0) NOT NULL,
@@ -396,3 +396,70 @@ CREATE TABLE bridge_messages (
 CREATE INDEX bridge_messages_by_sender ON bridge_messages (sender, chain_id, block_number);
 CREATE INDEX bridge_messages_by_recipient ON bridge_messages (recipient, chain_id, block_number);
 CREATE INDEX bridge_messages_by_message ON bridge_messages (message_id);
+
+-- Rows merged from several events: an event updates only the columns it knows (the others come
+-- as NULL and keep their value) and adds to counters (rewards_claimed, vote totals). Latest-state
+-- upserts (INSERT ... ON CONFLICT DO UPDATE) pass through these triggers; a rollback rebuilds
+-- the rows from scratch by replaying the events, where no update happens.
+CREATE FUNCTION esg_metrics_merge() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.account := coalesce(NEW.account, OLD.account);
+    NEW.metric_type := coalesce(NEW.metric_type, OLD.metric_type);
+    NEW.value := coalesce(NEW.value, OLD.value);
+    NEW.unit := coalesce(NEW.unit, OLD.unit);
+    NEW.evidence_hash := coalesce(NEW.evidence_hash, OLD.evidence_hash);
+    NEW.recorded_block := coalesce(NEW.recorded_block, OLD.recorded_block);
+    NEW.verifier := coalesce(NEW.verifier, OLD.verifier);
+    NEW.verified_block := coalesce(NEW.verified_block, OLD.verified_block);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER esg_metrics_merge BEFORE UPDATE ON esg_metrics
+    FOR EACH ROW EXECUTE FUNCTION esg_metrics_merge();
+
+CREATE FUNCTION stakes_merge() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.owner := coalesce(NEW.owner, OLD.owner);
+    NEW.amount := coalesce(NEW.amount, OLD.amount);
+    NEW.lock_days := coalesce(NEW.lock_days, OLD.lock_days);
+    NEW.apr_bp := coalesce(NEW.apr_bp, OLD.apr_bp);
+    NEW.unlock_time := coalesce(NEW.unlock_time, OLD.unlock_time);
+    NEW.status := coalesce(NEW.status, OLD.status);
+    NEW.rewards_claimed := OLD.rewards_claimed + NEW.rewards_claimed;
+    NEW.opened_block := coalesce(NEW.opened_block, OLD.opened_block);
+    NEW.closed_block := coalesce(NEW.closed_block, OLD.closed_block);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER stakes_merge BEFORE UPDATE ON stakes
+    FOR EACH ROW EXECUTE FUNCTION stakes_merge();
+
+CREATE FUNCTION gems_merge() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.cap := coalesce(NEW.cap, OLD.cap);
+    NEW.min_score_bp := coalesce(NEW.min_score_bp, OLD.min_score_bp);
+    NEW.price_gst := coalesce(NEW.price_gst, OLD.price_gst);
+    NEW.uri := coalesce(NEW.uri, OLD.uri);
+    NEW.expires_at := coalesce(NEW.expires_at, OLD.expires_at);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER gems_merge BEFORE UPDATE ON gems
+    FOR EACH ROW EXECUTE FUNCTION gems_merge();
+
+CREATE FUNCTION proposals_merge() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.proposer := coalesce(NEW.proposer, OLD.proposer);
+    NEW.targets := coalesce(NEW.targets, OLD.targets);
+    NEW.call_values := coalesce(NEW.call_values, OLD.call_values);
+    NEW.calldatas := coalesce(NEW.calldatas, OLD.calldatas);
+    NEW.description := coalesce(NEW.description, OLD.description);
+    NEW.vote_start := coalesce(NEW.vote_start, OLD.vote_start);
+    NEW.vote_end := coalesce(NEW.vote_end, OLD.vote_end);
+    NEW.status := coalesce(NEW.status, OLD.status);
+    NEW.eta := coalesce(NEW.eta, OLD.eta);
+    NEW.for_votes := OLD.for_votes + NEW.for_votes;
+    NEW.against_votes := OLD.against_votes + NEW.against_votes;
+    NEW.abstain_votes := OLD.abstain_votes + NEW.abstain_votes;
+    NEW.created_block := coalesce(NEW.created_block, OLD.created_block);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER proposals_merge BEFORE UPDATE ON proposals
+    FOR EACH ROW EXECUTE FUNCTION proposals_merge();
