@@ -156,7 +156,11 @@ class Activity:
 
     def do_ccr_allowlist(self):
         self.d["CCR"].set_allowed(self._pick(), self.rng.random() < 0.7,
-                                  sender=self.timelock)
+                                  sender=self.who.verifier)
+
+    def do_ccr_compliance(self):
+        # Mostly off, so that transfers keep working for accounts not on the allowlist.
+        self.d["CCR"].set_compliance(self.rng.random() < 0.3, sender=self.timelock)
 
     def do_ecs_score(self):
         r = self.rng.randint
@@ -436,6 +440,11 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
             (p.for_votes, p.against_votes, p.abstain_votes)
         assert int(r["vote_start"]) == p.vote_start and int(r["vote_end"]) == p.vote_end
         assert int(r["eta"] or 0) == p.eta
+        # The stored calls and description hash back to the proposal id.
+        targets = ["0x" + bytes(t).hex() for t in r["targets"]]
+        calldatas = [bytes(c) for c in r["calldatas"]]
+        assert gov.hashProposal(targets, [int(x) for x in r["call_values"]], calldatas,
+                                keccak(text=r["description"])) == pid
     for r in q(url, "SELECT proposal_id, voter FROM votes WHERE chain_id = $1", chain_id):
         assert gov.hasVoted(int(r[0]), _hex(r[1]))
     return counts
