@@ -406,6 +406,12 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
         assert (int(r["amount"]), int(r["lock_days"]), int(r["apr_bp"]), int(r["unlock_time"])) \
             == (p.amount, p.lock_days, p.apr_bp, p.unlock_at)
         assert r["status"] == ("open" if p.open else "closed")
+    paid = defaultdict(int)
+    head = est.chain_manager.blocks.head.number
+    for ev in (*est.RewardClaimed.range(0, head + 1), *est.Unstaked.range(0, head + 1)):
+        paid[ev.position_id] += ev.amount if ev.event_name == "RewardClaimed" else ev.reward
+    assert {int(r["position_id"]): int(r["rewards_claimed"]) for r in stakes} == \
+        {i: paid[i] for i in range(1, est.next_position_id())}
     claimed = q(url, "SELECT coalesce(sum(rewards_claimed), 0) FROM stakes WHERE chain_id = $1",
                 chain_id)[0][0]
     funded = q(url, "SELECT coalesce(sum(amount), 0) FROM stake_rewards_funded"
