@@ -1,9 +1,9 @@
 """Bridge messages (sent and received) on one chain, indexed into bridge_messages."""
 
-from eth_account import Account
-
 import idx_helpers as helpers
 import tok_helpers as tok
+from eth_account import Account
+
 from bridge.message import Message, collect_signatures
 from esg.deploy import WAD, Deployment
 

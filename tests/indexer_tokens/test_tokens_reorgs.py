@@ -5,6 +5,7 @@ import signal
 
 import idx_helpers as helpers
 import tok_helpers as tok
+
 from esg.scenario import play
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
+import idx_helpers as helpers
 from ape.exceptions import ContractLogicError
 from eth_utils import keccak
 
-import idx_helpers as helpers
 from esg.deploy import WAD, Deployment, record
 from esg.manifest import Manifest
 from esg.scenario import Personas, _advance
