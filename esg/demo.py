@@ -111,6 +111,9 @@ def deploy_all(profiles: list[str], *, replay: bool) -> dict[str, int]:
             transfer_admin(d, who.admin, d["Timelock"])
         _say(f"[{profile}] admin of every contract handed to the timelock")
 
+    if fresh:
+        _forget_indexed_state()
+
     if SCENARIO_PROFILE in profiles and (SCENARIO_PROFILE in fresh or replay):
         with connect(SCENARIO_PROFILE) as provider:
             _say(f"[{SCENARIO_PROFILE}] playing the demo scenario:")
@@ -122,6 +125,19 @@ def deploy_all(profiles: list[str], *, replay: bool) -> dict[str, int]:
             )
     _say(f"manifest: {manifest.path}")
     return chain_ids
+
+
+def _forget_indexed_state() -> None:
+    """New chains: the relayer's progress and the embedded index describe the old ones."""
+    import asyncio
+
+    from esg.database import drop_embedded_database
+
+    (runtime_dir() / "bridge" / "relayer.sqlite").unlink(missing_ok=True)
+    if asyncio.run(drop_embedded_database()):
+        _say("[index] fresh chains: the embedded index starts over")
+    else:
+        _say("[index] fresh chains: DATABASE_URL is set, reset that database before indexing these chains")
 
 
 def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None:
@@ -155,7 +171,12 @@ def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None
         for name, message in sent:
             waited = wait_for_arrival(there.rpc_urls[0], there.contracts["Bridge"].address, message, timeout)
             route = f"chain {here.chain_id} -> {there.chain_id}"
-            _say(f"    {name} x {message.amount} (id {message.id}) {route}: arrived after {waited:.1f}s")
+            what = (
+                f"{message.amount / WAD:,.0f} {name}"
+                if name != "CCR"
+                else f"{message.amount} t of CCR batch {message.id}"
+            )
+            _say(f"    {what}, {route}: arrived after {waited:.1f}s")
 
     _say(f"[bridge] {ROOT_PROFILE} -> {CHILD_PROFILE} and back, through the relayer:")
     send(
