@@ -133,7 +133,8 @@ def _forget_indexed_state() -> None:
 
     from esg.database import drop_embedded_database
 
-    (runtime_dir() / "bridge" / "relayer.sqlite").unlink(missing_ok=True)
+    for path in (runtime_dir() / "bridge").glob("relayer.sqlite*"):
+        path.unlink()
     if asyncio.run(drop_embedded_database()):
         _say("[index] fresh chains: the embedded index starts over")
     else:
