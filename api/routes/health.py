@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 
 import httpx
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
-from api.responses import OrjsonResponse, Response
+from api.responses import OrjsonResponse
 
 router = APIRouter(tags=["health"])
 

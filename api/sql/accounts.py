@@ -13,7 +13,8 @@ SELECT * FROM (
     WHERE t.from_addr = $1 AND t.block_number <= lim.upto
       AND t.block_number BETWEEN $4 AND $5
       AND ($6::bytea[] IS NULL OR t.token = ANY($6::bytea[]))
-      AND (t.block_number, t.chain_id, t.log_index, t.batch_index) < ($7::bigint, $8::bigint, $9::bigint, $10::bigint)
+      AND (t.block_number, t.chain_id, t.log_index, t.batch_index)
+          < ($7::bigint, $8::bigint, $9::bigint, $10::bigint)
     UNION ALL
     SELECT t.chain_id, t.block_number, t.log_index, t.batch_index, t.tx_hash, t.token,
            t.token_id::text, t.operator, t.from_addr, t.to_addr, t.amount::text
@@ -21,7 +22,8 @@ SELECT * FROM (
     WHERE t.to_addr = $1 AND t.from_addr <> $1 AND t.block_number <= lim.upto
       AND t.block_number BETWEEN $4 AND $5
       AND ($6::bytea[] IS NULL OR t.token = ANY($6::bytea[]))
-      AND (t.block_number, t.chain_id, t.log_index, t.batch_index) < ($7::bigint, $8::bigint, $9::bigint, $10::bigint)
+      AND (t.block_number, t.chain_id, t.log_index, t.batch_index)
+          < ($7::bigint, $8::bigint, $9::bigint, $10::bigint)
 ) x
 ORDER BY block_number DESC, chain_id DESC, log_index DESC, batch_index DESC
 LIMIT $11

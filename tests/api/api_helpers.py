@@ -25,12 +25,25 @@ class ApiServer:
     """``create_app(settings)`` behind a real uvicorn server; ``client`` talks HTTP to it."""
 
     def __init__(self, **settings) -> None:
-        self.settings = Settings(**{"head_poll_interval": 0.05, "rate_limit": 0,
-                                    "access_log": False, "log_level": "WARNING", **settings})
+        self.settings = Settings(
+            **{
+                "head_poll_interval": 0.05,
+                "rate_limit": 0,
+                "access_log": False,
+                "log_level": "WARNING",
+                **settings,
+            }
+        )
         self.app = create_app(self.settings)
         self.port = free_port()
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="on", access_log=False)
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            access_log=False,
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

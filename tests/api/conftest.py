@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import redis
-
 from api_helpers import ApiServer, idx_helpers
+
 from esg.deploy import Deployment, deploy_ecosystem, record
 from esg.manifest import Manifest
 from esg.scenario import Personas, play
@@ -35,8 +35,13 @@ def world(project, accounts, chain, tmp_path_factory) -> World:
     d = deploy_ecosystem(project, who.admin, operators=who.operators())
     ids = play(d, who, chain.provider, say=lambda _: None)
     manifest = Manifest(path=tmp_path_factory.mktemp("deployments") / "local.json")
-    record(manifest, d, chain_id=chain.chain_id, network="ethereum:local:foundry",
-           rpc_url=chain.provider.uri)
+    record(
+        manifest,
+        d,
+        chain_id=chain.chain_id,
+        network="ethereum:local:foundry",
+        rpc_url=chain.provider.uri,
+    )
     url = idx_helpers.new_database("api")
     idx_helpers.index_once(url, manifest.path, chain.chain_id)
     return World(d, who, ids, url, manifest.path, chain.chain_id)
@@ -63,8 +68,9 @@ def api_redis(world):
     if not _redis_available():
         pytest.skip("no Redis on 127.0.0.1:6379")
     prefix = f"test-{uuid.uuid4().hex[:8]}:"
-    server = ApiServer(database_url=world.db_url, manifest=world.manifest, redis_url=REDIS_URL,
-                       cache_prefix=prefix)
+    server = ApiServer(
+        database_url=world.db_url, manifest=world.manifest, redis_url=REDIS_URL, cache_prefix=prefix
+    )
     yield server
     server.stop()
     client = redis.Redis.from_url(REDIS_URL)
