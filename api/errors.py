@@ -87,12 +87,18 @@ def install(app: FastAPI) -> None:
             request, 503, "the index is not ready yet (tables missing)", {"Retry-After": "5"}
         )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
-        if isinstance(
-            exc, OSError | asyncpg.PostgresConnectionError | asyncpg.InterfaceError | TimeoutError
-        ):
-            log.error("backend unavailable: %r", exc, extra={"request_id": _rid(request)})
-            return error_response(request, 503, "backend unavailable", {"Retry-After": "1"})
-        log.exception("unhandled error", extra={"request_id": _rid(request)})
-        return error_response(request, 500, "internal error")
+    async def _unavailable(request: Request, exc: Exception):
+        log.error("backend unavailable: %r", exc, extra={"request_id": _rid(request)})
+        return error_response(request, 503, "backend unavailable", {"Retry-After": "1"})
+
+    # Anything else raised by a route reaches the edge middleware, which logs it with the
+    # request id and answers 500.
+    for cls in (
+        OSError,
+        TimeoutError,
+        asyncpg.PostgresConnectionError,
+        asyncpg.InterfaceError,
+        asyncpg.CannotConnectNowError,
+        asyncpg.TooManyConnectionsError,
+    ):
+        app.add_exception_handler(cls, _unavailable)

@@ -6,6 +6,7 @@ One layer rather than several keeps the per-request overhead small; each concern
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 import zlib
@@ -15,6 +16,8 @@ import orjson
 from prometheus_client import Counter, Histogram
 
 from api.logs import AccessLog
+
+log = logging.getLogger("api.error")
 
 REQUESTS = Counter("api_requests_total", "HTTP requests", ["route", "method", "status"])
 LATENCY = Histogram(
@@ -110,8 +113,9 @@ class EdgeMiddleware:
             else:
                 await self.app(scope, receive, send_tracked)
         except Exception:
-            # Already logged with the request id by the app's catch-all handler; make sure the
-            # client gets an answer even if nothing was sent yet.
+            # The app's catch-all handler has answered and logged errors raised in routes; this
+            # catches what fails around them, so the client always gets an answer.
+            log.exception("unhandled error", extra={"request_id": rid})
             if status_box[0] == 0:
                 await self._send_json(
                     send_tracked,
