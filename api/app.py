@@ -69,6 +69,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_size=settings.pool_max,
             statement_timeout_ms=settings.statement_timeout_ms,
         )
+        app.state.profile_pool = await create_pool(
+            url,
+            min_size=settings.pool_min,
+            max_size=settings.pool_max,
+            statement_timeout_ms=settings.statement_timeout_ms,
+            generic_plans=True,
+        )
         app.state.cache = make_cache(settings.redis_url, settings.cache_prefix)
         app.state.heads = HeadTracker(app.state.pool, settings.head_poll_interval)
         app.state.rpc_urls = _rpc_urls(settings)
@@ -86,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.heads.stop()
             await app.state.cache.close()
             await app.state.pool.close()
+            await app.state.profile_pool.close()
 
     app = FastAPI(
         title="ESG Token Ecosystem API",

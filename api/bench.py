@@ -48,7 +48,8 @@ def database_url(name: str) -> str:
 async def measure_sql(url: str, addresses: list[str], samples: int) -> dict:
     """Server-side execution time of the profile statement (EXPLAIN ANALYZE), plus the
     client round trip of the prepared statement, over random holders."""
-    conn = await asyncpg.connect(url)
+    # The API runs the profile with generic plans (api.db.create_pool); so does this.
+    conn = await asyncpg.connect(url, server_settings={"plan_cache_mode": "force_generic_plan"})
     try:
         chains = [r[0] for r in await conn.fetch("SELECT chain_id FROM chains")]
         picks = [bytes.fromhex(a[2:]) for a in random.sample(addresses, samples)]

@@ -141,7 +141,7 @@ async def _load(conn, transfers: int, holders: int, say) -> None:
     )
     await conn.execute("""
         INSERT INTO score_history
-        SELECT chain_id, block_number, 0, block_hash, tx_hash, contract, account, old_score,
+        SELECT chain_id, block_number, log_index, block_hash, tx_hash, contract, account, old_score,
                score, environmental, social, governance, methodology_version, evidence_hash
         FROM scores""")
     est = token_address(31337, "EST")

@@ -14,8 +14,10 @@ class MemoryCache:
     """A bounded LRU with per-entry expiry, local to one worker process."""
 
     kind = "memory"
+    # Local to one worker: callers that already cache per worker skip it.
+    shared = False
 
-    def __init__(self, max_entries: int = 50_000) -> None:
+    def __init__(self, max_entries: int = 10_000) -> None:
         self.max_entries = max_entries
         self._data: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self._counters: dict[str, tuple[float, int]] = {}
@@ -62,6 +64,7 @@ class RedisCache:
     """The shared cache of all workers (the seed's Redis keys and TTLs)."""
 
     kind = "redis"
+    shared = True
 
     def __init__(self, url: str, prefix: str = "") -> None:
         import redis.asyncio as redis

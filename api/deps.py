@@ -11,18 +11,23 @@ from api.cache import MemoryCache, RedisCache
 from api.settings import Settings
 
 
-def get_pool(request: Request) -> asyncpg.Pool:
+async def get_pool(request: Request) -> asyncpg.Pool:
     return request.app.state.pool
 
 
-def get_cache(request: Request) -> MemoryCache | RedisCache:
+async def get_profile_pool(request: Request) -> asyncpg.Pool:
+    return request.app.state.profile_pool
+
+
+async def get_cache(request: Request) -> MemoryCache | RedisCache:
     return request.app.state.cache
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
+ProfilePoolDep = Annotated[asyncpg.Pool, Depends(get_profile_pool)]
 CacheDep = Annotated[MemoryCache | RedisCache, Depends(get_cache)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -70,14 +70,14 @@ def decode_cursor(cursor: str, types: tuple[type, ...]) -> list:
     return values
 
 
-def get_heads(request: Request) -> Heads:
+async def get_heads(request: Request) -> Heads:
     return request.app.state.heads.heads
 
 
 HeadsDep = Annotated[Heads, Depends(get_heads)]
 
 
-def address_path(
+async def address_path(
     address: Annotated[
         str, Path(description="0x address, checksummed or lower-case", max_length=100)
     ],
@@ -94,7 +94,7 @@ class Page:
     cursor: str | None
 
 
-def page_params(
+async def page_params(
     request: Request,
     limit: Annotated[int | None, Query(description="page size (capped)")] = None,
     cursor: Annotated[str | None, Query(max_length=512, description="from `next_cursor`")] = None,
@@ -110,7 +110,7 @@ def page_params(
 PageDep = Annotated[Page, Depends(page_params)]
 
 
-def chain_query(
+async def chain_query(
     heads: HeadsDep,
     chain: Annotated[int | None, Query(description="chain id")] = None,
 ) -> int | None:

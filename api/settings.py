@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     balance_ttl: int = 300
     profile_ttl: int = 300
     # Bodies kept per worker in the in-process response cache.
-    response_cache_entries: int = 20_000
+    response_cache_entries: int = 10_000
     # Cache-Control max-age for answers that still depend on non-final blocks.
     max_age: int = 1
     # Cache-Control max-age for answers that only hold final rows of a closed block range.

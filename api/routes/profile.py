@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from api.db import Heads
-from api.deps import CacheDep, PoolDep, SettingsDep
+from api.deps import CacheDep, ProfilePoolDep, SettingsDep
 from api.models import Envelope
 from api.params import AddressDep, HeadsDep, checksum, checksum_hex
 from api.sql import profile as sql
@@ -215,37 +215,38 @@ def build(address: bytes, row, heads: Heads) -> dict:
     "retirements and AI audits of one address across all chains",
 )
 async def unified_profile(
-    address: AddressDep, pool: PoolDep, heads: HeadsDep, cache: CacheDep, settings: SettingsDep
+    address: AddressDep,
+    pool: ProfilePoolDep,
+    heads: HeadsDep,
+    cache: CacheDep,
+    settings: SettingsDep,
 ) -> Response:
+    chains = list(heads.by_chain)
+    if not cache.shared:
+        # Per worker, the edge middleware already keeps whole answers keyed by the head.
+        row = await pool.fetchrow(sql.PROFILE, address, chains, SECTION_ROWS)
+        return Response(orjson.dumps(build(address, row, heads)), media_type="application/json")
     token = heads.token.encode()
     hexaddr = address.hex()
     key = f"esg:profile:0x{hexaddr}"
     cached = (await cache.get_many([key]))[0]
     if cached is not None and cached.startswith(token + b"|"):
-        body = cached[len(token) + 1 :]
-    else:
-        row = await pool.fetchrow(sql.PROFILE, address, list(heads.by_chain), SECTION_ROWS)
-        doc = build(address, row, heads)
-        body = orjson.dumps(doc)
-        # The seed's keys: esg:score:{user} (1800 s) and token:balance:{user}:{token} (300 s).
-        entries = [
-            (key, token + b"|" + body, settings.profile_ttl),
-            (
-                f"esg:score:0x{hexaddr}",
-                token + b"|" + orjson.dumps(doc["scores"]),
-                settings.score_ttl,
-            ),
-        ]
-        per_token: dict[str, list] = {}
-        for b in doc["balances"]:
-            per_token.setdefault(b["token"] or b["contract"], []).append(b)
-        entries += [
-            (
-                f"token:balance:0x{hexaddr}:{sym}",
-                token + b"|" + orjson.dumps(rows),
-                settings.balance_ttl,
-            )
-            for sym, rows in per_token.items()
-        ]
-        await cache.set_many(entries)
+        return Response(cached[len(token) + 1 :], media_type="application/json")
+    row = await pool.fetchrow(sql.PROFILE, address, chains, SECTION_ROWS)
+    doc = build(address, row, heads)
+    body = orjson.dumps(doc)
+    # The seed's keys: esg:score:{user} (1800 s) and token:balance:{user}:{token} (300 s).
+    stamp = token + b"|"
+    entries = [
+        (key, stamp + body, settings.profile_ttl),
+        (f"esg:score:0x{hexaddr}", stamp + orjson.dumps(doc["scores"]), settings.score_ttl),
+    ]
+    per_token: dict[str, list] = {}
+    for b in doc["balances"]:
+        per_token.setdefault(b["token"] or b["contract"], []).append(b)
+    entries += [
+        (f"token:balance:0x{hexaddr}:{sym}", stamp + orjson.dumps(rows), settings.balance_ttl)
+        for sym, rows in per_token.items()
+    ]
+    await cache.set_many(entries)
     return Response(body, media_type="application/json")
