@@ -110,6 +110,7 @@ def start_api(url: str, port: int, workers: int, access_log: bool, log: Path):
 
 
 def workers_rss(proc: subprocess.Popen) -> list[float]:
+    """RSS (MB) of each uvicorn worker process (the supervisor's children that serve)."""
     try:
         kids = psutil.Process(proc.pid).children(recursive=True)
     except psutil.NoSuchProcess:
@@ -117,7 +118,7 @@ def workers_rss(proc: subprocess.Popen) -> list[float]:
     out = []
     for k in kids:
         try:
-            if "multiprocessing" in " ".join(k.cmdline()) or k.name().startswith("python"):
+            if "resource_tracker" not in " ".join(k.cmdline()):
                 out.append(k.memory_info().rss / 2**20)
         except psutil.NoSuchProcess:
             pass
@@ -251,6 +252,10 @@ def main() -> None:
     addr_file.write_text("\n".join(addresses) + "\n")
     port = free_port()
     log = work / "api.log"
+    print(
+        f"load average before the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores",
+        flush=True,
+    )
     proc = start_api(url, port, args.workers, not args.no_access_log, log)
     wrk = None if args.python_load else find_wrk(install=True)
     try:

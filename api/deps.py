@@ -15,10 +15,6 @@ async def get_pool(request: Request) -> asyncpg.Pool:
     return request.app.state.pool
 
 
-async def get_profile_pool(request: Request) -> asyncpg.Pool:
-    return request.app.state.profile_pool
-
-
 async def get_cache(request: Request) -> MemoryCache | RedisCache:
     return request.app.state.cache
 
@@ -28,6 +24,5 @@ async def get_settings(request: Request) -> Settings:
 
 
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
-ProfilePoolDep = Annotated[asyncpg.Pool, Depends(get_profile_pool)]
 CacheDep = Annotated[MemoryCache | RedisCache, Depends(get_cache)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import orjson
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from api.db import Heads
-from api.deps import CacheDep, ProfilePoolDep, SettingsDep
 from api.models import Envelope
-from api.params import AddressDep, HeadsDep, checksum, checksum_hex
+from api.params import AddressDep, checksum, checksum_hex
 from api.sql import profile as sql
 
 router = APIRouter(prefix="/esg", tags=["profile"])
@@ -214,13 +213,15 @@ def build(address: bytes, row, heads: Heads) -> dict:
     summary="Balances of the eight tokens, ECS score, stakes, gems, certificates, "
     "retirements and AI audits of one address across all chains",
 )
-async def unified_profile(
-    address: AddressDep,
-    pool: ProfilePoolDep,
-    heads: HeadsDep,
-    cache: CacheDep,
-    settings: SettingsDep,
-) -> Response:
+async def unified_profile(address: AddressDep, request: Request) -> Response:
+    # The hot path of the API: state read directly rather than through four dependencies.
+    state = request.app.state
+    pool, heads, cache, settings = (
+        state.profile_pool,
+        state.heads.heads,
+        state.cache,
+        state.settings,
+    )
     chains = list(heads.by_chain)
     if not cache.shared:
         # Per worker, the edge middleware already keeps whole answers keyed by the head.
