@@ -10,8 +10,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "indexer"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import idx_helpers as helpers  # noqa: E402
-
 from esg.deploy import deploy_ecosystem  # noqa: E402
 from esg.scenario import Personas, play  # noqa: E402
 
@@ -39,13 +37,12 @@ def holders(who, accounts):
 
 
 @pytest.fixture(scope="module")
-def ecosystem(project, who, chain):
-    """A fresh deployment on the test chain with the demo scenario played once."""
-    d = deploy_ecosystem(project, who.admin, operators=who.operators())
-    ids = play(d, who, chain.provider, say=lambda _: None)
-    return d, ids
+def deployed(project, who):
+    """A fresh deployment of the ecosystem on the test chain."""
+    return deploy_ecosystem(project, who.admin, operators=who.operators())
 
 
 @pytest.fixture(scope="module")
-def fresh_db():
-    return lambda prefix="tok": helpers.new_database(prefix)
+def ecosystem(deployed, who, chain):
+    """The module's deployment with the demo scenario played once; (deployment, ids)."""
+    return deployed, play(deployed, who, chain.provider, say=lambda _: None)

@@ -23,6 +23,19 @@ def test_scenario_and_random_activity_match_chain(ecosystem, who, holders, accou
     assert row["status"] == "executed"
     assert row["for_votes"] > 0 and row["against_votes"] > 0
 
+    # The scenario's position claimed twice and closed, each step in its own batch: its row
+    # is merged with the stored one each time.
+    est, alice = d["EST"], who.alice
+    for step in ("claim", "claim", "unstake"):
+        chain.provider.make_request("evm_increaseTime", [100 * 86_400])
+        getattr(est, step)(ids["position"], sender=alice)
+        helpers.index_once(url, manifest, chain_id)
+    row = helpers.query(url, "SELECT status, rewards_claimed, opened_block, closed_block"
+                        " FROM stakes WHERE position_id = $1", ids["position"])[0]
+    assert row["status"] == "closed" and row["rewards_claimed"] > 0
+    assert row["closed_block"] > row["opened_block"]
+    tok.assert_matches_chain(url, d, chain_id, everyone)
+
     # Random activity, indexed incrementally on top (rows merged across batches).
     act = tok.Activity(d, who, chain.provider, accounts, seed=11)
     for _ in range(4):

@@ -6,10 +6,10 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
+import idx_helpers as helpers
 from ape.exceptions import ContractLogicError
 from eth_utils import keccak
 
-import idx_helpers as helpers
 from esg.deploy import WAD, Deployment, record
 from esg.manifest import Manifest
 from esg.scenario import Personas, _advance
@@ -156,7 +156,11 @@ class Activity:
 
     def do_ccr_allowlist(self):
         self.d["CCR"].set_allowed(self._pick(), self.rng.random() < 0.7,
-                                  sender=self.timelock)
+                                  sender=self.who.verifier)
+
+    def do_ccr_compliance(self):
+        # Mostly off, so that transfers keep working for accounts not on the allowlist.
+        self.d["CCR"].set_compliance(self.rng.random() < 0.3, sender=self.timelock)
 
     def do_ecs_score(self):
         r = self.rng.randint
@@ -402,6 +406,12 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
         assert (int(r["amount"]), int(r["lock_days"]), int(r["apr_bp"]), int(r["unlock_time"])) \
             == (p.amount, p.lock_days, p.apr_bp, p.unlock_at)
         assert r["status"] == ("open" if p.open else "closed")
+    paid = defaultdict(int)
+    head = est.chain_manager.blocks.head.number
+    for ev in (*est.RewardClaimed.range(0, head + 1), *est.Unstaked.range(0, head + 1)):
+        paid[ev.position_id] += ev.amount if ev.event_name == "RewardClaimed" else ev.reward
+    assert {int(r["position_id"]): int(r["rewards_claimed"]) for r in stakes} == \
+        {i: paid[i] for i in range(1, est.next_position_id())}
     claimed = q(url, "SELECT coalesce(sum(rewards_claimed), 0) FROM stakes WHERE chain_id = $1",
                 chain_id)[0][0]
     funded = q(url, "SELECT coalesce(sum(amount), 0) FROM stake_rewards_funded"
@@ -436,6 +446,11 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
             (p.for_votes, p.against_votes, p.abstain_votes)
         assert int(r["vote_start"]) == p.vote_start and int(r["vote_end"]) == p.vote_end
         assert int(r["eta"] or 0) == p.eta
+        # The stored calls and description hash back to the proposal id.
+        targets = ["0x" + bytes(t).hex() for t in r["targets"]]
+        calldatas = [bytes(c) for c in r["calldatas"]]
+        assert gov.hashProposal(targets, [int(x) for x in r["call_values"]], calldatas,
+                                keccak(text=r["description"])) == pid
     for r in q(url, "SELECT proposal_id, voter FROM votes WHERE chain_id = $1", chain_id):
         assert gov.hasVoted(int(r[0]), _hex(r[1]))
     return counts

@@ -1,0 +1,55 @@
+"""Reorgs (anvil_reorg) in the middle of the scenario's and the random activity: the token tables
+then equal a fresh index of the same chain row for row, and the contracts' state."""
+
+import signal
+
+import idx_helpers as helpers
+import tok_helpers as tok
+
+from esg.scenario import play
+
+
+def _reorg(chain, depth):
+    chain.provider.make_request("anvil_reorg", [depth, []])
+
+
+def test_reorgs_during_scenario_and_activity(deployed, who, holders, accounts, chain, chain_id,
+                                             rpc_url, tmp_path):
+    d = deployed
+    manifest = tok.write_manifest(tmp_path / "m.json", d, chain_id, rpc_url)
+    url = helpers.new_database("tokreorg")
+    everyone = [*holders, d["Timelock"], d["EST"], d["EGM"]]
+    proc = helpers.spawn(url, manifest, chain_id)
+    try:
+        # The indexer follows the scenario live; the reorg then drops its last blocks (the
+        # proposal's queue and execution, the votes at depth 28) after they were indexed.
+        ids = play(d, who, chain.provider, say=lambda _: None)
+        helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
+        status = helpers.query(url, "SELECT status FROM proposals WHERE proposal_id = $1",
+                               ids["proposal"])[0][0]
+        assert status == "executed"
+        _reorg(chain, 28)
+        helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
+        status = helpers.query(url, "SELECT status, for_votes FROM proposals"
+                               " WHERE proposal_id = $1", ids["proposal"])[0]
+        assert status["status"] == "created" and status["for_votes"] == 0
+        tok.assert_matches_chain(url, d, chain_id, everyone)
+
+        act = tok.Activity(d, who, chain.provider, accounts, seed=23)
+        for depth in (5, 12, 3):
+            act.run(12)
+            helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
+            _reorg(chain, depth)
+            act.run(4)
+            helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(20)
+    print("activity:", dict(act.counts))
+    assert proc.stderr.read().decode().count("reorg rolled back") >= 4
+    counts = tok.assert_matches_chain(url, d, chain_id, everyone)
+    print("rows:", counts)
+
+    fresh = helpers.new_database("fresh")
+    helpers.index_once(fresh, manifest, chain_id)
+    tok.assert_same(tok.dump(url), tok.dump(fresh))
