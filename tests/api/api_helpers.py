@@ -18,7 +18,27 @@ from api.app import create_app  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from indexer.devnet import free_port  # noqa: E402
 
-__all__ = ["ApiServer", "idx_helpers"]
+__all__ = ["ApiServer", "drop_database", "idx_helpers"]
+
+
+def drop_database(url: str) -> None:
+    """Drop a test database (its name is the URL's path) once nothing uses it."""
+    import asyncio
+    from urllib.parse import urlsplit
+
+    import asyncpg
+
+    from esg.database import with_database
+
+    async def go() -> None:
+        name = urlsplit(url).path.lstrip("/")
+        conn = await asyncpg.connect(with_database(url, "postgres"))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(go())
 
 
 class ApiServer:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from api_helpers import ApiServer, idx_helpers
+from api_helpers import ApiServer, drop_database, idx_helpers
 
 from esg.deploy import Deployment, deploy_ecosystem, record
 from esg.manifest import Manifest
@@ -30,7 +30,7 @@ class World:
 
 
 @pytest.fixture(scope="session")
-def world(project, accounts, chain, tmp_path_factory) -> World:
+def world(project, accounts, chain, tmp_path_factory):
     who = Personas.from_accounts(accounts)
     d = deploy_ecosystem(project, who.admin, operators=who.operators())
     ids = play(d, who, chain.provider, say=lambda _: None)
@@ -44,7 +44,8 @@ def world(project, accounts, chain, tmp_path_factory) -> World:
     )
     url = idx_helpers.new_database("api")
     idx_helpers.index_once(url, manifest.path, chain.chain_id)
-    return World(d, who, ids, url, manifest.path, chain.chain_id)
+    yield World(d, who, ids, url, manifest.path, chain.chain_id)
+    drop_database(url)
 
 
 def _redis_available() -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from api_helpers import ApiServer, idx_helpers
+from api_helpers import ApiServer, drop_database, idx_helpers
 from conftest import REDIS_URL
 
 
@@ -103,3 +103,4 @@ def test_pages_have_no_gaps_or_repeats_while_events_arrive(world, chain):
             api.stop()
         proc.terminate()
         proc.wait(10)
+        drop_database(db_url)
