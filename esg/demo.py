@@ -193,6 +193,41 @@ def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None
     send(CHILD_PROFILE, child, root, [("GST", 0, 400 * WAD, who.alice)])
 
 
+def show_api(chain_ids: dict[str, int], base: str = "http://127.0.0.1:8000", timeout: float = 60.0) -> None:
+    """Wait until the API serves the indexed chains, then print where to look."""
+    import httpx
+
+    from esg.scenario import Personas
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            chains = httpx.get(f"{base}/api/v1/chains", timeout=2).json()["items"]
+            if {c["chain_id"] for c in chains} >= set(chain_ids.values()) and all(c["lag"] == 0 for c in chains):
+                break
+        except (httpx.HTTPError, KeyError, TypeError, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            _say(f"[api] not caught up after {timeout:.0f}s; see {runtime_dir()}/api.log and indexer.log")
+            return
+        time.sleep(0.5)
+    from ape import accounts
+
+    alice = Personas.from_accounts(accounts.test_accounts).alice.address
+    _say(f"[api] {base}/docs  (the indexer follows all chains live; Ctrl-C stops everything)")
+    for path in (
+        f"/api/v1/esg/unified-profile/{alice}",
+        "/api/v1/tokens",
+        "/api/v1/carbon/batches",
+        "/api/v1/carbon/retirements",
+        f"/api/v1/scores/{alice}/history",
+        "/api/v1/governance/proposals",
+        "/api/v1/chains",
+        "/health",
+    ):
+        _say(f"    curl -s {base}{path}")
+
+
 def _spawn(name: str, args: list[str]) -> subprocess.Popen:
     with open(runtime_dir() / f"{name}.log", "ab") as log:
         return subprocess.Popen(args, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -210,12 +245,17 @@ def _stop(procs: dict[str, subprocess.Popen]) -> None:
                 os.killpg(p.pid, signal.SIGKILL)
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m esg.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", default="besu,ethereum,polygon", help="comma-separated local profiles")
     parser.add_argument("--replay", action="store_true", help="play the scenario again on an existing deployment")
     parser.add_argument("--no-serve", action="store_true", help="deploy and play, then exit (nodes keep running)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
     profiles = [p for p in args.profiles.split(",") if p]
     for profile, url in nodes.start(profiles).items():
         _say(f"[{profile}] node at {url}")
@@ -229,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"[services] relayer, indexer and API started; logs in {runtime_dir()}")
         if ROOT_PROFILE in chain_ids and CHILD_PROFILE in chain_ids:
             bridge_round_trip(chain_ids)
+        show_api(chain_ids)
         while all(p.poll() is None for p in procs.values()):
             time.sleep(0.5)
         dead = [n for n, p in procs.items() if p.poll() is not None]
