@@ -4,9 +4,38 @@ then equal a fresh index of the same chain row for row, and the contracts' state
 import signal
 
 import idx_helpers as helpers
+import pytest
 import tok_helpers as tok
 
+from esg.deploy import deploy_ecosystem
 from esg.scenario import play
+from indexer.devnet import free_port
+
+
+@pytest.fixture(scope="module")
+def own_anvil(networks):
+    """A fresh anvil for this module: anvil_reorg rebuilds from its stored block states, which a
+    session-long node that many snapshot reverts went through does not keep reliably."""
+    host = f"http://127.0.0.1:{free_port()}"
+    with networks.ethereum.local.use_provider(
+        "foundry", provider_settings={"host": host}, disconnect_after=True
+    ) as provider:
+        yield provider
+
+
+@pytest.fixture(scope="module")
+def chain_id(own_anvil):
+    return own_anvil.chain_id
+
+
+@pytest.fixture(scope="module")
+def rpc_url(own_anvil):
+    return own_anvil.uri
+
+
+@pytest.fixture(scope="module")
+def deployed(own_anvil, project, who):
+    return deploy_ecosystem(project, who.admin, operators=who.operators())
 
 
 def _reorg(chain, depth):
