@@ -9,7 +9,7 @@ import sys
 from esg.database import database_url, ensure_database
 from esg.manifest import load_manifest
 from indexer import logs, metrics
-from indexer.chain import ChainIndexer
+from indexer.chain import BulkIndexes, ChainIndexer
 from indexer.settings import Settings
 from indexer.store import connect, migrate
 
@@ -41,7 +41,8 @@ async def run(settings: Settings) -> None:
         "indexer start",
         extra={"manifest": str(manifest.path), "chains": [d.chain_id for d in chains]},
     )
-    indexers = [ChainIndexer(settings, manifest, dep, url) for dep in chains]
+    bulk = BulkIndexes(settings.bulk_min_events)
+    indexers = [ChainIndexer(settings, manifest, dep, url, bulk) for dep in chains]
     # One failing chain (e.g. a reorg deeper than the window) stops the process loudly.
     async with asyncio.TaskGroup() as tg:
         for ix in indexers:
