@@ -38,5 +38,8 @@ bench-gas: install
 bench-indexer: install
 	$(BIN)/python -m indexer.bench
 
+bench-api: install
+	$(BIN)/python -m api.bench
+
 clean:
 	rm -rf .build .run .hypothesis

@@ -113,3 +113,22 @@ async def database_url() -> str:
     url = with_database(base, os.environ.get("ESG_DATABASE", DEFAULT_DATABASE))
     await ensure_database(url)
     return url
+
+
+async def drop_embedded_database() -> bool:
+    """Drop the embedded server's ``esg`` database (the demo does this after redeploying chains).
+
+    Does nothing and returns False when ``DATABASE_URL`` points at a server of the user's.
+    """
+    import asyncpg
+
+    if os.environ.get("DATABASE_URL"):
+        return False
+    base = await asyncio.to_thread(embedded_url)
+    name = os.environ.get("ESG_DATABASE", DEFAULT_DATABASE)
+    admin = await asyncpg.connect(with_database(base, "postgres"))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+    return True

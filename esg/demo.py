@@ -111,6 +111,9 @@ def deploy_all(profiles: list[str], *, replay: bool) -> dict[str, int]:
             transfer_admin(d, who.admin, d["Timelock"])
         _say(f"[{profile}] admin of every contract handed to the timelock")
 
+    if fresh:
+        _forget_indexed_state()
+
     if SCENARIO_PROFILE in profiles and (SCENARIO_PROFILE in fresh or replay):
         with connect(SCENARIO_PROFILE) as provider:
             _say(f"[{SCENARIO_PROFILE}] playing the demo scenario:")
@@ -122,6 +125,20 @@ def deploy_all(profiles: list[str], *, replay: bool) -> dict[str, int]:
             )
     _say(f"manifest: {manifest.path}")
     return chain_ids
+
+
+def _forget_indexed_state() -> None:
+    """New chains: the relayer's progress and the embedded index describe the old ones."""
+    import asyncio
+
+    from esg.database import drop_embedded_database
+
+    for path in (runtime_dir() / "bridge").glob("relayer.sqlite*"):
+        path.unlink()
+    if asyncio.run(drop_embedded_database()):
+        _say("[index] fresh chains: the embedded index starts over")
+    else:
+        _say("[index] fresh chains: DATABASE_URL is set, reset that database before indexing these chains")
 
 
 def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None:
@@ -155,7 +172,12 @@ def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None
         for name, message in sent:
             waited = wait_for_arrival(there.rpc_urls[0], there.contracts["Bridge"].address, message, timeout)
             route = f"chain {here.chain_id} -> {there.chain_id}"
-            _say(f"    {name} x {message.amount} (id {message.id}) {route}: arrived after {waited:.1f}s")
+            what = (
+                f"{message.amount / WAD:,.0f} {name}"
+                if name != "CCR"
+                else f"{message.amount} t of CCR batch {message.id}"
+            )
+            _say(f"    {what}, {route}: arrived after {waited:.1f}s")
 
     _say(f"[bridge] {ROOT_PROFILE} -> {CHILD_PROFILE} and back, through the relayer:")
     send(
@@ -169,6 +191,41 @@ def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None
         ],
     )
     send(CHILD_PROFILE, child, root, [("GST", 0, 400 * WAD, who.alice)])
+
+
+def show_api(chain_ids: dict[str, int], base: str = "http://127.0.0.1:8000", timeout: float = 60.0) -> None:
+    """Wait until the API serves the indexed chains, then print where to look."""
+    import httpx
+
+    from esg.scenario import Personas
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            chains = httpx.get(f"{base}/api/v1/chains", timeout=2).json()["items"]
+            if {c["chain_id"] for c in chains} >= set(chain_ids.values()) and all(c["lag"] == 0 for c in chains):
+                break
+        except (httpx.HTTPError, KeyError, TypeError, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            _say(f"[api] not caught up after {timeout:.0f}s; see {runtime_dir()}/api.log and indexer.log")
+            return
+        time.sleep(0.5)
+    from ape import accounts
+
+    alice = Personas.from_accounts(accounts.test_accounts).alice.address
+    _say(f"[api] {base}/docs  (the indexer follows all chains live; Ctrl-C stops everything)")
+    for path in (
+        f"/api/v1/esg/unified-profile/{alice}",
+        "/api/v1/tokens",
+        "/api/v1/carbon/batches",
+        "/api/v1/carbon/retirements",
+        f"/api/v1/scores/{alice}/history",
+        "/api/v1/governance/proposals",
+        "/api/v1/chains",
+        "/health",
+    ):
+        _say(f"    curl -s {base}{path}")
 
 
 def _spawn(name: str, args: list[str]) -> subprocess.Popen:
@@ -188,12 +245,17 @@ def _stop(procs: dict[str, subprocess.Popen]) -> None:
                 os.killpg(p.pid, signal.SIGKILL)
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m esg.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", default="besu,ethereum,polygon", help="comma-separated local profiles")
     parser.add_argument("--replay", action="store_true", help="play the scenario again on an existing deployment")
     parser.add_argument("--no-serve", action="store_true", help="deploy and play, then exit (nodes keep running)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
     profiles = [p for p in args.profiles.split(",") if p]
     for profile, url in nodes.start(profiles).items():
         _say(f"[{profile}] node at {url}")
@@ -207,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"[services] relayer, indexer and API started; logs in {runtime_dir()}")
         if ROOT_PROFILE in chain_ids and CHILD_PROFILE in chain_ids:
             bridge_round_trip(chain_ids)
+        show_api(chain_ids)
         while all(p.poll() is None for p in procs.values()):
             time.sleep(0.5)
         dead = [n for n, p in procs.items() if p.poll() is not None]

@@ -22,13 +22,18 @@ def test_reorgs_during_scenario_and_activity(deployed, who, holders, accounts, c
     proc = helpers.spawn(url, manifest, chain_id)
     try:
         # The indexer follows the scenario live; the reorg then drops its last blocks (the
-        # proposal's queue and execution, the votes at depth 28) after they were indexed.
+        # proposal's votes, queue and execution) after they were indexed.
         ids = play(d, who, chain.provider, say=lambda _: None)
         helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
         status = helpers.query(url, "SELECT status FROM proposals WHERE proposal_id = $1",
                                ids["proposal"])[0][0]
         assert status == "executed"
-        _reorg(chain, 28)
+        # Drop every block after the proposal's creation: its votes, queue and execution.
+        created = helpers.query(url, "SELECT created_block FROM proposals WHERE proposal_id = $1",
+                                ids["proposal"])[0][0]
+        depth = chain.blocks.height - created
+        assert 0 < depth < chain.blocks.height - d.receipts["GST"].block_number
+        _reorg(chain, depth)
         helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
         status = helpers.query(url, "SELECT status, for_votes FROM proposals"
                                " WHERE proposal_id = $1", ids["proposal"])[0]

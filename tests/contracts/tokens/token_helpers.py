@@ -3,6 +3,8 @@
 from eth_account import Account
 from eth_utils import keccak
 
+from esg.signing import ATTESTATION_TYPES, PERMIT_TYPES, domain  # noqa: F401 (re-exported to the tests)
+
 EPOCH_LENGTH = 86_400
 EPOCH_CAP = 1_000 * 10**18
 AET_BASE_REWARD = 100 * 10**18
@@ -23,36 +25,6 @@ PERSONAS = [
 
 def role(name: str) -> bytes:
     return keccak(text=name)
-
-
-ATTESTATION_TYPES = {
-    "Attestation": [
-        {"name": "recipient", "type": "address"},
-        {"name": "modelId", "type": "bytes32"},
-        {"name": "transparency", "type": "uint16"},
-        {"name": "bias", "type": "uint16"},
-        {"name": "humanAlignment", "type": "uint16"},
-        {"name": "environmentalImpact", "type": "uint16"},
-        {"name": "energyKwh", "type": "uint256"},
-        {"name": "kgCo2e", "type": "uint256"},
-        {"name": "nonce", "type": "uint256"},
-        {"name": "deadline", "type": "uint256"},
-    ]
-}
-
-PERMIT_TYPES = {
-    "Permit": [
-        {"name": "owner", "type": "address"},
-        {"name": "spender", "type": "address"},
-        {"name": "value", "type": "uint256"},
-        {"name": "nonce", "type": "uint256"},
-        {"name": "deadline", "type": "uint256"},
-    ]
-}
-
-
-def domain(name: str, chain_id: int, contract: str) -> dict:
-    return {"name": name, "version": "1", "chainId": chain_id, "verifyingContract": str(contract)}
 
 
 def sign_typed(signer, domain_data: dict, types: dict, message: dict):

@@ -1,0 +1,30 @@
+"""``python -m api``: serve the API with uvicorn (uvloop, httptools; API_WORKERS processes)."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from api.settings import Settings
+
+
+def main() -> None:
+    s = Settings()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=s.host,
+        port=s.port,
+        workers=s.workers,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_level=s.log_level.lower(),
+        proxy_headers=False,
+        server_header=False,
+        date_header=False,
+        backlog=4096,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,332 @@
+"""API benchmark: ``python -m api.bench``.
+
+Loads (once; ``--reload`` forces it) a database with ≥ 1,000,000 transfers and ≥ 100,000 holders
+(api/benchdata.py), measures the unified-profile statement inside PostgreSQL (EXPLAIN ANALYZE
+execution time over random holders), starts the API as in production (``python -m api`` with
+several uvicorn workers), drives it with wrk (installed with apt-get when missing; a Python load
+generator otherwise) against the unified profile of random holders, and prints ``api: N req/s``,
+latency p50/p95/p99, errors and each worker's RSS. Then runs the seed's staged load test with
+short stages (``--no-staged`` skips it). Prints figures, never asserts them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import asyncpg
+import orjson
+import psutil
+
+from api import benchdata
+from api.loadtest import SHORT, pct, report
+from api.loadtest import run as staged_run
+from api.sql.profile import PROFILE
+from esg.database import embedded_url, ensure_database, with_database
+from esg.paths import PROJECT_ROOT, runtime_dir
+from indexer.devnet import free_port
+
+LUA = PROJECT_ROOT / "benchmarks" / "profile.lua"
+
+
+def database_url(name: str) -> str:
+    base = os.environ.get("DATABASE_URL") or embedded_url()
+    url = with_database(base, name)
+    asyncio.run(ensure_database(url))
+    return url
+
+
+async def measure_sql(url: str, addresses: list[str], samples: int) -> dict:
+    """Server-side execution time of the profile statement (EXPLAIN ANALYZE), plus the
+    client round trip of the prepared statement, over random holders."""
+    # The API runs the profile with generic plans (api.db.create_pool); so does this.
+    conn = await asyncpg.connect(url, server_settings={"plan_cache_mode": "force_generic_plan"})
+    try:
+        chains = [r[0] for r in await conn.fetch("SELECT chain_id FROM chains")]
+        picks = [bytes.fromhex(a[2:]) for a in random.sample(addresses, samples)]
+        exec_ms, plan_ms = [], []
+        for a in picks:
+            plan = await conn.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + PROFILE, a, chains, 100)
+            doc = orjson.loads(plan)[0] if isinstance(plan, str) else plan[0]
+            exec_ms.append(doc["Execution Time"])
+            plan_ms.append(doc["Planning Time"])
+        stmt = await conn.prepare(PROFILE)
+        rtt = []
+        for a in picks:
+            t = time.perf_counter()
+            await stmt.fetchrow(a, chains, 100)
+            rtt.append((time.perf_counter() - t) * 1000)
+    finally:
+        await conn.close()
+    return {"exec": exec_ms, "plan": plan_ms, "rtt": rtt}
+
+
+def start_api(url: str, port: int, workers: int, access_log: bool, log: Path):
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "API_PORT": str(port),
+            "API_WORKERS": str(workers),
+            "API_RATE_LIMIT": "0",
+            "API_ACCESS_LOG": "true" if access_log else "false",
+            "API_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(PROJECT_ROOT),
+        }
+    )
+    env.pop("REDIS_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
+    )
+    import httpx
+
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"API exited; see {log}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    else:
+        raise SystemExit("API did not become ready")
+    time.sleep(1.0 * workers)  # every worker has opened its pool
+    return proc
+
+
+def workers_rss(proc: subprocess.Popen) -> list[float]:
+    """RSS (MB) of each uvicorn worker process (the supervisor's children that serve)."""
+    try:
+        kids = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    out = []
+    for k in kids:
+        try:
+            if "resource_tracker" not in " ".join(k.cmdline()):
+                out.append(k.memory_info().rss / 2**20)
+        except psutil.NoSuchProcess:
+            pass
+    return out
+
+
+def find_wrk(install: bool) -> str | None:
+    path = shutil.which("wrk")
+    if path or not install:
+        return path
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        print("installing wrk (apt-get install -y wrk)", flush=True)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "wrk"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    return shutil.which("wrk")
+
+
+def run_wrk(
+    wrk: str, port: int, addr_file: Path, seconds: int, connections: int, threads: int
+) -> dict:
+    env = dict(os.environ, BENCH_ADDRS=str(addr_file))
+    out = subprocess.run(
+        [
+            wrk,
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "5s",
+            "-s",
+            str(LUA),
+            f"http://127.0.0.1:{port}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("BENCH "))
+    r = orjson.loads(line[6:])
+    return {
+        "rps": r["requests"] / (r["duration_us"] / 1e6),
+        "p50": r["p50"] / 1000,
+        "p95": r["p95"] / 1000,
+        "p99": r["p99"] / 1000,
+        "errors": r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"],
+        "requests": r["requests"],
+    }
+
+
+async def python_load(port: int, addresses: list[str], seconds: int, connections: int) -> dict:
+    import aiohttp
+
+    lat: list[float] = []
+    errors = 0
+    end = time.monotonic() + seconds
+    base = f"http://127.0.0.1:{port}/api/v1/esg/unified-profile/"
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as s:
+
+        async def user():
+            nonlocal errors
+            while time.monotonic() < end:
+                t = time.perf_counter()
+                try:
+                    async with s.get(base + random.choice(addresses)) as r:
+                        await r.read()
+                        errors += r.status != 200
+                except aiohttp.ClientError:
+                    errors += 1
+                lat.append((time.perf_counter() - t) * 1000)
+
+        t0 = time.monotonic()
+        await asyncio.gather(*(user() for _ in range(connections)))
+        took = time.monotonic() - t0
+    return {
+        "rps": len(lat) / took,
+        "p50": pct(lat, 50),
+        "p95": pct(lat, 95),
+        "p99": pct(lat, 99),
+        "errors": errors,
+        "requests": len(lat),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="API benchmark (prints, never asserts)")
+    ap.add_argument("--database", default="bench_api", help="database name on the server")
+    ap.add_argument("--transfers", type=int, default=1_000_000)
+    ap.add_argument("--holders", type=int, default=100_000)
+    ap.add_argument("--reload", action="store_true", help="regenerate the data")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seconds", type=int, default=20)
+    ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--threads", type=int, default=1, help="wrk threads")
+    ap.add_argument(
+        "--hot",
+        type=int,
+        default=0,
+        help="also run against only the first N holders (cache-friendly)",
+    )
+    ap.add_argument("--sql-samples", type=int, default=500)
+    ap.add_argument("--no-access-log", action="store_true")
+    ap.add_argument("--python-load", action="store_true", help="skip wrk")
+    ap.add_argument("--no-staged", action="store_true", help="skip the staged load test")
+    ap.add_argument("--staged-scale", type=float, default=1.0)
+    args = ap.parse_args()
+
+    url = database_url(args.database)
+    t, h = asyncio.run(_loaded(url))
+    if args.reload or t < args.transfers or h < args.holders:
+        asyncio.run(benchdata.load(url, args.transfers, args.holders))
+        t, h = asyncio.run(_loaded(url))
+    print(f"data: {t:,} transfers, {h:,} holders with a balance", flush=True)
+    addresses = asyncio.run(benchdata.sample_holders(url, args.holders))
+
+    sql = asyncio.run(measure_sql(url, addresses, min(args.sql_samples, len(addresses))))
+    print(
+        f"profile SQL (in the database, EXPLAIN ANALYZE execution): "
+        f"p50 {statistics.median(sql['exec']):.2f} ms  p95 {pct(sql['exec'], 95):.2f} ms  "
+        f"(planning p50 {statistics.median(sql['plan']):.2f} ms, prepared round trip "
+        f"p50 {statistics.median(sql['rtt']):.2f} / p95 {pct(sql['rtt'], 95):.2f} ms)",
+        flush=True,
+    )
+
+    work = Path(tempfile.mkdtemp(prefix="bench-api-", dir=runtime_dir()))
+    addr_file = work / "addresses.txt"
+    addr_file.write_text("\n".join(addresses) + "\n")
+    port = free_port()
+    log = work / "api.log"
+    print(
+        f"load average before the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores",
+        flush=True,
+    )
+    proc = start_api(url, port, args.workers, not args.no_access_log, log)
+    wrk = None if args.python_load else find_wrk(install=True)
+    try:
+        runs = [("random holders", addresses, addr_file)]
+        if args.hot:
+            hot_file = work / "hot.txt"
+            hot_file.write_text("\n".join(addresses[: args.hot]) + "\n")
+            runs.append((f"hot set of {args.hot}", addresses[: args.hot], hot_file))
+        for label, addrs, file in runs:
+            # Warm-up: connections, statement caches, code paths.
+            _drive(wrk, port, file, addrs, 3, args)
+            peak: list[float] = []
+            result = _drive(wrk, port, file, addrs, args.seconds, args, peak, proc)
+            gen = "wrk" if wrk else "python load generator"
+            print(
+                f"[{label}; {args.workers} workers; {args.connections} connections; {gen}; "
+                f"{args.seconds} s; access log {'off' if args.no_access_log else 'on'}]"
+            )
+            print(f"api: {result['rps']:.0f} req/s")
+            print(
+                f"latency: p50 {result['p50']:.2f} ms  p95 {result['p95']:.2f} ms  "
+                f"p99 {result['p99']:.2f} ms"
+            )
+            print(f"errors: {result['errors']} of {result['requests']} requests")
+            rss = workers_rss(proc)
+            print(
+                "worker RSS: "
+                + ", ".join(f"{r:.0f} MB" for r in rss)
+                + (f" (peak during run {max(peak):.0f} MB)" if peak else ""),
+                flush=True,
+            )
+        if not args.no_staged:
+            stages = [(d * args.staged_scale, n) for d, n in SHORT]
+            print(f"staged load test (seed's k6 stages, shortened: {stages})", flush=True)
+            report(asyncio.run(staged_run(f"http://127.0.0.1:{port}", stages, addresses)))
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    print(f"API log: {log}")
+
+
+def _drive(wrk, port, file, addrs, seconds, args, peak=None, proc=None) -> dict:
+    sampler = None
+    if peak is not None and proc is not None:
+        import threading
+
+        stop = threading.Event()
+
+        def sample():
+            while not stop.wait(1.0):
+                peak.extend(workers_rss(proc))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+    try:
+        if wrk:
+            return run_wrk(wrk, port, file, seconds, args.connections, args.threads)
+        return asyncio.run(python_load(port, addrs, seconds, args.connections))
+    finally:
+        if sampler is not None:
+            stop.set()
+            sampler.join()
+
+
+async def _loaded(url: str) -> tuple[int, int]:
+    conn = await asyncpg.connect(url)
+    try:
+        return await benchdata.loaded(conn)
+    finally:
+        await conn.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""SQL of each resource, one module per resource; parameterized only."""

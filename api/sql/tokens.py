@@ -1,0 +1,29 @@
+"""SQL of /tokens."""
+
+# Supply (summed over ids) and holder count (balances above zero) per (chain, token contract).
+SUMMARY = """
+SELECT t.chain_id, t.token,
+       COALESCE((SELECT sum(s.supply) FROM supplies s
+                 WHERE s.chain_id = t.chain_id AND s.token = t.token), 0)::text AS supply,
+       COALESCE((SELECT sum(s.minted) FROM supplies s
+                 WHERE s.chain_id = t.chain_id AND s.token = t.token), 0)::text AS minted,
+       COALESCE((SELECT sum(s.burned) FROM supplies s
+                 WHERE s.chain_id = t.chain_id AND s.token = t.token), 0)::text AS burned,
+       (SELECT count(*) FROM supplies s
+        WHERE s.chain_id = t.chain_id AND s.token = t.token) AS ids,
+       (SELECT count(DISTINCT b.holder) FROM balances b
+        WHERE b.chain_id = t.chain_id AND b.token = t.token AND b.amount > 0) AS holders
+FROM unnest($1::bigint[], $2::bytea[]) AS t(chain_id, token)
+"""
+
+# Holders of one token on one chain in holder order (the primary key's order: keyset pages
+# read straight from the index).
+HOLDERS = """
+SELECT b.holder, b.token_id::text AS token_id, b.amount::text AS amount
+FROM balances b
+WHERE b.chain_id = $1 AND b.token = $2 AND b.amount > 0
+  AND ($3::numeric IS NULL OR b.token_id = $3::numeric)
+  AND (b.holder, b.token_id) > ($4::bytea, $5::numeric)
+ORDER BY b.holder, b.token_id
+LIMIT $6
+"""
