@@ -55,10 +55,11 @@ async def ensure_database(url: str) -> None:
 
 
 # Settings of the embedded server suited to bulk indexing: fewer checkpoints (hence fewer
-# full-page WAL writes) apply on reload; a larger buffer cache needs a restart, done only while no
-# other client is connected (otherwise at a later start).
+# full-page WAL writes) apply on reload; a larger buffer cache and the minimal WAL level (no
+# archiving or replication of a local server: index builds then write no WAL) need a restart,
+# done only while no other client is connected (otherwise at a later start).
 RELOAD_SETTINGS = {"max_wal_size": "8GB", "checkpoint_timeout": "30min"}
-RESTART_SETTINGS = {"shared_buffers": "1GB"}
+RESTART_SETTINGS = {"shared_buffers": "1GB", "wal_level": "minimal", "max_wal_senders": "0"}
 
 
 async def tune_embedded(url: str, pgdata: Path | None = None) -> None:

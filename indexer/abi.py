@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from eth_abi import decode as abi_decode
 from eth_utils import keccak
 
 Decoder = Callable[[list[str], str], tuple]
@@ -129,6 +128,8 @@ def _data_decoder(types: list[str]) -> Callable[[str], tuple]:
         return dec_arrays
 
     def dec_generic(data: str) -> tuple:
+        from eth_abi import decode as abi_decode  # only for rare dynamic types: import lazily
+
         values = abi_decode(types, bytes.fromhex(data[2:]))
         return tuple(_jsonable(v) for v in values)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import asyncpg
 
-from esg.database import embedded_url, ensure_database, with_database
+from esg.database import embedded_url, ensure_database, tune_embedded, with_database
 from esg.paths import runtime_dir
 from indexer.devnet import Anvil, Emitter, indexer_env, write_manifest
 
@@ -66,8 +66,11 @@ async def _latency(url: str, em: Emitter, samples: int) -> list[float]:
         for i in range(samples):
             tx = em.send("emit_transfers", 10, 10**6 + i)
             mined = time.perf_counter()  # anvil automines before answering
-            key = bytes.fromhex(tx[2:])
-            while not await conn.fetchval("SELECT 1 FROM events WHERE tx_hash = $1 LIMIT 1", key):
+            block = int(em.node.receipt(tx)["blockNumber"], 16)
+            # The block's rows commit in the same transaction that moves the checkpoint past it.
+            while not await conn.fetchval(
+                "SELECT 1 FROM chains WHERE indexed_block >= $1", block
+            ):
                 await asyncio.sleep(0.002)
                 if time.perf_counter() - mined > 10:
                     raise RuntimeError("live event not indexed within 10 s")
@@ -129,7 +132,11 @@ def main() -> None:
         print(f"generated {n} events in {time.perf_counter() - t0:.1f} s", flush=True)
 
         pgdata = runtime_dir() / "pgdata"
-        base = os.environ.get("DATABASE_URL") or embedded_url(pgdata)
+        base = os.environ.get("DATABASE_URL")
+        if not base:
+            # The embedded default, with the settings the indexer applies to it.
+            base = embedded_url(pgdata)
+            asyncio.run(tune_embedded(base, pgdata))
         url = with_database(base, f"bench_{uuid.uuid4().hex[:10]}")
         asyncio.run(ensure_database(url))
         folder = Path(tempfile.mkdtemp(prefix="indexer-bench-"))

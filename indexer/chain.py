@@ -15,7 +15,13 @@ from indexer.decode import ChainContracts, decode_logs
 from indexer.projections import Batch
 from indexer.rpc import RPC, RangeTooLarge, RPCError, Unavailable
 from indexer.settings import Settings
-from indexer.store import ChainStore, Header, connect
+from indexer.store import (
+    ChainStore,
+    Header,
+    connect,
+    create_deferred_indexes,
+    drop_deferred_indexes,
+)
 
 log = logging.getLogger("indexer.chain")
 
@@ -34,6 +40,64 @@ class _Reorg(Exception):
     """The node no longer has the block we stopped at."""
 
 
+class BulkIndexes:
+    """Bulk mode, shared by the chains of one process: the secondary indexes of `transfers`
+    (store.DEFERRED_INDEXES) are dropped while a backfill is far behind and no chain of the
+    process is following its head, and built again before a chain commits the block at its head.
+
+    So whenever a chain of this process is synced, the indexes exist; a crash in bulk mode
+    leaves them missing until the next run reaches a head (or rolls back a reorg)."""
+
+    def __init__(self, min_events: int) -> None:
+        # Drop only if at least this many events are expected before the head (0: never drop).
+        self.min_events = min_events
+        # None: unknown (checked in the catalog when needed); True while dropped by bulk mode.
+        self.dropped: bool | None = None
+        self.synced: set[int] = set()
+        self.lock = asyncio.Lock()
+
+    async def ensure(self, conn, chain_id: int) -> None:
+        """Build the indexes if they are (or may be) missing."""
+        if self.dropped is False:
+            return
+        async with self.lock:
+            if self.dropped is False:
+                return
+            t = time.perf_counter()
+            built = await create_deferred_indexes(conn)
+            self.dropped = False
+            if built:
+                log.info(
+                    "bulk mode off: indexes built",
+                    extra={
+                        "chain": chain_id,
+                        "indexes": built,
+                        "seconds": round(time.perf_counter() - t, 2),
+                    },
+                )
+
+    async def maybe_drop(self, conn, chain_id: int, expected_events: float) -> None:
+        if self.dropped or not self.min_events or self.synced:
+            return
+        async with self.lock:
+            if self.dropped or self.synced:
+                return
+            rows = await conn.fetchval(
+                "SELECT coalesce(sum(greatest(c.reltuples, 0)), 0) FROM pg_inherits i"
+                " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'transfers'::regclass"
+            )
+            # A sorted build reads every row: worth it when the rows still to come are many
+            # compared with those already there.
+            if expected_events < max(self.min_events, rows / 2):
+                return
+            await drop_deferred_indexes(conn)
+            self.dropped = True
+            log.info(
+                "bulk mode on: transfer indexes dropped until the head is reached",
+                extra={"chain": chain_id, "expected_events": int(expected_events)},
+            )
+
+
 @dataclass
 class Chunk:
     start: int
@@ -43,10 +107,25 @@ class Chunk:
     finalized: int
     head: int
 
+    def absorb(self, o: Chunk) -> bool:
+        """Extend this chunk by the next one (one transaction for both); False if impossible."""
+        if o.start != self.end + 1 or not self.batch.absorb(o.batch):
+            return False
+        self.end = o.end
+        self.headers.update(o.headers)
+        self.finalized = max(self.finalized, o.finalized)
+        self.head = o.head
+        return True
+
 
 class ChainIndexer:
     def __init__(
-        self, settings: Settings, manifest: Manifest, dep: ChainDeployment, db_url: str
+        self,
+        settings: Settings,
+        manifest: Manifest,
+        dep: ChainDeployment,
+        db_url: str,
+        bulk: BulkIndexes | None = None,
     ) -> None:
         self.s = settings
         self.dep = dep
@@ -77,6 +156,10 @@ class ChainIndexer:
         self._bar = None
         self._addr_cache: dict[str, bytes] = {}
         self._hash_cache: dict[str, bytes] = {}
+        self.bulk = bulk or BulkIndexes(settings.bulk_min_events)
+        # Events and blocks committed in the current catch-up (bulk mode's estimate).
+        self._cu_events = 0
+        self._cu_blocks = 0
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -88,6 +171,7 @@ class ChainIndexer:
                 self.dep.network,
                 self.start_block,
                 [(c.address, c.name, c.deploy_block) for c in self.contracts.by_address.values()],
+                self.contracts.transfer_events(),
             )
             self.indexed, self.db_finalized = cp.indexed, cp.finalized
             self.last_hash = await self.store.stored_hash(self.indexed)
@@ -130,6 +214,8 @@ class ChainIndexer:
             if self.indexed < head:
                 try:
                     await self._catch_up(head, finalized)
+                    if self.indexed >= head:
+                        self.bulk.synced.add(self.chain_id)
                 except _Reorg:
                     await self._handle_reorg()
                 except _Refetch as exc:
@@ -143,6 +229,8 @@ class ChainIndexer:
                     log.warning("rpc error", extra={"chain": self.chain_id, "error": str(exc)})
                     await asyncio.sleep(self.s.poll_interval)
                 continue
+            self.bulk.synced.add(self.chain_id)
+            await self.bulk.ensure(self.store.conn, self.chain_id)
             if self.s.exit_when_synced:
                 return
             if time.monotonic() > prune_at:
@@ -189,14 +277,31 @@ class ChainIndexer:
 
     async def _catch_up(self, head: int, finalized: int) -> None:
         queue: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=max(1, self.s.prefetch))
+        self._cu_events = self._cu_blocks = 0
         fetcher = asyncio.create_task(self._fetch(self.indexed + 1, head, finalized, queue))
         self._progress(head)
         try:
-            while True:
+            done = False
+            limit = 2 * self.s.logs_per_request
+            while not done:
                 chunk = await queue.get()
                 if chunk is None:
                     break
+                # Chunks already waiting are committed together with this one: fewer, larger
+                # transactions (the balance upserts shrink with them).
+                pending = None
+                while chunk.batch.logs < limit and not queue.empty():
+                    nxt = queue.get_nowait()
+                    if nxt is None:
+                        done = True
+                    elif not chunk.absorb(nxt):
+                        pending = nxt
+                    else:
+                        continue
+                    break
                 await self._commit(chunk)
+                if pending is not None:
+                    await self._commit(pending)
         finally:
             fetcher.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -205,15 +310,31 @@ class ChainIndexer:
             raise fetcher.exception()
 
     async def _fetch(self, start: int, head: int, finalized: int, queue: asyncio.Queue) -> None:
+        # The next eth_getLogs is in flight while the current answer is decoded: the node
+        # works on it meanwhile.
+        ahead: asyncio.Task | None = None
         try:
-            while start <= head:
-                chunk = await self._fetch_range(start, head, finalized)
+            if start <= head:
+                ahead = asyncio.create_task(self._get_range(start, head))
+            while ahead is not None:
+                start, end, logs = await ahead
+                ahead = None
+                if end < head:
+                    ahead = asyncio.create_task(self._get_range(end + 1, head))
+                    for _ in range(3):  # let the request go out before decoding blocks the loop
+                        await asyncio.sleep(0)
+                chunk = await self._decode_range(start, end, logs, head, finalized)
+                del logs
                 await queue.put(chunk)
-                start = chunk.end + 1
         finally:
+            if ahead is not None:
+                ahead.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await ahead
             await queue.put(None)
 
-    async def _fetch_range(self, start: int, head: int, finalized: int) -> Chunk:
+    async def _get_range(self, start: int, head: int) -> tuple[int, int, list]:
+        """eth_getLogs from ``start`` over the adaptive span: (start, end, logs)."""
         target = self.s.logs_per_request
         failures = 0
         while True:
@@ -239,16 +360,19 @@ class ChainIndexer:
                 self.span = min(span * 2, self.s.max_block_span)
             elif n > target * 3 // 2:
                 self.span = max(1, span * target // n)
-            break
+            return start, end, logs
+
+    async def _decode_range(
+        self, start: int, end: int, logs: list, head: int, finalized: int
+    ) -> Chunk:
         # Decoding here, in the fetch stage, overlaps it with the database writing the
         # previous chunk.
         batch = Batch(self.chain_id, self._addr_cache)
         if len(self._hash_cache) > 4096:
             self._hash_cache.clear()
         decode_logs(self.contracts, logs, batch, finalized, self._hash_cache)
-        del logs
         wanted = {start, end}
-        wanted.update({e[1] for e in batch.events})
+        wanted.update(batch.blocks)
         if end > finalized:
             wanted.update(range(max(start, finalized + 1), end + 1))
         headers = await self._headers(sorted(wanted))
@@ -279,11 +403,16 @@ class ChainIndexer:
                 raise _Refetch("headers from two forks")
             prev = h
         batch = chunk.batch
-        for e in batch.events:
-            h = headers.get(e[1])
-            if h is None or h.hash != e[3]:
+        if batch.conflict:
+            raise _Refetch("logs of one block with two hashes")
+        for n, block_hash in batch.blocks.items():
+            h = headers.get(n)
+            if h is None or h.hash != block_hash:
                 raise _Refetch("log from another fork")
-        event_blocks = {e[1] for e in batch.events}
+        event_blocks = set(batch.blocks)
+        if chunk.end >= chunk.head:
+            # The head: the indexes must exist once this commit makes the chain synced.
+            await self.bulk.ensure(self.store.conn, self.chain_id)
         t_w = time.perf_counter()
         await self.store.write(
             batch,
@@ -300,14 +429,20 @@ class ChainIndexer:
                 "chain": self.chain_id,
                 "start": chunk.start,
                 "end": chunk.end,
-                "events": len(batch.events),
+                "events": batch.logs,
                 "write_s": round(time.perf_counter() - t_w, 4),
             },
         )
         self.indexed = chunk.end
         self.last_hash = headers[chunk.end].hash
+        self._cu_events += batch.logs
+        self._cu_blocks += chunk.end - chunk.start + 1
+        if chunk.end < chunk.head and self.bulk.dropped is not True and self.bulk.min_events:
+            expected = self._cu_events / self._cu_blocks * (chunk.head - chunk.end)
+            if expected >= self.bulk.min_events:
+                await self.bulk.maybe_drop(self.store.conn, self.chain_id, expected)
         self.progress_at = time.monotonic()
-        n = len(batch.events)
+        n = batch.logs
         self.events_total += n
         metrics.EVENTS.labels(self.label).inc(n)
         metrics.INDEXED.labels(self.label).set(self.indexed)
@@ -387,6 +522,8 @@ class ChainIndexer:
                 f"chain {self.chain_id}: reorg to {fork} is below finalized block {cp.finalized}"
             )
         depth = self.indexed - fork
+        # The rollback looks transfers up by account: not without their indexes.
+        await self.bulk.ensure(self.store.conn, self.chain_id)
         removed = await self.store.rollback(fork, self.contracts)
         metrics.REORGS.labels(self.label).inc()
         metrics.REORG_DEPTH.labels(self.label).observe(depth)

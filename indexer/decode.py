@@ -10,7 +10,8 @@ import orjson
 
 from esg.manifest import ChainDeployment, Manifest
 from indexer.abi import EventSpec, events_of
-from indexer.projections import Batch, Ctx, Handler, handlers_for
+from indexer.projections import TRANSFER_KINDS, Batch, Ctx, Handler, handlers_for
+from indexer.projections.standard import STANDARD_TRANSFER_HANDLERS
 
 log = logging.getLogger("indexer.decode")
 
@@ -88,6 +89,9 @@ class EventRoute:
     handlers: list[Handler]
     to_json: Callable[[tuple], bytes]
     from_json: Callable[[dict], tuple]
+    # transfers.log_kind when the log is stored only as transfer rows (standard transfer events),
+    # else 0 (the log gets an event_rows row).
+    kind: int = 0
 
 
 @dataclass
@@ -112,9 +116,24 @@ class ChainContracts:
                     handlers_for(name, spec.name, spec.n_topics),
                     json_encoder(spec),
                     json_decoder(spec),
+                    0,
                 )
+                route = info.routes[key]
+                kind = TRANSFER_KINDS.get((spec.signature, spec.n_topics), 0)
+                # Fold the log into transfer rows only where the standard handler writes them.
+                if kind and STANDARD_TRANSFER_HANDLERS[kind] in route.handlers:
+                    route.kind = kind
             self.by_address[c.address.lower()] = info
         self.addresses = sorted(self.by_address)
+
+    def transfer_events(self) -> list[tuple[bytes, int, str, list[str]]]:
+        """(address, log_kind, event name, argument names) of every folded transfer event."""
+        return [
+            (info.address, r.kind, r.spec.name, list(r.spec.arg_names))
+            for info in self.by_address.values()
+            for r in info.routes.values()
+            if r.kind
+        ]
 
     def route(self, contract_name: str, event: str) -> list[EventRoute]:
         return [
@@ -136,14 +155,22 @@ def decode_logs(
     """Decode ``logs`` (one eth_getLogs answer, in chain order) into ``batch``."""
     chain_id = batch.chain_id
     events = batch.events
+    blocks = batch.blocks
     by_address = contracts.by_address
     c = Ctx()
     last_tx = ""
     tx_bytes = b""
+    tx_text = ""
     last_bh = ""
     bh_bytes = b""
+    bh_text = ""
+    last_bn = ""
+    bn = 0
     info = None
     last_addr = ""
+    addr_text = ""
+    loc_text = ""
+    n = 0
     for lg in logs:
         if lg.removed:
             continue
@@ -153,20 +180,35 @@ def decode_logs(
             last_addr = addr
             if info is None:
                 continue
+            addr_text = "\\\\x" + info.address.hex()
+            loc_text = ""
         elif info is None:
             continue
+        n += 1
         topics = lg.topics
-        bn = int(lg.blockNumber, 16)
+        if lg.blockNumber != last_bn:
+            last_bn = lg.blockNumber
+            bn = int(last_bn, 16)
+            c.row_head = f"{chain_id}\t{bn}\t"
         li = int(lg.logIndex, 16)
         bh = lg.blockHash
         if bh != last_bh:
             bh_bytes = block_hashes.get(bh) or bytes.fromhex(bh[2:])
             block_hashes[bh] = bh_bytes
+            bh_text = "\\\\x" + bh[2:].lower()
             last_bh = bh
+            loc_text = ""
+            known = blocks.get(bn)
+            if known is None:
+                blocks[bn] = bh_bytes
+            elif known != bh_bytes:
+                batch.conflict = True
         tx = lg.transactionHash
         if tx != last_tx:
             tx_bytes = bytes.fromhex(tx[2:])
+            tx_text = "\\\\x" + tx[2:].lower()
             last_tx = tx
+            loc_text = ""
         route = info.routes.get((topics[0], len(topics))) if topics else None
         if route is None:
             events.append(
@@ -185,26 +227,35 @@ def decode_logs(
             )
             continue
         values = route.spec.decode(topics, lg.data)
-        events.append(
-            (
-                chain_id,
-                bn,
-                li,
-                bh_bytes,
-                tx_bytes,
-                info.address,
-                info.name,
-                route.spec.name,
-                route.to_json(values),
-                bn <= finalized,
+        kind = route.kind
+        if kind == 4 and not values[3]:
+            kind = 0  # an empty TransferBatch has no transfer row: keep its event row
+        if not kind:
+            events.append(
+                (
+                    chain_id,
+                    bn,
+                    li,
+                    bh_bytes,
+                    tx_bytes,
+                    info.address,
+                    info.name,
+                    route.spec.name,
+                    route.to_json(values),
+                    bn <= finalized,
+                )
             )
-        )
         if route.handlers:
+            if not loc_text:
+                loc_text = f"{bh_text}\t{tx_text}\t{addr_text}"
             c.block_number = bn
             c.block_hash = bh_bytes
             c.tx_hash = tx_bytes
             c.log_index = li
             c.contract = info.address
             c.contract_name = info.name
+            c.kind = kind
+            c.row_loc = loc_text
             for h in route.handlers:
                 h(batch, c, values)
+    batch.logs += n

@@ -34,8 +34,9 @@ _TOO_LARGE = (
 )
 
 
-class Log(msgspec.Struct):
-    """One eth_getLogs entry (fields the indexer does not use are skipped while parsing)."""
+class Log(msgspec.Struct, gc=False):
+    """One eth_getLogs entry (fields the indexer does not use are skipped while parsing); not
+    tracked by the cyclic garbage collector (it holds no cycles)."""
 
     address: str
     topics: list[str]

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     max_block_span: int = 100_000
     # eth_getLogs calls kept in flight ahead of the writer during backfill.
     prefetch: int = 1
+    # Bulk mode: drop the secondary indexes of `transfers` while a backfill expects at least this
+    # many more events (and half the rows already stored) before the head; built again before
+    # the head is committed. 0 disables.
+    bulk_min_events: int = 100_000
     rpc_timeout: float = 30.0
     rpc_max_backoff: float = 10.0
     # A chain that is behind and makes no progress for this long is reported as stalled.

@@ -10,7 +10,7 @@ from pathlib import Path
 import asyncpg
 import orjson
 
-from indexer.projections import APPEND_TABLES, LATEST_TABLES, Batch, Ctx
+from indexer.projections import APPEND_TABLES, LATEST_TABLES, TRANSFER_EVENT_NAMES, Batch, Ctx
 
 log = logging.getLogger("indexer.store")
 
@@ -61,6 +61,7 @@ EVENT_COLS = (
     "args",
     "final",
 )
+# Column order of the transfer COPY lines (Batch.transfer).
 TRANSFER_COLS = (
     "chain_id",
     "block_number",
@@ -74,7 +75,49 @@ TRANSFER_COLS = (
     "from_addr",
     "to_addr",
     "amount",
+    "log_kind",
 )
+
+
+# Secondary indexes of `transfers` that a long backfill drops and builds again before it reaches
+# the head ("bulk mode"): one sorted build costs a fraction of maintaining them row by row.
+DEFERRED_INDEXES = {
+    "transfers_by_from": "ON transfers (chain_id, from_addr, block_number)",
+    "transfers_by_to": "ON transfers (chain_id, to_addr, block_number)",
+    "transfers_by_token": "ON transfers (chain_id, token, token_id, block_number)",
+}
+
+
+async def missing_deferred_indexes(conn: asyncpg.Connection) -> list[str]:
+    present = {
+        r[0]
+        for r in await conn.fetch(
+            "SELECT c.relname FROM pg_class c WHERE c.relname = ANY($1::text[])"
+            " AND c.relnamespace = current_schema()::regnamespace",
+            list(DEFERRED_INDEXES),
+        )
+    }
+    return [n for n in DEFERRED_INDEXES if n not in present]
+
+
+async def drop_deferred_indexes(conn: asyncpg.Connection) -> None:
+    await conn.execute(
+        "DROP INDEX IF EXISTS " + ", ".join(DEFERRED_INDEXES)
+    )
+
+
+async def create_deferred_indexes(conn: asyncpg.Connection) -> list[str]:
+    """Build the deferred indexes that are missing; returns their names."""
+    missing = await missing_deferred_indexes(conn)
+    if missing:
+        # More sort memory for the builds (server side, this session only).
+        await conn.execute("SET maintenance_work_mem = '256MB'")
+        try:
+            for name in missing:
+                await conn.execute(f"CREATE INDEX IF NOT EXISTS {name} {DEFERRED_INDEXES[name]}")
+        finally:
+            await conn.execute("RESET maintenance_work_mem")
+    return missing
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:
@@ -145,6 +188,11 @@ class Header:
         )
 
 
+async def _chunks(data: bytes):
+    """One COPY payload as an async iterable (no file reads in a thread pool)."""
+    yield data
+
+
 class _Timed:
     """Connection wrapper recording the time of each statement (debug logging only)."""
 
@@ -174,7 +222,11 @@ class ChainStore:
         self.chain_id = chain_id
 
     async def setup(
-        self, network: str, start_block: int, contracts: list[tuple[bytes, str, int]]
+        self,
+        network: str,
+        start_block: int,
+        contracts: list[tuple[bytes, str, int]],
+        transfer_events: list[tuple[bytes, int, str, list[str]]] = (),
     ) -> Checkpoint:
         got = await self.conn.fetchval(
             "SELECT pg_try_advisory_lock($1)", CHAIN_LOCK_BASE + self.chain_id
@@ -189,13 +241,7 @@ class ChainStore:
             "CREATE TEMP TABLE IF NOT EXISTS tmp_balance_deltas (token bytea, token_id text,"
             " holder text, amount text, transfers bigint) ON COMMIT DELETE ROWS;"
             "CREATE TEMP TABLE IF NOT EXISTS tmp_account_deltas (address text,"
-            " first_block bigint, last_block bigint, transfers bigint) ON COMMIT DELETE ROWS;"
-            # Transfer staging in text: PostgreSQL converts hex and numeric text far faster
-            # than the client encodes Python ints and bytes.
-            "CREATE TEMP TABLE IF NOT EXISTS tmp_transfers (chain_id bigint, block_number bigint,"
-            " log_index integer, batch_index integer, block_hash bytea, tx_hash bytea,"
-            " token bytea, token_id text, operator text, from_addr text, to_addr text,"
-            " amount text) ON COMMIT DELETE ROWS"
+            " first_block bigint, last_block bigint, transfers bigint) ON COMMIT DELETE ROWS"
         )
         async with self.conn.transaction():
             await self.conn.execute(
@@ -210,6 +256,12 @@ class ChainStore:
                 " ON CONFLICT (chain_id, address) DO UPDATE SET name = excluded.name,"
                 " deploy_block = excluded.deploy_block",
                 [(self.chain_id, a, n, b) for a, n, b in contracts],
+            )
+            await self.conn.executemany(
+                "INSERT INTO transfer_events (chain_id, contract, log_kind, event, arg_names)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (chain_id, contract, log_kind)"
+                " DO UPDATE SET event = excluded.event, arg_names = excluded.arg_names",
+                [(self.chain_id, a, k, e, n) for a, k, e, n in transfer_events],
             )
         return await self.checkpoint()
 
@@ -256,15 +308,15 @@ class ChainStore:
             if cur != expected:
                 raise RuntimeError(f"chain {cid}: checkpoint moved ({cur} != {expected})")
             if batch.events:
-                await conn.copy_records_to_table("events", records=batch.events, columns=EVENT_COLS)
+                await conn.copy_records_to_table(
+                    "event_rows", records=batch.events, columns=EVENT_COLS
+                )
             if batch.transfers:
-                await conn.copy_records_to_table("tmp_transfers", records=batch.transfers)
-                await conn.execute(
-                    f"INSERT INTO transfers ({', '.join(TRANSFER_COLS)}) SELECT chain_id,"
-                    " block_number, log_index, batch_index, block_hash, tx_hash, token,"
-                    " token_id::numeric, decode(substr(operator, 3), 'hex'),"
-                    " decode(substr(from_addr, 3), 'hex'), decode(substr(to_addr, 3), 'hex'),"
-                    " amount::numeric FROM tmp_transfers"
+                await conn.copy_to_table(
+                    "transfers",
+                    source=_chunks("".join(batch.transfers).encode()),
+                    columns=TRANSFER_COLS,
+                    format="text",
                 )
                 await self._apply_deltas(conn, batch)
             for name, rows in batch.appends.items():
@@ -301,7 +353,7 @@ class ChainStore:
             if final_upto > prev_final:
                 # Rows written while their block was not final yet become final now.
                 await conn.execute(
-                    "UPDATE events SET final = true WHERE chain_id = $1 AND NOT final"
+                    "UPDATE event_rows SET final = true WHERE chain_id = $1 AND NOT final"
                     " AND block_number <= $2",
                     cid,
                     final_upto,
@@ -351,7 +403,7 @@ class ChainStore:
             )
         await conn.copy_records_to_table(
             "tmp_account_deltas",
-            records=[(a, d[0], d[1], d[2]) for a, d in batch.accounts.items()],
+            records=[(a, d[0], d[1], d[2]) for a, d in batch.account_deltas().items()],
         )
         await conn.execute(
             "INSERT INTO accounts (chain_id, address, first_block, last_block, transfers) "
@@ -436,12 +488,11 @@ class ChainStore:
                 " AND a.address = t.address AND a.transfers = 0",
                 cid,
             )
-            n_events = int(
-                (
-                    await conn.execute(
-                        "DELETE FROM events WHERE chain_id = $1 AND block_number > $2", cid, fork
-                    )
-                ).split()[-1]
+            n_events = await conn.fetchval(
+                "SELECT count(*) FROM events WHERE chain_id = $1 AND block_number > $2", cid, fork
+            )
+            await conn.execute(
+                "DELETE FROM event_rows WHERE chain_id = $1 AND block_number > $2", cid, fork
             )
             await conn.execute(
                 "DELETE FROM transfers WHERE chain_id = $1 AND block_number > $2", cid, fork
@@ -481,9 +532,12 @@ class ChainStore:
         if not touched:
             return
         await conn.execute(f"DELETE FROM {t.name} WHERE chain_id = $1", cid)
+        # Transfer events live in `transfers`; the view `events` rebuilds them if a table is fed
+        # by them, any other event is in event_rows.
+        source = "events" if TRANSFER_EVENT_NAMES.intersection(t.events) else "event_rows"
         rows = await conn.fetch(
             "SELECT e.block_number, e.log_index, e.block_hash, e.tx_hash, e.contract,"
-            " e.contract_name, e.event, e.args FROM events e WHERE e.chain_id = $1"
+            f" e.contract_name, e.event, e.args FROM {source} e WHERE e.chain_id = $1"
             " AND e.event = ANY($2::text[]) ORDER BY e.block_number, e.log_index",
             cid,
             list(t.events),

@@ -27,12 +27,28 @@ from dataclasses import dataclass
 
 ZERO = bytes(20)
 ZERO_HEX = "0x" + "00" * 20
+# NULL in COPY text format.
+NULL_TEXT = "\\N"
 
 
 class Ctx:
-    """Where an event sits: block, transaction, log index, emitting contract."""
+    """Where an event sits: block, transaction, log index, emitting contract.
 
-    __slots__ = ("block_number", "block_hash", "tx_hash", "log_index", "contract", "contract_name")
+    ``kind`` is the event's transfer kind (TRANSFER_KINDS) when its log is stored only as
+    transfer rows, else 0; ``row_head`` is the start of a transfer COPY line (chain, block) and
+    ``row_loc`` its block hash, tx hash and token columns, both in COPY text format."""
+
+    __slots__ = (
+        "block_number",
+        "block_hash",
+        "tx_hash",
+        "log_index",
+        "contract",
+        "contract_name",
+        "kind",
+        "row_head",
+        "row_loc",
+    )
 
     def __init__(self) -> None:
         self.block_number = 0
@@ -41,10 +57,31 @@ class Ctx:
         self.log_index = 0
         self.contract = b""
         self.contract_name = ""
+        self.kind = 0
+        self.row_head = ""
+        self.row_loc = ""
 
     def loc(self) -> tuple:
         """(block_number, block_hash, tx_hash, log_index): the columns every event row carries."""
         return (self.block_number, self.block_hash, self.tx_hash, self.log_index)
+
+    def set_text(self, chain_id: int) -> None:
+        """Fill row_head and row_loc from the binary fields (for callers outside the decoder)."""
+        self.row_head = f"{chain_id}\t{self.block_number}\t"
+        self.row_loc = (
+            f"\\\\x{self.block_hash.hex()}\t\\\\x{self.tx_hash.hex()}\t\\\\x{self.contract.hex()}"
+        )
+
+
+# Standard transfer events stored only as `transfers` rows (their `events` rows are rebuilt by the
+# view of migration 0003): (signature, topic count) -> transfers.log_kind.
+TRANSFER_KINDS = {
+    ("Transfer(address,address,uint256)", 3): 1,
+    ("Transfer(address,address,uint256)", 4): 2,
+    ("TransferSingle(address,address,address,uint256,uint256)", 4): 3,
+    ("TransferBatch(address,address,address,uint256[],uint256[])", 4): 4,
+}
+TRANSFER_EVENT_NAMES = frozenset(sig.split("(")[0] for sig, _ in TRANSFER_KINDS)
 
 
 class Batch:
@@ -54,9 +91,11 @@ class Batch:
         "chain_id",
         "events",
         "transfers",
+        "blocks",
+        "logs",
+        "conflict",
         "balances",
         "supplies",
-        "accounts",
         "latest",
         "appends",
         "addr_cache",
@@ -64,20 +103,67 @@ class Batch:
 
     def __init__(self, chain_id: int, addr_cache: dict[str, bytes] | None = None) -> None:
         self.chain_id = chain_id
+        # event_rows: every decoded log except the standard transfers kept in `transfers` only.
         self.events: list[tuple] = []
-        # Staging rows: addresses as 0x hex text, token id and amount as decimal text (the
-        # database converts them).
-        self.transfers: list[tuple] = []
+        # transfers rows as lines of COPY text (PostgreSQL parses hex bytea and decimal numeric
+        # text faster than the client encodes binary numeric).
+        self.transfers: list[str] = []
+        # Block number -> block hash of every log decoded into the batch, and the log count.
+        self.blocks: dict[int, bytes] = {}
+        self.logs = 0
+        # Two logs of one block number with different block hashes (the node moved).
+        self.conflict = False
         # Summed effects of the transfers (rollbacks subtract the same sums computed in SQL):
-        # (token, token_id, holder) -> [amount delta, transfer rows]
+        # (token, token_id, holder) -> [amount delta, transfer rows, first block, last block]
         self.balances: dict[tuple, list] = {}
         # (token, token_id) -> [minted, burned, mint/burn rows]
         self.supplies: dict[tuple, list] = {}
-        # holder -> [first block, last block, transfer rows]
-        self.accounts: dict[str, list] = {}
         self.latest: dict[str, dict[tuple, tuple]] = defaultdict(dict)
         self.appends: dict[str, list[tuple]] = defaultdict(list)
         self.addr_cache = addr_cache if addr_cache is not None else {}
+
+    def absorb(self, o: Batch) -> bool:
+        """Append the rows of ``o`` (the batch of the blocks right after this one's) so both
+        commit as one; False, leaving both unchanged, if a latest-state key occurs in both (its
+        rows would need the table's own merge rule)."""
+        for name, rows in o.latest.items():
+            mine = self.latest.get(name)
+            if mine and not mine.keys().isdisjoint(rows):
+                return False
+        self.events.extend(o.events)
+        self.transfers.extend(o.transfers)
+        blocks = self.blocks
+        for n, h in o.blocks.items():
+            known = blocks.get(n)
+            if known is None:
+                blocks[n] = h
+            elif known != h:
+                self.conflict = True
+        self.conflict = self.conflict or o.conflict
+        self.logs += o.logs
+        balances = self.balances
+        for k, (amount, n, first, last) in o.balances.items():
+            d = balances.get(k)
+            if d is None:
+                balances[k] = [amount, n, first, last]
+            else:
+                d[0] += amount
+                d[1] += n
+                d[3] = last
+        supplies = self.supplies
+        for k, (minted, burned, n) in o.supplies.items():
+            s = supplies.get(k)
+            if s is None:
+                supplies[k] = [minted, burned, n]
+            else:
+                s[0] += minted
+                s[1] += burned
+                s[2] += n
+        for name, rows in o.latest.items():
+            self.latest[name].update(rows)
+        for name, rows in o.appends.items():
+            self.appends[name].extend(rows)
+        return True
 
     def addr(self, hex_address: str) -> bytes:
         """A 0x address as 20 bytes (cached: holders repeat)."""
@@ -97,28 +183,17 @@ class Batch:
         amount: int,
     ) -> None:
         """Record one moved (token, id, amount); addresses are 0x hex strings."""
-        bn = c.block_number
-        token = c.contract
+        op = NULL_TEXT if operator is None else "\\\\x" + operator[2:]
         self.transfers.append(
-            (
-                self.chain_id,
-                bn,
-                c.log_index,
-                batch_index,
-                c.block_hash,
-                c.tx_hash,
-                token,
-                str(token_id),
-                operator,
-                frm,
-                to,
-                str(amount),
-            )
+            f"{c.row_head}{c.log_index}\t{batch_index}\t{c.row_loc}\t{token_id}\t{op}\t"
+            f"\\\\x{frm[2:]}\t\\\\x{to[2:]}\t{amount}\t{c.kind}\n"
         )
-        self.book(bn, token, token_id, frm, to, amount)
+        self.book(c.block_number, c.contract, token_id, frm, to, amount)
 
     def book(self, bn: int, token: bytes, token_id: int, frm: str, to: str, amount: int) -> None:
-        """Add one transfer's effect to the balance, supply and account deltas."""
+        """Add one transfer's effect to the balance and supply deltas (account deltas are
+        summed from the balance deltas by ``account_deltas``)."""
+        balances = self.balances
         if frm == ZERO_HEX:
             s = self.supplies.get((token, token_id))
             if s is None:
@@ -127,18 +202,14 @@ class Batch:
                 s[0] += amount
                 s[2] += 1
         else:
-            d = self.balances.get((token, token_id, frm))
+            k = (token, token_id, frm)
+            d = balances.get(k)
             if d is None:
-                self.balances[(token, token_id, frm)] = [-amount, 1]
+                balances[k] = [-amount, 1, bn, bn]
             else:
                 d[0] -= amount
                 d[1] += 1
-            a = self.accounts.get(frm)
-            if a is None:
-                self.accounts[frm] = [bn, bn, 1]
-            else:
-                a[1] = bn
-                a[2] += 1
+                d[3] = bn
         if to == ZERO_HEX:
             s = self.supplies.get((token, token_id))
             if s is None:
@@ -147,18 +218,29 @@ class Batch:
                 s[1] += amount
                 s[2] += 1
         else:
-            d = self.balances.get((token, token_id, to))
+            k = (token, token_id, to)
+            d = balances.get(k)
             if d is None:
-                self.balances[(token, token_id, to)] = [amount, 1]
+                balances[k] = [amount, 1, bn, bn]
             else:
                 d[0] += amount
                 d[1] += 1
-            a = self.accounts.get(to)
+                d[3] = bn
+
+    def account_deltas(self) -> dict[str, list]:
+        """holder -> [first block, last block, transfer rows], from the balance deltas."""
+        out: dict[str, list] = {}
+        for (_, _, holder), (_, n, first, last) in self.balances.items():
+            a = out.get(holder)
             if a is None:
-                self.accounts[to] = [bn, bn, 1]
+                out[holder] = [first, last, n]
             else:
-                a[1] = bn
-                a[2] += 1
+                if first < a[0]:
+                    a[0] = first
+                if last > a[1]:
+                    a[1] = last
+                a[2] += n
+        return out
 
 
 Handler = Callable[[Batch, Ctx, tuple], None]

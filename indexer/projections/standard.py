@@ -23,24 +23,12 @@ register_latest(
 @on("Transfer", n_topics=3)
 def erc20_transfer(b: Batch, c: Ctx, v: tuple) -> None:
     # The hottest handler: Batch.transfer inlined.
-    bn = c.block_number
+    frm, to, amount = v
     b.transfers.append(
-        (
-            b.chain_id,
-            bn,
-            c.log_index,
-            0,
-            c.block_hash,
-            c.tx_hash,
-            c.contract,
-            "0",
-            None,
-            v[0],
-            v[1],
-            str(v[2]),
-        )
+        f"{c.row_head}{c.log_index}\t0\t{c.row_loc}\t0\t\\N\t\\\\x{frm[2:]}\t\\\\x{to[2:]}\t"
+        f"{amount}\t{c.kind}\n"
     )
-    b.book(bn, c.contract, 0, v[0], v[1], v[2])
+    b.book(c.block_number, c.contract, 0, frm, to, amount)
 
 
 @on("Transfer", n_topics=4)
@@ -58,6 +46,15 @@ def erc1155_batch(b: Batch, c: Ctx, v: tuple) -> None:
     op, frm, to = v[0], v[1], v[2]
     for i, (token_id, amount) in enumerate(zip(v[3], v[4], strict=True)):
         b.transfer(c, i, token_id, op, frm, to, amount)
+
+
+# transfers.log_kind -> the handler writing that kind's rows.
+STANDARD_TRANSFER_HANDLERS = {
+    1: erc20_transfer,
+    2: erc721_transfer,
+    3: erc1155_single,
+    4: erc1155_batch,
+}
 
 
 def _role(b: Batch, c: Ctx, v: tuple, granted: bool) -> None:

@@ -20,7 +20,7 @@ from esg.database import embedded_url, ensure_database, with_database
 from indexer.__main__ import run as run_indexer
 from indexer.devnet import compile_emitter, indexer_env, write_manifest
 from indexer.settings import Settings
-from indexer.store import connect
+from indexer.store import connect, missing_deferred_indexes
 
 # Tables that must equal a fresh index row for row (blocks and chains are bookkeeping).
 COMPARED = {
@@ -157,6 +157,19 @@ def wait_synced(
             return
         time.sleep(0.05)
     raise AssertionError("indexer did not reach the head in time")
+
+
+def missing_indexes(url: str) -> list[str]:
+    """Deferred (bulk mode) indexes absent from the database."""
+
+    async def go():
+        conn = await connect(url)
+        try:
+            return await missing_deferred_indexes(conn)
+        finally:
+            await conn.close()
+
+    return asyncio.run(go())
 
 
 def tables_exist(url: str) -> bool:

@@ -38,6 +38,8 @@ def test_balances_and_supplies_match_chain(
     token.emit_role(role, users[1], True, sender=accounts[0])
     token.emit_role(role, users[0], False, sender=accounts[0])
     token.emit_pause(True, sender=accounts[0])
+    # An empty TransferBatch moves nothing: no transfer row, but still an event.
+    token.emit_batches(2, 99, 0, sender=accounts[0])
 
     manifest = helpers.manifest_for(
         tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
@@ -114,6 +116,38 @@ def test_bulk_events_decode_like_eth_abi(deploy, accounts, chain, chain_id, rpc_
         tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
     )
     helpers.index_once(url, manifest, chain_id)
+    # The event log rebuilds transfer events from `transfers` with the ABI's argument names.
+    t_sig = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
+    s_sig = "0x" + keccak(text="TransferSingle(address,address,address,uint256,uint256)").hex()
+    all_logs = helpers.node_logs(chain.provider, token.address, receipt.block_number)
+    by_loc = {(int(lg["blockNumber"], 16), int(lg["logIndex"], 16)): lg for lg in all_logs}
+    seen = set()
+    for bn, li, event, args in helpers.query(
+        url, "SELECT block_number, log_index, event, args FROM events ORDER BY 1, 2"
+    ):
+        lg = by_loc[(bn, li)]
+        seen.add(event)
+        if event == "Transfer":
+            assert lg["topics"][0] == t_sig
+            assert args == {
+                "sender": "0x" + lg["topics"][1][26:],
+                "receiver": "0x" + lg["topics"][2][26:],
+                "value": str(int(lg["data"], 16)),
+            }
+        elif event == "TransferSingle":
+            assert lg["topics"][0] == s_sig
+            token_id, value = decode(["uint256", "uint256"], bytes.fromhex(lg["data"][2:]))
+            assert args == {
+                "_operator": "0x" + lg["topics"][1][26:],
+                "_from": "0x" + lg["topics"][2][26:],
+                "_to": "0x" + lg["topics"][3][26:],
+                "_id": str(token_id),
+                "_value": str(value),
+            }
+    assert len(by_loc) == len(
+        helpers.query(url, "SELECT 1 FROM events")
+    ), "every log exactly once in the event log"
+    assert seen == {"Transfer", "TransferSingle", "TransferBatch"}
     rows = helpers.query(
         url,
         "SELECT event, args FROM events WHERE event = 'TransferBatch' "

@@ -25,7 +25,11 @@ def test_kill_9_at_random_moments(deploy, accounts, chain, chain_id, rpc_url, tm
     )
     url = helpers.new_database("crash")
     rng = random.Random(11)
-    settings = dict(logs_per_request="1500", initial_block_span="1", max_block_span="4")
+    # bulk_min_events: low enough that runs drop the transfer indexes (bulk mode) and get killed
+    # in it.
+    settings = dict(
+        logs_per_request="1500", initial_block_span="1", max_block_span="4", bulk_min_events="1000"
+    )
     head = chain.blocks.head.number
     mid_run_kills = 0
     for _ in range(4):
@@ -46,6 +50,8 @@ def test_kill_9_at_random_moments(deploy, accounts, chain, chain_id, rpc_url, tm
     proc = helpers.spawn(url, manifest, chain_id, **settings)
     try:
         helpers.wait_synced(url, chain.provider, chain_id, timeout=180, proc=proc)
+        # Synced means the indexes bulk mode dropped are back.
+        assert not helpers.missing_indexes(url)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(20)
