@@ -51,11 +51,14 @@ async def measure_sql(url: str, addresses: list[str], samples: int) -> dict:
     # The API runs the profile with generic plans (api.db.create_pool); so does this.
     conn = await asyncpg.connect(url, server_settings={"plan_cache_mode": "force_generic_plan"})
     try:
-        chains = [r[0] for r in await conn.fetch("SELECT chain_id FROM chains")]
+        rows = await conn.fetch("SELECT chain_id, finalized_block FROM chains ORDER BY chain_id")
+        chains, finalized = [r[0] for r in rows], [r[1] for r in rows]
         picks = [bytes.fromhex(a[2:]) for a in random.sample(addresses, samples)]
         exec_ms, plan_ms = [], []
         for a in picks:
-            plan = await conn.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + PROFILE, a, chains, 100)
+            plan = await conn.fetchval(
+                "EXPLAIN (ANALYZE, FORMAT JSON) " + PROFILE, a, chains, 100, finalized
+            )
             doc = orjson.loads(plan)[0] if isinstance(plan, str) else plan[0]
             exec_ms.append(doc["Execution Time"])
             plan_ms.append(doc["Planning Time"])
@@ -63,7 +66,7 @@ async def measure_sql(url: str, addresses: list[str], samples: int) -> dict:
         rtt = []
         for a in picks:
             t = time.perf_counter()
-            await stmt.fetchrow(a, chains, 100)
+            await stmt.fetchval(a, chains, 100, finalized)
             rtt.append((time.perf_counter() - t) * 1000)
     finally:
         await conn.close()
