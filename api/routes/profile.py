@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from api.db import Heads
 from api.models import Envelope
-from api.params import AddressDep, checksum, checksum_hex
+from api.params import AddressDep, checksum_hex
 from api.sql import profile as sql
 
 router = APIRouter(prefix="/esg", tags=["profile"])
@@ -138,24 +138,27 @@ class ProfileOut(Envelope):
     ai_audits: list[Audit]
 
 
-_ADDRESS_FIELDS = (b"contract", b"recipient", b"owner", b"account", b"beneficiary", b"auditor")
-# A lower-case address as the value of one of the address fields in PostgreSQL's json text
-# (``"key" : "0x..."``). A quote inside a JSON string is escaped, so text in a message never
-# matches.
-_ADDRESS_VALUE = re.compile(
-    b"(?:" + b"|".join(b'(?<="' + f + b'" : ")' for f in _ADDRESS_FIELDS) + b")0x[0-9a-f]{40}"
+# An address field with a lower-case value in PostgreSQL's json text (``"key" : "0x..."``). A
+# quote inside a JSON string is escaped, so text in a message never matches.
+_ADDRESS_FIELD = re.compile(
+    rb'"(?:contract|recipient|owner|account|beneficiary|auditor)" : "(0x[0-9a-f]{40})"'
 )
 _CHECKSUMS: dict[bytes, bytes] = {}
 
 
-def _checksum_match(m: re.Match) -> bytes:
-    value = m.group(0)
+def _checksum(value: bytes) -> bytes:
+    """EIP-55 form of a lower-case 0x address (kept: the same contracts recur in every answer)."""
     out = _CHECKSUMS.get(value)
     if out is None:
         if len(_CHECKSUMS) >= 65_536:
             _CHECKSUMS.clear()
         out = _CHECKSUMS[value] = checksum_hex(value.decode()).encode()
     return out
+
+
+def _checksum_field(m: re.Match) -> bytes:
+    whole = m.group(0)
+    return whole[:-43] + _checksum(m.group(1)) + b'"'
 
 
 _READ_AT: dict[str, bytes] = {}
@@ -176,9 +179,9 @@ async def profile_body(pool, address: bytes, heads: Heads) -> bytes:
     chains = [c.chain_id for c in heads.chains]
     finalized = [c.finalized_block for c in heads.chains]
     text = await pool.fetchval(sql.PROFILE, address, chains, SECTION_ROWS, finalized)
-    doc = _ADDRESS_VALUE.sub(_checksum_match, text.encode())
-    head = b"{" + _read_at(heads) + b',"address":"' + checksum(address).encode() + b'",'
-    return head + doc[1:]
+    doc = _ADDRESS_FIELD.sub(_checksum_field, text.encode())
+    head = b"{" + _read_at(heads) + b',"address":"' + _checksum(b"0x" + address.hex().encode())
+    return head + b'",' + doc[1:]
 
 
 @router.get(
