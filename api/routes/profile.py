@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from api.db import Heads
 from api.models import Envelope
-from api.params import AddressDep, checksum_hex
+from api.params import AddressDep, checksum, checksum_hex
 from api.sql import profile as sql
 
 router = APIRouter(prefix="/esg", tags=["profile"])
@@ -161,15 +161,21 @@ def _checksum_field(m: re.Match) -> bytes:
     return whole[:-43] + _checksum(m.group(1)) + b'"'
 
 
-_READ_AT: dict[str, bytes] = {}
+_PER_HEAD: dict[str, tuple[bytes, list[tuple[bytes, bytes]]]] = {}
 
 
-def _read_at(heads: Heads) -> bytes:
-    """``"read_at":[...]`` of ``heads``, encoded once per head token."""
-    out = _READ_AT.get(heads.token)
+def _per_head(heads: Heads) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """``"read_at":[...]`` of ``heads`` and (lower-case, EIP-55) ``"contract"`` fields of the
+    indexed contracts, built once per head token."""
+    out = _PER_HEAD.get(heads.token)
     if out is None:
-        _READ_AT.clear()
-        out = _READ_AT[heads.token] = b'"read_at":' + orjson.dumps(heads.read_at())
+        _PER_HEAD.clear()
+        contracts = sorted({c.address for c in heads.contracts})
+        field = b'"contract" : "'
+        out = _PER_HEAD[heads.token] = (
+            b'"read_at":' + orjson.dumps(heads.read_at()),
+            [(field + b"0x" + a.hex().encode(), field + checksum(a).encode()) for a in contracts],
+        )
     return out
 
 
@@ -179,8 +185,13 @@ async def profile_body(pool, address: bytes, heads: Heads) -> bytes:
     chains = [c.chain_id for c in heads.chains]
     finalized = [c.finalized_block for c in heads.chains]
     text = await pool.fetchval(sql.PROFILE, address, chains, SECTION_ROWS, finalized)
-    doc = _ADDRESS_FIELD.sub(_checksum_field, text.encode())
-    head = b"{" + _read_at(heads) + b',"address":"' + _checksum(b"0x" + address.hex().encode())
+    read_at, contracts = _per_head(heads)
+    doc = text.encode()
+    # Most address fields are the indexed contracts': plain replacements, no per-match call.
+    for lower, eip in contracts:
+        doc = doc.replace(lower, eip)
+    doc = _ADDRESS_FIELD.sub(_checksum_field, doc)
+    head = b"{" + read_at + b',"address":"' + checksum(address).encode()
     return head + b'",' + doc[1:]
 
 
