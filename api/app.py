@@ -101,6 +101,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Read-only view of the indexed ESG tokens on every chain. Every answer "
         "says the block it was read at (`read_at`) and whether its rows are final.",
         lifespan=lifespan,
+        # No OpenTelemetry here (Prometheus metrics come from the edge middleware); off, FastAPI
+        # skips looking up the global providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         responses={
             400: {"model": errors.ErrorBody},
             404: {"model": errors.ErrorBody},

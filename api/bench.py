@@ -51,11 +51,14 @@ async def measure_sql(url: str, addresses: list[str], samples: int) -> dict:
     # The API runs the profile with generic plans (api.db.create_pool); so does this.
     conn = await asyncpg.connect(url, server_settings={"plan_cache_mode": "force_generic_plan"})
     try:
-        chains = [r[0] for r in await conn.fetch("SELECT chain_id FROM chains")]
+        rows = await conn.fetch("SELECT chain_id, finalized_block FROM chains ORDER BY chain_id")
+        chains, finalized = [r[0] for r in rows], [r[1] for r in rows]
         picks = [bytes.fromhex(a[2:]) for a in random.sample(addresses, samples)]
         exec_ms, plan_ms = [], []
         for a in picks:
-            plan = await conn.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + PROFILE, a, chains, 100)
+            plan = await conn.fetchval(
+                "EXPLAIN (ANALYZE, FORMAT JSON) " + PROFILE, a, chains, 100, finalized
+            )
             doc = orjson.loads(plan)[0] if isinstance(plan, str) else plan[0]
             exec_ms.append(doc["Execution Time"])
             plan_ms.append(doc["Planning Time"])
@@ -63,7 +66,7 @@ async def measure_sql(url: str, addresses: list[str], samples: int) -> dict:
         rtt = []
         for a in picks:
             t = time.perf_counter()
-            await stmt.fetchrow(a, chains, 100)
+            await stmt.fetchval(a, chains, 100, finalized)
             rtt.append((time.perf_counter() - t) * 1000)
     finally:
         await conn.close()
@@ -107,6 +110,49 @@ def start_api(url: str, port: int, workers: int, access_log: bool, log: Path):
         raise SystemExit("API did not become ready")
     time.sleep(1.0 * workers)  # every worker has opened its pool
     return proc
+
+
+def _cpu_seconds(procs: list[psutil.Process]) -> float:
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+async def _postgres_processes(url: str) -> list[psutil.Process]:
+    """The local PostgreSQL server's processes (postmaster and backends); [] if not local."""
+    conn = await asyncpg.connect(url)
+    try:
+        data_dir = await conn.fetchval("SHOW data_directory")
+    finally:
+        await conn.close()
+    try:
+        pid = int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
+        master = psutil.Process(pid)
+        return [master, *master.children(recursive=True)]
+    except (OSError, ValueError, psutil.Error):
+        return []
+
+
+def cpu_probe(proc: subprocess.Popen, url: str):
+    """A function returning CPU seconds used so far by the API's processes and by PostgreSQL's
+    (the machine is shared, so CPU per request compares runs better than req/s alone)."""
+
+    def api_procs() -> list[psutil.Process]:
+        try:
+            return [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def probe() -> tuple[float, float]:
+        pg = asyncio.run(_postgres_processes(url))
+        return _cpu_seconds(api_procs()), _cpu_seconds(pg)
+
+    return probe
 
 
 def workers_rss(proc: subprocess.Popen) -> list[float]:
@@ -258,6 +304,7 @@ def main() -> None:
     )
     proc = start_api(url, port, args.workers, not args.no_access_log, log)
     wrk = None if args.python_load else find_wrk(install=True)
+    probe = cpu_probe(proc, url)
     try:
         runs = [("random holders", addresses, addr_file)]
         if args.hot:
@@ -268,7 +315,9 @@ def main() -> None:
             # Warm-up: connections, statement caches, code paths.
             _drive(wrk, port, file, addrs, 3, args)
             peak: list[float] = []
+            cpu0 = probe()
             result = _drive(wrk, port, file, addrs, args.seconds, args, peak, proc)
+            cpu1 = probe()
             gen = "wrk" if wrk else "python load generator"
             print(
                 f"[{label}; {args.workers} workers; {args.connections} connections; {gen}; "
@@ -280,6 +329,11 @@ def main() -> None:
                 f"p99 {result['p99']:.2f} ms"
             )
             print(f"errors: {result['errors']} of {result['requests']} requests")
+            n = max(result["requests"], 1)
+            print(
+                f"CPU per request: API {(cpu1[0] - cpu0[0]) / n * 1000:.3f} ms, "
+                f"PostgreSQL {(cpu1[1] - cpu0[1]) / n * 1000:.3f} ms"
+            )
             rss = workers_rss(proc)
             print(
                 "worker RSS: "

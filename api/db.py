@@ -31,6 +31,13 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Release without asyncpg's default reset (``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
+    RESET ALL``): that is one more round trip and statement per checkout, and the API never
+    changes session state (no SET, LISTEN, cursors or advisory locks; an open transaction is
+    still rolled back by asyncpg before this runs)."""
+
+
 async def create_pool(
     url: str,
     *,
@@ -57,6 +64,7 @@ async def create_pool(
         min_size=min_size,
         max_size=max_size,
         init=init_connection,
+        reset=_keep_session,
         server_settings=settings,
     )
 

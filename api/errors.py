@@ -80,6 +80,11 @@ def install(app: FastAPI) -> None:
             request, 503, "query took too long; try a narrower request", {"Retry-After": "1"}
         )
 
+    @app.exception_handler(asyncpg.DataError)
+    async def _bad_value(request: Request, exc: asyncpg.DataError):
+        # PostgreSQL refused a parameter's value (e.g. a NUL character in a text filter).
+        return error_response(request, 400, f"invalid parameter value: {exc}")
+
     @app.exception_handler(asyncpg.UndefinedTableError)
     async def _not_migrated(request: Request, exc: asyncpg.UndefinedTableError):
         log.warning("database not migrated: %s", exc, extra={"request_id": _rid(request)})

@@ -11,11 +11,15 @@ import os
 import time
 import zlib
 from collections import OrderedDict
+from types import SimpleNamespace
 
 import orjson
 from prometheus_client import Counter, Histogram
 
+from api.errors import ApiError
 from api.logs import AccessLog
+from api.params import parse_address
+from api.routes.profile import profile_body
 
 log = logging.getLogger("api.error")
 
@@ -27,9 +31,14 @@ LATENCY = Histogram(
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
 CACHE = Counter("api_response_cache_total", "Response cache lookups", ["result"])
+CACHE_HIT = CACHE.labels("hit")
+CACHE_MISS = CACHE.labels("miss")
 RATE_LIMITED = Counter("api_rate_limited_total", "Requests refused with 429")
 
 API_PREFIX = "/api/v1"
+PROFILE_PREFIX = API_PREFIX + "/esg/unified-profile/"
+# What the metrics label a profile answered by the middleware with (the route's path).
+PROFILE_ROUTE = SimpleNamespace(path=PROFILE_PREFIX + "{address}")
 
 
 class ResponseCache:
@@ -81,6 +90,8 @@ class EdgeMiddleware:
         self.state = state  # the FastAPI app.state (settings, heads, cache filled by lifespan)
         self.responses: ResponseCache | None = None
         self.access = AccessLog(True)
+        # (route, method, status) -> the Prometheus children, looked up once.
+        self._metrics: dict[tuple, tuple] = {}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -127,8 +138,7 @@ class EdgeMiddleware:
             route = scope.get("route")
             label = route.path if route is not None else "unmatched"
             elapsed = time.perf_counter() - started
-            REQUESTS.labels(label, scope["method"], str(status_box[0])).inc()
-            LATENCY.labels(label).observe(elapsed)
+            self._observe(label, scope["method"], status_box[0], elapsed)
             if self.access.enabled:
                 self.access.write(
                     method=scope["method"],
@@ -139,6 +149,36 @@ class EdgeMiddleware:
                     ip=ip,
                     request_id=rid,
                 )
+
+    def _observe(self, label: str, method: str, status: int, elapsed: float) -> None:
+        key = (label, method, status)
+        children = self._metrics.get(key)
+        if children is None:
+            children = self._metrics[key] = (
+                REQUESTS.labels(label, method, str(status)),
+                LATENCY.labels(label),
+            )
+        children[0].inc()
+        children[1].observe(elapsed)
+
+    async def _profile(self, scope, heads) -> bytes | None:
+        """The unified profile answered here, without FastAPI's routing and dependencies, when
+        the in-process cache is in use and the address is valid; None hands the request to the
+        app (bad input, Redis, errors: the route answers them)."""
+        state = self.state
+        if state.cache.shared:
+            return None
+        try:
+            address = parse_address(scope["path"][len(PROFILE_PREFIX) :])
+        except ApiError:
+            return None
+        try:
+            body = await profile_body(state.profile_pool, address, heads)
+        except Exception:
+            # Timeouts and lost connections get their 503 (and logging) from the route.
+            return None
+        scope["route"] = PROFILE_ROUTE
+        return body
 
     async def _rate_limit(self, ip: str, limit: int):
         """(body, retry-after) when ``ip`` is over its per-minute limit, else None."""
@@ -180,7 +220,7 @@ class EdgeMiddleware:
         inm = _header(scope, b"if-none-match")
         hit = self.responses.get(token, key)
         if hit is not None:
-            CACHE.labels("hit").inc()
+            CACHE_HIT.inc()
             body, headers = hit
             if _etag_matches(inm, etag):
                 await send(
@@ -197,7 +237,19 @@ class EdgeMiddleware:
                 {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
             )
             return
-        CACHE.labels("miss").inc()
+        CACHE_MISS.inc()
+        if scope["method"] == "GET" and scope["path"].startswith(PROFILE_PREFIX):
+            body = await self._profile(scope, heads)
+            if body is not None:
+                start = {
+                    "status": 200,
+                    "headers": [
+                        (b"content-length", str(len(body)).encode()),
+                        (b"content-type", b"application/json"),
+                    ],
+                }
+                await self._finish(scope, send, start, body, token, key, etag, inm, settings)
+                return
 
         start: dict = {}
         chunks: list[bytes] = []

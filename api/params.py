@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Annotated
 
 import orjson
-from eth_utils import to_checksum_address
+from Crypto.Hash import keccak
 from fastapi import Depends, Path, Query, Request
 
 from api.db import Heads
@@ -23,7 +23,7 @@ def parse_address(value: str, what: str = "address") -> bytes:
     if not _HEX40.match(value):
         raise bad_request(f"malformed {what} {value[:60]!r}: expected 0x and 40 hex digits")
     body = value[2:]
-    if body != body.lower() and to_checksum_address(value) != value:
+    if body != body.lower() and eip55(body.lower()) != value:
         raise bad_request(
             f"malformed {what} {value!r}: mixed case that is not its EIP-55 "
             "checksum (use the checksummed or the lower-case form)"
@@ -31,14 +31,21 @@ def parse_address(value: str, what: str = "address") -> bytes:
     return bytes.fromhex(body)
 
 
+def eip55(hex40: str) -> str:
+    """EIP-55 checksummed form of 40 lower-case hex digits: a letter is upper case where the
+    matching hex digit of keccak256(the lower-case digits) is 8 or more."""
+    digest = keccak.new(digest_bits=256, data=hex40.encode()).hexdigest()
+    return "0x" + "".join(c.upper() if d > "7" else c for c, d in zip(hex40, digest, strict=False))
+
+
 def checksum(raw: bytes | None) -> str | None:
-    return None if raw is None else to_checksum_address(raw)
+    return None if raw is None else eip55(raw.hex())
 
 
 @lru_cache(maxsize=65_536)
 def checksum_hex(value: str | None) -> str | None:
     """EIP-55 form of a lower-case 0x address (repeated addresses are cheap)."""
-    return None if value is None else to_checksum_address(value)
+    return None if value is None else eip55(value[2:].lower())
 
 
 def hex0x(raw: bytes | None) -> str | None:
