@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import os
 import signal
@@ -19,6 +20,7 @@ import sys
 import time
 
 from esg import nodes
+from esg.database import database_url, drop_embedded_database
 from esg.deploy import (
     WAD,
     attach,
@@ -129,9 +131,6 @@ def deploy_all(profiles: list[str], *, replay: bool) -> dict[str, int]:
 
 def _forget_indexed_state() -> None:
     """New chains: the relayer's progress and the embedded index describe the old ones."""
-    import asyncio
-
-    from esg.database import drop_embedded_database
 
     for path in (runtime_dir() / "bridge").glob("relayer.sqlite*"):
         path.unlink()
@@ -264,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         chain_ids = deploy_all(profiles, replay=args.replay)
         if args.no_serve:
             return 0
+        # Start (and tune) the embedded PostgreSQL once, here, so the services never race to do it.
+        os.environ["DATABASE_URL"] = asyncio.run(database_url())
         python = sys.executable
         procs = {name: _spawn(name, [python, "-m", name]) for name in ("bridge", "indexer", "api")}
         _say(f"[services] relayer, indexer and API started; logs in {runtime_dir()}")
