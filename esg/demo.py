@@ -192,12 +192,13 @@ def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None
     send(CHILD_PROFILE, child, root, [("GST", 0, 400 * WAD, who.alice)])
 
 
-def show_api(chain_ids: dict[str, int], base: str = "http://127.0.0.1:8000", timeout: float = 60.0) -> None:
-    """Wait until the API serves the indexed chains, then print where to look."""
+def show_api(chain_ids: dict[str, int], timeout: float = 90.0) -> bool:
+    """Wait until the API serves the indexed chains, then print where to look and a first answer."""
     import httpx
 
     from esg.scenario import Personas
 
+    base = f"http://127.0.0.1:{os.environ.get('API_PORT', '8000')}"
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -208,7 +209,7 @@ def show_api(chain_ids: dict[str, int], base: str = "http://127.0.0.1:8000", tim
             pass
         if time.monotonic() > deadline:
             _say(f"[api] not caught up after {timeout:.0f}s; see {runtime_dir()}/api.log and indexer.log")
-            return
+            return False
         time.sleep(0.5)
     from ape import accounts
 
@@ -225,6 +226,11 @@ def show_api(chain_ids: dict[str, int], base: str = "http://127.0.0.1:8000", tim
         "/health",
     ):
         _say(f"    curl -s {base}{path}")
+    profile = httpx.get(f"{base}/api/v1/esg/unified-profile/{alice}", timeout=10).json()
+    held = sorted({b["token"] for b in profile["balances"]})
+    scores = [s["score"] for s in profile["scores"]]
+    _say(f"[api] alice holds {', '.join(held)}; ECS score {scores}; {len(profile['certificates'])} certificate(s)")
+    return True
 
 
 def _spawn(name: str, args: list[str]) -> subprocess.Popen:
@@ -253,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profiles", default="besu,ethereum,polygon", help="comma-separated local profiles")
     parser.add_argument("--replay", action="store_true", help="play the scenario again on an existing deployment")
     parser.add_argument("--no-serve", action="store_true", help="deploy and play, then exit (nodes keep running)")
+    parser.add_argument("--once", action="store_true", help="bring everything up, show the API, then stop it all")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     profiles = [p for p in args.profiles.split(",") if p]
@@ -270,7 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"[services] relayer, indexer and API started; logs in {runtime_dir()}")
         if ROOT_PROFILE in chain_ids and CHILD_PROFILE in chain_ids:
             bridge_round_trip(chain_ids)
-        show_api(chain_ids)
+        shown = show_api(chain_ids)
+        if args.once:
+            return 0 if shown else 1
         while all(p.poll() is None for p in procs.values()):
             time.sleep(0.5)
         dead = [n for n, p in procs.items() if p.poll() is not None]
