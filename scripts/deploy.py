@@ -4,6 +4,10 @@
     ape run deploy --network besu:local:node --account deployer --manifest local
     ape run deploy --network polygon:amoy:node --account deployer --manifest amoy
 
+With ``--bridge root|child --validator 0x.. [--validator ..]`` the bridge is deployed and its tokens
+configured too; pairing it with the other chain's bridge (``map_token``) is an admin call, so deploy
+with ``--keep-admin``, pair both sides, then hand admin to the timelock (see docs/bridge.md).
+
 The deployment is recorded in ``deployments/<manifest>.json`` (one entry per chain id, with every
 contract's address, deploy block and ABI path). A chain that already has a deployment in that
 manifest is left alone unless ``--fresh`` is given. Live networks ask for confirmation first.
@@ -13,7 +17,7 @@ import click
 from ape import project
 from ape.cli import ConnectedProviderCommand, account_option
 
-from esg.deploy import Operators, Params, deploy_ecosystem, record
+from esg.deploy import Operators, Params, deploy_bridge, deploy_ecosystem, record, transfer_admin
 from esg.manifest import load_manifest, manifest_path
 
 
@@ -38,13 +42,24 @@ def _operator_option(role: str):
     help="Keep the deployer as admin instead of handing it to the timelock",
 )
 @click.option("--yes", is_flag=True, help="Skip the confirmation on live networks")
+@click.option(
+    "--bridge",
+    type=click.Choice(["none", "root", "child"]),
+    default="none",
+    show_default=True,
+    help="Also deploy the bridge: 'root' locks originals (besu/ethereum), 'child' mints on Polygon",
+)
+@click.option("--validator", "validators", multiple=True, help="Bridge validator address (repeat for each)")
+@click.option("--threshold", type=int, default=None, help="Bridge signatures required (default: a majority)")
 @_operator_option("ORACLE_ROLE")
 @_operator_option("VERIFIER_ROLE")
 @_operator_option("AUDITOR_ROLE")
 @_operator_option("ISSUER_ROLE")
 @_operator_option("MINTER_ROLE")
 @_operator_option("PAUSER_ROLE")
-def cli(ecosystem, network, provider, account, manifest_name, fresh, keep_admin, yes, **roles):
+def cli(
+    ecosystem, network, provider, account, manifest_name, fresh, keep_admin, yes, bridge, validators, threshold, **roles
+):
     chain_id = provider.chain_id
     manifest = load_manifest(manifest_path(manifest_name))
     if chain_id in manifest.chains and not fresh:
@@ -62,7 +77,16 @@ def cli(ecosystem, network, provider, account, manifest_name, fresh, keep_admin,
         )
     operators = Operators({role: addr for role, addr in roles.items() if addr})
     params = Params.live() if live else Params()
-    out = deploy_ecosystem(project, account, params=params, operators=operators, hand_over_admin=not keep_admin)
+    if bridge != "none" and not validators:
+        raise click.BadParameter("the bridge needs at least one --validator address", param_hint="--validator")
+    out = deploy_ecosystem(project, account, params=params, operators=operators, hand_over_admin=False)
+    if bridge != "none":
+        m = threshold or len(validators) // 2 + 1
+        deploy_bridge(
+            project, account, out, child=bridge == "child", validators=validators, threshold=m, operators=operators
+        )
+    if not keep_admin:
+        transfer_admin(out, account, out["Timelock"])
     record(
         manifest,
         out,
