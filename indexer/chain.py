@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from esg.manifest import ChainDeployment, Manifest
 from indexer import metrics
 from indexer.decode import ChainContracts, decode_logs
+from indexer.heads import HeadSubscription, ws_url_for
 from indexer.projections import Batch
 from indexer.rpc import RPC, RangeTooLarge, RPCError, Unavailable
 from indexer.settings import Settings
@@ -143,6 +144,18 @@ class ChainIndexer:
             max_backoff=settings.rpc_max_backoff,
             max_span=settings.max_block_span,
         )
+        ws_url, derived = ws_url_for(dep.chain_id, settings.ws_urls, urls, settings.ws_derive)
+        self.heads = (
+            HeadSubscription(
+                dep.chain_id,
+                ws_url,
+                derived=derived,
+                open_timeout=min(10.0, settings.rpc_timeout),
+                max_backoff=settings.ws_max_backoff,
+            )
+            if ws_url and not settings.exit_when_synced
+            else None
+        )
         self.span = settings.initial_block_span
         self.indexed = -1
         self.last_hash: bytes | None = None
@@ -185,10 +198,20 @@ class ChainIndexer:
                 },
             )
             watchdog = asyncio.create_task(self._watchdog())
+            subscription = None
+            metrics.HEAD_SUBSCRIPTION.labels(self.label).set(0)
+            if self.heads is not None:
+                subscription = asyncio.create_task(self.heads.run())
+            elif not self.s.exit_when_synced:
+                log.info("following by polling: no WebSocket URL", extra={"chain": self.chain_id})
             try:
                 await self._loop()
             finally:
                 watchdog.cancel()
+                if subscription is not None:
+                    subscription.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await subscription
         finally:
             if self._bar is not None:
                 self._bar.close()
@@ -198,6 +221,9 @@ class ChainIndexer:
     async def _loop(self) -> None:
         prune_at = 0.0
         while True:
+            if self.heads is not None:
+                # A notification arriving from here on wakes the next wait: none is missed.
+                self.heads.event.clear()
             try:
                 head, finalized = await self._poll()
             except _Reorg:
@@ -236,7 +262,17 @@ class ChainIndexer:
             if time.monotonic() > prune_at:
                 prune_at = time.monotonic() + 30
                 await self.store.prune_blocks(min(finalized, self.indexed - self.s.reorg_window))
+            await self._wait_for_head()
+
+    async def _wait_for_head(self) -> None:
+        """Sleep until the next poll: ``poll_interval``, or less if a new-head notification
+        comes first (or the subscription comes up or is lost). A notification only wakes the
+        loop; the poll reads everything over HTTP."""
+        if self.heads is None:
             await asyncio.sleep(self.s.poll_interval)
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.heads.event.wait(), self.s.poll_interval)
 
     # ---------------------------------------------------------------- head and finality
 

@@ -8,6 +8,11 @@ HEAD = Gauge("indexer_head_block", "Latest block of the node", ["chain"])
 INDEXED = Gauge("indexer_indexed_block", "Last block committed to the database", ["chain"])
 FINALIZED = Gauge("indexer_finalized_block", "Latest final block", ["chain"])
 LAG = Gauge("indexer_lag_blocks", "Head minus indexed block", ["chain"])
+HEAD_SUBSCRIPTION = Gauge(
+    "indexer_head_subscription",
+    "1 while new heads arrive by eth_subscribe, 0 while following by polling alone",
+    ["chain"],
+)
 STALLED = Gauge("indexer_stalled", "1 while the chain lags without progress", ["chain"])
 REORGS = Counter("indexer_reorgs_total", "Reorgs rolled back", ["chain"])
 REORG_DEPTH = Histogram(

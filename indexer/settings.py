@@ -29,7 +29,16 @@ class Settings(BaseSettings):
     rpc_urls: dict[int, list[str]] = {}
     # Finality per chain id: "instant", "tag" (the node's `finalized` block) or "depth:N".
     finality: dict[int, str] = {}
+    # Seconds between head polls once synced; with a head subscription, the longest wait.
     poll_interval: float = 0.15
+    # WebSocket URL per chain id for `eth_subscribe ["newHeads"]` (wake-ups of the poll loop);
+    # "" disables it for that chain.
+    ws_urls: dict[int, str] = {}
+    # Without a configured URL: try ws://host:port of a plain-HTTP localhost RPC URL, kept only
+    # if its first connection attempt succeeds.
+    ws_derive: bool = True
+    # Longest wait between reconnection attempts of a lost subscription.
+    ws_max_backoff: float = 30.0
     # Recent blocks whose hashes are kept and checked; a deeper reorg is a fatal error.
     reorg_window: int = 128
     # Target number of logs per eth_getLogs call (the block range adapts to it).
