@@ -79,7 +79,9 @@ def sent_transfer(receipt, bridge) -> SentTransfer:
     )
 
 
-def send_tokens(bridge, token: str, token_id: int, amount: int, recipient: str, dest_chain_id: int, sender):
+def send_tokens(
+    bridge, token: str, token_id: int, amount: int, recipient: str, dest_chain_id: int, sender
+):
     """Approve the bridge if needed and send; returns the receipt."""
     standard, _child = bridge.token_config(token)
     erc = Contract(token, abi=TOKEN_ABI)

@@ -70,7 +70,9 @@ def deploy_all(profiles: list[str], *, replay: bool) -> dict[str, int]:
                 _say(f"[{profile}] chain {chain_id}: ecosystem already deployed (GST {gst})")
                 continue
             _say(f"[{profile}] chain {chain_id}: deploying the ecosystem and its bridge ...")
-            out = deploy_ecosystem(project, who.admin, operators=who.operators(), hand_over_admin=False)
+            out = deploy_ecosystem(
+                project, who.admin, operators=who.operators(), hand_over_admin=False
+            )
             deploy_bridge(
                 project,
                 who.admin,
@@ -100,12 +102,12 @@ def deploy_all(profiles: list[str], *, replay: bool) -> dict[str, int]:
             with connect(here):
                 bridge = attach(project, manifest.chains[chain_ids[here]])["Bridge"]
                 map_bridge(bridge, who.admin, chain_ids[there], addrs[here], addrs[there])
-        pair = (
-            f"{ROOT_PROFILE} (chain {chain_ids[ROOT_PROFILE]}) <-> {CHILD_PROFILE} (chain {chain_ids[CHILD_PROFILE]})"
-        )
-        _say(f"[bridge] {pair}: GST, ECT, CCR paired")
+        root, child = (f"{p} (chain {chain_ids[p]})" for p in (ROOT_PROFILE, CHILD_PROFILE))
+        _say(f"[bridge] {root} <-> {child}: GST, ECT, CCR paired")
     elif fresh and (ROOT_PROFILE in profiles and CHILD_PROFILE in profiles):
-        _say("[bridge] only one side was redeployed: restart all nodes (python -m esg.nodes stop) to pair them")
+        _say(
+            "[bridge] only one side was redeployed: restart all nodes (python -m esg.nodes stop) to pair them"
+        )
 
     for profile in fresh:
         with connect(profile):
@@ -137,7 +139,9 @@ def _forget_indexed_state() -> None:
     if asyncio.run(drop_embedded_database()):
         _say("[index] fresh chains: the embedded index starts over")
     else:
-        _say("[index] fresh chains: DATABASE_URL is set, reset that database before indexing these chains")
+        _say(
+            "[index] fresh chains: DATABASE_URL is set, reset that database before indexing these chains"
+        )
 
 
 def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None:
@@ -169,7 +173,9 @@ def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None
                 )
                 sent.append((name, sent_transfer(receipt, bridge)))
         for name, message in sent:
-            waited = wait_for_arrival(there.rpc_urls[0], there.contracts["Bridge"].address, message, timeout)
+            waited = wait_for_arrival(
+                there.rpc_urls[0], there.contracts["Bridge"].address, message, timeout
+            )
             route = f"chain {here.chain_id} -> {there.chain_id}"
             what = (
                 f"{message.amount / WAD:,.0f} {name}"
@@ -203,12 +209,16 @@ def show_api(chain_ids: dict[str, int], timeout: float = 90.0) -> bool:
     while True:
         try:
             chains = httpx.get(f"{base}/api/v1/chains", timeout=2).json()["items"]
-            if {c["chain_id"] for c in chains} >= set(chain_ids.values()) and all(c["lag"] == 0 for c in chains):
+            if {c["chain_id"] for c in chains} >= set(chain_ids.values()) and all(
+                c["lag"] == 0 for c in chains
+            ):
                 break
         except (httpx.HTTPError, KeyError, TypeError, ValueError):
             pass
         if time.monotonic() > deadline:
-            _say(f"[api] not caught up after {timeout:.0f}s; see {runtime_dir()}/api.log and indexer.log")
+            _say(
+                f"[api] not caught up after {timeout:.0f}s; see {runtime_dir()}/api.log and indexer.log"
+            )
             return False
         time.sleep(0.5)
     from ape import accounts
@@ -229,13 +239,17 @@ def show_api(chain_ids: dict[str, int], timeout: float = 90.0) -> bool:
     profile = httpx.get(f"{base}/api/v1/esg/unified-profile/{alice}", timeout=10).json()
     held = sorted({b["token"] for b in profile["balances"]})
     scores = [s["score"] for s in profile["scores"]]
-    _say(f"[api] alice holds {', '.join(held)}; ECS score {scores}; {len(profile['certificates'])} certificate(s)")
+    _say(
+        f"[api] alice holds {', '.join(held)}; ECS score {scores}; {len(profile['certificates'])} certificate(s)"
+    )
     return True
 
 
 def _spawn(name: str, args: list[str]) -> subprocess.Popen:
     with open(runtime_dir() / f"{name}.log", "ab") as log:
-        return subprocess.Popen(args, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            args, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def _stop(procs: dict[str, subprocess.Popen]) -> None:
@@ -256,10 +270,18 @@ def _interrupt(signum, frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m esg.demo", description=__doc__.splitlines()[0])
-    parser.add_argument("--profiles", default="besu,ethereum,polygon", help="comma-separated local profiles")
-    parser.add_argument("--replay", action="store_true", help="play the scenario again on an existing deployment")
-    parser.add_argument("--no-serve", action="store_true", help="deploy and play, then exit (nodes keep running)")
-    parser.add_argument("--once", action="store_true", help="bring everything up, show the API, then stop it all")
+    parser.add_argument(
+        "--profiles", default="besu,ethereum,polygon", help="comma-separated local profiles"
+    )
+    parser.add_argument(
+        "--replay", action="store_true", help="play the scenario again on an existing deployment"
+    )
+    parser.add_argument(
+        "--no-serve", action="store_true", help="deploy and play, then exit (nodes keep running)"
+    )
+    parser.add_argument(
+        "--once", action="store_true", help="bring everything up, show the API, then stop it all"
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     profiles = [p for p in args.profiles.split(",") if p]

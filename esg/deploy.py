@@ -188,7 +188,9 @@ def deploy_bridge(
     return bridge
 
 
-def map_bridge(bridge, deployer, remote_chain_id: int, local: dict[str, str], remote: dict[str, str]) -> None:
+def map_bridge(
+    bridge, deployer, remote_chain_id: int, local: dict[str, str], remote: dict[str, str]
+) -> None:
     """Pair each bridged token with its counterpart on ``remote_chain_id`` (run on both chains)."""
     for name in BRIDGED:
         bridge.map_token(local[name], remote_chain_id, remote[name], sender=deployer)
@@ -208,7 +210,9 @@ def transfer_admin(out: Deployment, deployer, timelock) -> None:
     timelock.renounceRole(admin_role, deployer, **tx)
 
 
-def record(manifest: Manifest, out: Deployment, *, chain_id: int, network: str, rpc_url: str) -> None:
+def record(
+    manifest: Manifest, out: Deployment, *, chain_id: int, network: str, rpc_url: str
+) -> None:
     """Add one chain's deployment to the manifest and write every contract's ABI beside it."""
     abi_dir = manifest.path.parent / "abi"
     abi_dir.mkdir(parents=True, exist_ok=True)

@@ -53,5 +53,7 @@ def connect(profile: str) -> Iterator[ProviderAPI]:
     from ape import networks
 
     choice = network_choice(profile)
-    with networks.parse_network_choice(choice, provider_settings={"uri": rpc_url(profile)}) as provider:
+    with networks.parse_network_choice(
+        choice, provider_settings={"uri": rpc_url(profile)}
+    ) as provider:
         yield provider

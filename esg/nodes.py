@@ -180,7 +180,9 @@ def status(profiles: Iterable[str] | None = None) -> dict[str, NodeStatus]:
 def rpc_call(url: str, method: str, params: list | None = None, timeout: float = 2) -> object:
     """One JSON-RPC call; raises NodeError when the node does not answer or returns an error."""
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []})
-    request = urllib.request.Request(url, data=body.encode(), headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=body.encode(), headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             reply = json.loads(response.read())
@@ -204,7 +206,9 @@ def anvil_executable() -> str:
         return override
     # The npm package's launcher is a node script that spawns the native binary; running the
     # binary itself makes the recorded PID the node's own.
-    for candidate in sorted((PROJECT_ROOT / "node_modules" / "@foundry-rs").glob("anvil-*/bin/anvil")):
+    for candidate in sorted(
+        (PROJECT_ROOT / "node_modules" / "@foundry-rs").glob("anvil-*/bin/anvil")
+    ):
         if os.access(candidate, os.X_OK):
             return str(candidate)
     if found := shutil.which("anvil"):
@@ -377,7 +381,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             for name, st in status(args.profile).items():
                 if st.running:
-                    print(f"{name}: running  chain id {st.chain_id}  block {st.block}  {st.url}  pid {st.pid}")
+                    print(
+                        f"{name}: running  chain id {st.chain_id}  block {st.block}  {st.url}  pid {st.pid}"
+                    )
                 elif st.pid is not None:
                     print(f"{name}: not answering  {st.url}  pid {st.pid}")
                 else:

@@ -58,7 +58,9 @@ def _advance(provider, *, blocks: int = 0, seconds: int = 0) -> None:
 
 def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = print) -> dict:
     """Play the scenario; returns the ids it created (batches, certificates, position, proposal)."""
-    gst, ect, ccr, ecs, ecr, est, egm, aet = (d[n] for n in ("GST", "ECT", "CCR", "ECS", "ECR", "EST", "EGM", "AET"))
+    gst, ect, ccr, ecs, ecr, est, egm, aet = (
+        d[n] for n in ("GST", "ECT", "CCR", "ECS", "ECR", "EST", "EGM", "AET")
+    )
     governor, timelock = d["Governor"], d["Timelock"]
     chain_id = provider.chain_id
     # Each play is a new "run": serials continue where the registry stopped and ids stay unique,
@@ -69,9 +71,13 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
     # Carbon credits: two project-vintage batches from two registries.
     verra = max(100_001, ccr.next_serial("VERRA"))
     gold = max(5_001, ccr.next_serial("GOLD"))
-    tx = ccr.tokenize(who.alice, "VERRA", "VCS-1234", 2023, "VM0042", verra, verra + 999, "", sender=who.admin)
+    tx = ccr.tokenize(
+        who.alice, "VERRA", "VCS-1234", 2023, "VM0042", verra, verra + 999, "", sender=who.admin
+    )
     ids["batch_verra"] = tx.return_value
-    tx = ccr.tokenize(who.bob, "GOLD", "GS-7781", 2024, "GS-TPDDTEC", gold, gold + 499, "", sender=who.admin)
+    tx = ccr.tokenize(
+        who.bob, "GOLD", "GS-7781", 2024, "GS-TPDDTEC", gold, gold + 499, "", sender=who.admin
+    )
     ids["batch_gold"] = tx.return_value
     say(f"CCR  tokenized batch {ids['batch_verra']} (VERRA VCS-1234/2023, 1000 t) to alice")
     say(f"CCR  tokenized batch {ids['batch_gold']} (GOLD GS-7781/2024, 500 t) to bob")
@@ -80,11 +86,15 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
     ccr.safeTransferFrom(who.bob, who.carol, ids["batch_gold"], 60, b"", sender=who.bob)
     say("CCR  alice sent 100 t and bob 60 t to carol")
 
-    tx = ccr.retire(ids["batch_verra"], 250, who.alice, "Offsetting 2025 scope 1 emissions", sender=who.alice)
+    tx = ccr.retire(
+        ids["batch_verra"], 250, who.alice, "Offsetting 2025 scope 1 emissions", sender=who.alice
+    )
     ids["cert_alice"] = tx.return_value
     tx = ccr.retire(ids["batch_gold"], 40, who.carol, "Carol's flights, 2025", sender=who.carol)
     ids["cert_carol"] = tx.return_value
-    say(f"CCR  alice retired 250 t -> ECR certificate #{ids['cert_alice']}; carol retired 40 t -> #{ids['cert_carol']}")
+    say(
+        f"CCR  alice retired 250 t -> ECR certificate #{ids['cert_alice']}; carol retired 40 t -> #{ids['cert_carol']}"
+    )
 
     # Scores and attested metrics.
     evidence = keccak(text="esg-report-2025")
@@ -96,14 +106,20 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
         ecs.set_score(account, e, s, g, 1, evidence, sender=who.oracle)
     scores = ", ".join(f"{n} {ecs.score_of(getattr(who, n))} bp" for n in ("alice", "bob", "carol"))
     say(f"ECS  scores: {scores}")
-    tx = ecs.record_metric(who.alice, keccak(text="co2_emissions"), 1_250 * WAD, "tCO2e", evidence, sender=who.oracle)
+    tx = ecs.record_metric(
+        who.alice, keccak(text="co2_emissions"), 1_250 * WAD, "tCO2e", evidence, sender=who.oracle
+    )
     ids["metric"] = tx.return_value
     ecs.verify_metric(ids["metric"], sender=who.verifier)
     say(f"ECS  metric #{ids['metric']} (alice co2_emissions 1250 tCO2e) recorded and verified")
 
     # ECT rewards for verified actions.
-    ect.mint_for_action(who.bob, 25 * WAD, keccak(text=f"bike-commute:bob:{run}"), sender=who.oracle)
-    ect.mint_for_action(who.carol, 40 * WAD, keccak(text=f"solar-install:carol:{run}"), sender=who.oracle)
+    ect.mint_for_action(
+        who.bob, 25 * WAD, keccak(text=f"bike-commute:bob:{run}"), sender=who.oracle
+    )
+    ect.mint_for_action(
+        who.carol, 40 * WAD, keccak(text=f"solar-install:carol:{run}"), sender=who.oracle
+    )
     say("ECT  25 ECT to bob for a bike commute, 40 ECT to carol for a solar install")
 
     # GST: distribution, delegation, staking.
@@ -139,9 +155,13 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
         nonce=run + 1,
         deadline=provider.get_block("latest").timestamp + 3_600,
     )
-    signature = sign_attestation(who.auditor.private_key, att, chain_id=chain_id, aet=str(aet.address))
+    signature = sign_attestation(
+        who.auditor.private_key, att, chain_id=chain_id, aet=str(aet.address)
+    )
     tx = aet.mint_with_attestation(*att.args(), signature, sender=who.carol)
-    say(f"AET  audit of model esg-scorer-v2 recorded; carol received {aet.balanceOf(who.carol) / WAD:.2f} AET")
+    say(
+        f"AET  audit of model esg-scorer-v2 recorded; carol received {aet.balanceOf(who.carol) / WAD:.2f} AET"
+    )
 
     # Governance: raise the staking bonus for high scorers through the timelock.
     _advance(provider, blocks=1)

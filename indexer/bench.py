@@ -68,9 +68,7 @@ async def _latency(url: str, em: Emitter, samples: int) -> list[float]:
             mined = time.perf_counter()  # anvil automines before answering
             block = int(em.node.receipt(tx)["blockNumber"], 16)
             # The block's rows commit in the same transaction that moves the checkpoint past it.
-            while not await conn.fetchval(
-                "SELECT 1 FROM chains WHERE indexed_block >= $1", block
-            ):
+            while not await conn.fetchval("SELECT 1 FROM chains WHERE indexed_block >= $1", block):
                 await asyncio.sleep(0.002)
                 if time.perf_counter() - mined > 10:
                     raise RuntimeError("live event not indexed within 10 s")

@@ -74,9 +74,7 @@ class HeadSubscription:
         self.subscribed = subscribed
         metrics.HEAD_SUBSCRIPTION.labels(self.label).set(1 if subscribed else 0)
         if subscribed:
-            log.info(
-                "following by subscription", extra={"chain": self.chain_id, "url": self.url}
-            )
+            log.info("following by subscription", extra={"chain": self.chain_id, "url": self.url})
         else:
             log.warning(
                 "following by polling: subscription lost",

@@ -101,9 +101,7 @@ async def missing_deferred_indexes(conn: asyncpg.Connection) -> list[str]:
 
 
 async def drop_deferred_indexes(conn: asyncpg.Connection) -> None:
-    await conn.execute(
-        "DROP INDEX IF EXISTS " + ", ".join(DEFERRED_INDEXES)
-    )
+    await conn.execute("DROP INDEX IF EXISTS " + ", ".join(DEFERRED_INDEXES))
 
 
 async def create_deferred_indexes(conn: asyncpg.Connection) -> list[str]:

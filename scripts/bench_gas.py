@@ -42,7 +42,9 @@ def cli(provider):
     gst.mint(who.alice, 1_000 * WAD, sender=who.admin)
     gst.mint(who.bob, 1 * WAD, sender=who.admin)
     measure(rows, "GST transfer (new holder)", gst.transfer(who.carol, 10 * WAD, sender=who.alice))
-    measure(rows, "GST transfer (existing holder)", gst.transfer(who.bob, 10 * WAD, sender=who.alice))
+    measure(
+        rows, "GST transfer (existing holder)", gst.transfer(who.bob, 10 * WAD, sender=who.alice)
+    )
     measure(rows, "GST approve", gst.approve(who.bob, 10 * WAD, sender=who.alice))
     deadline = chain.pending_timestamp + 3_600
     v, r, s = sign_permit(
@@ -63,7 +65,9 @@ def cli(provider):
     )
     gst.invoke_transaction("delegate", who.alice, sender=who.alice)
     gst.invoke_transaction("delegate", who.bob, sender=who.bob)
-    measure(rows, "GST transfer (both delegated)", gst.transfer(who.bob, 10 * WAD, sender=who.alice))
+    measure(
+        rows, "GST transfer (both delegated)", gst.transfer(who.bob, 10 * WAD, sender=who.alice)
+    )
 
     ect.mint_for_action(who.alice, 100 * WAD, keccak(text="bench-1"), sender=who.oracle)
     ect.mint_for_action(who.bob, 1 * WAD, keccak(text="bench-2"), sender=who.oracle)
@@ -76,7 +80,9 @@ def cli(provider):
         ect.mint_for_action(who.bob, WAD, keccak(text="bench-3"), sender=who.oracle),
     )
 
-    batch = ccr.tokenize(who.alice, "VERRA", "VCS-1", 2024, "VM0042", 1, 10_000, "", sender=who.admin).return_value
+    batch = ccr.tokenize(
+        who.alice, "VERRA", "VCS-1", 2024, "VM0042", 1, 10_000, "", sender=who.admin
+    ).return_value
     ccr.safeTransferFrom(who.alice, who.bob, batch, 1, b"", sender=who.alice)
     ccr.set_compliance(True, sender=who.admin)
     for account in (who.alice, who.bob, who.carol):
@@ -101,7 +107,9 @@ def cli(provider):
     measure(
         rows,
         "ECR certificate mint",
-        ecr.mint_certificate(who.bob, batch, 3, keccak(text="cert"), "ESG certificate", False, sender=who.admin),
+        ecr.mint_certificate(
+            who.bob, batch, 3, keccak(text="cert"), "ESG certificate", False, sender=who.admin
+        ),
     )
 
     gst.approve(est, 100 * WAD, sender=who.alice)
@@ -119,7 +127,9 @@ def cli(provider):
         nonce=7,
         deadline=chain.pending_timestamp + 3_600,
     )
-    sig = sign_attestation(who.auditor.private_key, att, chain_id=provider.chain_id, aet=str(aet.address))
+    sig = sign_attestation(
+        who.auditor.private_key, att, chain_id=provider.chain_id, aet=str(aet.address)
+    )
     measure(
         rows,
         "AET mint with attestation",
@@ -128,5 +138,9 @@ def cli(provider):
 
     for name, gas in rows:
         target = TARGETS.get(name)
-        verdict = "-" if target is None else f"{target:,}" + ("" if gas <= target else f", misses by {gas - target:,}")
+        verdict = (
+            "-"
+            if target is None
+            else f"{target:,}" + ("" if gas <= target else f", misses by {gas - target:,}")
+        )
         click.echo(f"{name}: {gas:,} gas (target {verdict})")

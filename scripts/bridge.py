@@ -25,7 +25,9 @@ def _address(manifest: Manifest, chain_id: int, name_or_address: str) -> str:
     try:
         return manifest.chains[chain_id].contracts[name_or_address].address
     except KeyError as exc:
-        raise click.ClickException(f"{name_or_address} on chain {chain_id} is not in {manifest.path}") from exc
+        raise click.ClickException(
+            f"{name_or_address} on chain {chain_id} is not in {manifest.path}"
+        ) from exc
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -83,5 +85,7 @@ def cli(
     if no_wait:
         return
     dest = manifest.chains[dest_chain_id]
-    waited = wait_for_arrival(dest.rpc_urls[0], _address(manifest, dest_chain_id, "Bridge"), sent, timeout)
+    waited = wait_for_arrival(
+        dest.rpc_urls[0], _address(manifest, dest_chain_id, "Bridge"), sent, timeout
+    )
     click.echo(f"arrived on chain {dest_chain_id} after {waited:.1f}s (token {sent.dest_token})")

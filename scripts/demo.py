@@ -17,7 +17,9 @@ from esg.scenario import Personas, play
 @click.option("--manifest", "manifest_name", default="local", show_default=True)
 def cli(network, provider, manifest_name):
     if not network.is_local:
-        raise click.ClickException("the demo signs with public test keys: run it on a local network only")
+        raise click.ClickException(
+            "the demo signs with public test keys: run it on a local network only"
+        )
     manifest = load_manifest(manifest_path(manifest_name))
     chain = manifest.chains.get(provider.chain_id)
     if chain is None:

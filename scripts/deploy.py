@@ -23,7 +23,9 @@ from esg.manifest import load_manifest, manifest_path
 
 def _operator_option(role: str):
     flag = "--" + role.removesuffix("_ROLE").lower()
-    return click.option(flag, role, default=None, help=f"Address that receives {role} (default: the deployer)")
+    return click.option(
+        flag, role, default=None, help=f"Address that receives {role} (default: the deployer)"
+    )
 
 
 @click.command(cls=ConnectedProviderCommand, short_help="Deploy all eight tokens and governance")
@@ -35,7 +37,9 @@ def _operator_option(role: str):
     show_default=True,
     help="Manifest name under deployments/",
 )
-@click.option("--fresh", is_flag=True, help="Deploy again even if this chain already has a deployment")
+@click.option(
+    "--fresh", is_flag=True, help="Deploy again even if this chain already has a deployment"
+)
 @click.option(
     "--keep-admin",
     is_flag=True,
@@ -49,8 +53,12 @@ def _operator_option(role: str):
     show_default=True,
     help="Also deploy the bridge: 'root' locks originals (besu/ethereum), 'child' mints on Polygon",
 )
-@click.option("--validator", "validators", multiple=True, help="Bridge validator address (repeat for each)")
-@click.option("--threshold", type=int, default=None, help="Bridge signatures required (default: a majority)")
+@click.option(
+    "--validator", "validators", multiple=True, help="Bridge validator address (repeat for each)"
+)
+@click.option(
+    "--threshold", type=int, default=None, help="Bridge signatures required (default: a majority)"
+)
 @_operator_option("ORACLE_ROLE")
 @_operator_option("VERIFIER_ROLE")
 @_operator_option("AUDITOR_ROLE")
@@ -58,7 +66,18 @@ def _operator_option(role: str):
 @_operator_option("MINTER_ROLE")
 @_operator_option("PAUSER_ROLE")
 def cli(
-    ecosystem, network, provider, account, manifest_name, fresh, keep_admin, yes, bridge, validators, threshold, **roles
+    ecosystem,
+    network,
+    provider,
+    account,
+    manifest_name,
+    fresh,
+    keep_admin,
+    yes,
+    bridge,
+    validators,
+    threshold,
+    **roles,
 ):
     chain_id = provider.chain_id
     manifest = load_manifest(manifest_path(manifest_name))
@@ -78,12 +97,22 @@ def cli(
     operators = Operators({role: addr for role, addr in roles.items() if addr})
     params = Params.live() if live else Params()
     if bridge != "none" and not validators:
-        raise click.BadParameter("the bridge needs at least one --validator address", param_hint="--validator")
-    out = deploy_ecosystem(project, account, params=params, operators=operators, hand_over_admin=False)
+        raise click.BadParameter(
+            "the bridge needs at least one --validator address", param_hint="--validator"
+        )
+    out = deploy_ecosystem(
+        project, account, params=params, operators=operators, hand_over_admin=False
+    )
     if bridge != "none":
         m = threshold or len(validators) // 2 + 1
         deploy_bridge(
-            project, account, out, child=bridge == "child", validators=validators, threshold=m, operators=operators
+            project,
+            account,
+            out,
+            child=bridge == "child",
+            validators=validators,
+            threshold=m,
+            operators=operators,
         )
     if not keep_admin:
         transfer_admin(out, account, out["Timelock"])

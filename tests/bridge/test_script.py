@@ -14,8 +14,8 @@ from conftest import CCR_ID, CHILD_CHAIN_ID
 
 from bridge.config import RelayerConfig
 from bridge.relayer import Relayer
-from esg.paths import PROJECT_ROOT
 from bridge.transfer import send_tokens, sent_transfer, wait_for_arrival
+from esg.paths import PROJECT_ROOT
 
 
 def _relay_in_background(relayer_env, monkeypatch) -> threading.Thread:

@@ -144,9 +144,9 @@ def test_bulk_events_decode_like_eth_abi(deploy, accounts, chain, chain_id, rpc_
                 "_id": str(token_id),
                 "_value": str(value),
             }
-    assert len(by_loc) == len(
-        helpers.query(url, "SELECT 1 FROM events")
-    ), "every log exactly once in the event log"
+    assert len(by_loc) == len(helpers.query(url, "SELECT 1 FROM events")), (
+        "every log exactly once in the event log"
+    )
     assert seen == {"Transfer", "TransferSingle", "TransferBatch"}
     rows = helpers.query(
         url,

@@ -98,9 +98,7 @@ def test_subscription_wakes_the_poll_loop(deploy, accounts, chain, chain_id, rpc
     assert "subscription lost" not in err
 
 
-def test_unreachable_ws_falls_back_to_polling(
-    deploy, accounts, chain, chain_id, rpc_url, tmp_path
-):
+def test_unreachable_ws_falls_back_to_polling(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
     token, receipt = deploy()
     manifest = helpers.manifest_for(
         tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}

@@ -32,8 +32,16 @@ def who(accounts):
 @pytest.fixture(scope="module")
 def holders(who, accounts):
     """Every account the tests move tokens between (plus the EGM treasury, the timelock)."""
-    return [who.admin, who.alice, who.bob, who.carol, who.oracle, who.verifier, who.auditor,
-            who.pauser]
+    return [
+        who.admin,
+        who.alice,
+        who.bob,
+        who.carol,
+        who.oracle,
+        who.verifier,
+        who.auditor,
+        who.pauser,
+    ]
 
 
 @pytest.fixture(scope="module")

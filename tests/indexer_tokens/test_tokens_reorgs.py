@@ -42,8 +42,9 @@ def _reorg(chain, depth):
     chain.provider.make_request("anvil_reorg", [depth, []])
 
 
-def test_reorgs_during_scenario_and_activity(deployed, who, holders, accounts, chain, chain_id,
-                                             rpc_url, tmp_path):
+def test_reorgs_during_scenario_and_activity(
+    deployed, who, holders, accounts, chain, chain_id, rpc_url, tmp_path
+):
     d = deployed
     manifest = tok.write_manifest(tmp_path / "m.json", d, chain_id, rpc_url)
     url = helpers.new_database("tokreorg")
@@ -54,18 +55,21 @@ def test_reorgs_during_scenario_and_activity(deployed, who, holders, accounts, c
         # proposal's votes, queue and execution) after they were indexed.
         ids = play(d, who, chain.provider, say=lambda _: None)
         helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
-        status = helpers.query(url, "SELECT status FROM proposals WHERE proposal_id = $1",
-                               ids["proposal"])[0][0]
+        status = helpers.query(
+            url, "SELECT status FROM proposals WHERE proposal_id = $1", ids["proposal"]
+        )[0][0]
         assert status == "executed"
         # Drop every block after the proposal's creation: its votes, queue and execution.
-        created = helpers.query(url, "SELECT created_block FROM proposals WHERE proposal_id = $1",
-                                ids["proposal"])[0][0]
+        created = helpers.query(
+            url, "SELECT created_block FROM proposals WHERE proposal_id = $1", ids["proposal"]
+        )[0][0]
         depth = chain.blocks.height - created
         assert 0 < depth < chain.blocks.height - d.receipts["GST"].block_number
         _reorg(chain, depth)
         helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
-        status = helpers.query(url, "SELECT status, for_votes FROM proposals"
-                               " WHERE proposal_id = $1", ids["proposal"])[0]
+        status = helpers.query(
+            url, "SELECT status, for_votes FROM proposals WHERE proposal_id = $1", ids["proposal"]
+        )[0]
         assert status["status"] == "created" and status["for_votes"] == 0
         tok.assert_matches_chain(url, d, chain_id, everyone)
 

@@ -44,14 +44,17 @@ STATE_OF_STATUS = {"created": {0, 1, 3, 4}, "canceled": {2}, "queued": {5}, "exe
 
 
 def write_manifest(path, d: Deployment, chain_id: int, rpc_url: str):
-    record(Manifest(path=path), d, chain_id=chain_id, network="ethereum:local:foundry",
-           rpc_url=rpc_url)
+    record(
+        Manifest(path=path), d, chain_id=chain_id, network="ethereum:local:foundry", rpc_url=rpc_url
+    )
     return path
 
 
 def dump(url: str) -> dict[str, list[tuple]]:
-    return {t: [tuple(r) for r in helpers.query(url, f"SELECT * FROM {t} ORDER BY {k}")]
-            for t, k in ALL_TABLES.items()}
+    return {
+        t: [tuple(r) for r in helpers.query(url, f"SELECT * FROM {t} ORDER BY {k}")]
+        for t, k in ALL_TABLES.items()
+    }
 
 
 def assert_same(a: dict, b: dict) -> None:
@@ -113,8 +116,12 @@ class Activity:
 
     def do_ect_action(self):
         self.nonce += 1
-        self.d["ECT"].mint_for_action(self._pick(), self.rng.randint(1, 50) * WAD,
-                                      keccak(text=f"action:{self.nonce}"), sender=self.who.oracle)
+        self.d["ECT"].mint_for_action(
+            self._pick(),
+            self.rng.randint(1, 50) * WAD,
+            keccak(text=f"action:{self.nonce}"),
+            sender=self.who.oracle,
+        )
 
     def do_ect_transfer(self):
         a = self._pick()
@@ -125,13 +132,26 @@ class Activity:
         ccr = self.d["CCR"]
         start = max(900_001, ccr.next_serial("TEST"))
         size = self.rng.randint(1, 300)
-        ccr.tokenize(self._pick(), "TEST", f"T-{self.nonce}", 2020 + self.rng.randint(0, 5),
-                     "VM0001", start, start + size - 1, "", sender=self.who.admin)
+        ccr.tokenize(
+            self._pick(),
+            "TEST",
+            f"T-{self.nonce}",
+            2020 + self.rng.randint(0, 5),
+            "VM0001",
+            start,
+            start + size - 1,
+            "",
+            sender=self.who.admin,
+        )
 
     def _holding(self):
         ccr = self.d["CCR"]
-        pairs = [(p, i) for p in self.people for i in range(1, ccr.batch_count() + 1)
-                 if ccr.balanceOf(p, i) > 0]
+        pairs = [
+            (p, i)
+            for p in self.people
+            for i in range(1, ccr.batch_count() + 1)
+            if ccr.balanceOf(p, i) > 0
+        ]
         return self.rng.choice(pairs) if pairs else (None, None)
 
     def do_ccr_transfer(self):
@@ -155,8 +175,7 @@ class Activity:
         self.d["CCR"].invalidate(i, p, 1, "double counted", sender=self.who.verifier)
 
     def do_ccr_allowlist(self):
-        self.d["CCR"].set_allowed(self._pick(), self.rng.random() < 0.7,
-                                  sender=self.who.verifier)
+        self.d["CCR"].set_allowed(self._pick(), self.rng.random() < 0.7, sender=self.who.verifier)
 
     def do_ccr_compliance(self):
         # Mostly off, so that transfers keep working for accounts not on the allowlist.
@@ -165,16 +184,27 @@ class Activity:
     def do_ecs_score(self):
         r = self.rng.randint
         self.nonce += 1
-        self.d["ECS"].set_score(self._pick(), r(0, 10_000), r(0, 10_000), r(0, 10_000),
-                                r(1, 3), keccak(text=f"evidence:{self.nonce}"),
-                                sender=self.who.oracle)
+        self.d["ECS"].set_score(
+            self._pick(),
+            r(0, 10_000),
+            r(0, 10_000),
+            r(0, 10_000),
+            r(1, 3),
+            keccak(text=f"evidence:{self.nonce}"),
+            sender=self.who.oracle,
+        )
 
     def do_ecs_metric(self):
         ecs = self.d["ECS"]
         self.nonce += 1
-        tx = ecs.record_metric(self._pick(), keccak(text=self.rng.choice(["co2", "water"])),
-                               self.rng.randint(-10**20, 10**21), "t",
-                               keccak(text=f"m:{self.nonce}"), sender=self.who.oracle)
+        tx = ecs.record_metric(
+            self._pick(),
+            keccak(text=self.rng.choice(["co2", "water"])),
+            self.rng.randint(-(10**20), 10**21),
+            "t",
+            keccak(text=f"m:{self.nonce}"),
+            sender=self.who.oracle,
+        )
         if self.rng.random() < 0.5:
             ecs.verify_metric(tx.return_value, sender=self.who.verifier)
 
@@ -240,21 +270,33 @@ class Activity:
         egm = self.d["EGM"]
         gem_id = self.rng.choice([3, 4, 5])
         if gem_id > 3 or self.rng.random() < 0.5:
-            egm.define_gem(gem_id, 10_000, 0, self.rng.randint(1, 9) * WAD,
-                           f"https://esg.example/gems/{gem_id}-{self.nonce}.json",
-                           sender=self.timelock)
+            egm.define_gem(
+                gem_id,
+                10_000,
+                0,
+                self.rng.randint(1, 9) * WAD,
+                f"https://esg.example/gems/{gem_id}-{self.nonce}.json",
+                sender=self.timelock,
+            )
         else:
             ts = self.provider.get_block("latest").timestamp
-            egm.set_expiry(gem_id, self.rng.choice([0, ts + 10 * 365 * 86_400]),
-                           sender=self.timelock)
+            egm.set_expiry(
+                gem_id, self.rng.choice([0, ts + 10 * 365 * 86_400]), sender=self.timelock
+            )
 
     def do_ecr_certificate(self):
         ecr = self.d["ECR"]
         self.nonce += 1
         to = self._pick()
-        tx = ecr.mint_certificate(to, 1, self.rng.randint(1, 100),
-                                  keccak(text=f"c:{self.nonce}"), "manual",
-                                  self.rng.random() < 0.3, sender=self.who.admin)
+        tx = ecr.mint_certificate(
+            to,
+            1,
+            self.rng.randint(1, 100),
+            keccak(text=f"c:{self.nonce}"),
+            "manual",
+            self.rng.random() < 0.3,
+            sender=self.who.admin,
+        )
         if not ecr.locked(tx.return_value):
             ecr.transferFrom(to, self._pick(to), tx.return_value, sender=to)
 
@@ -263,13 +305,20 @@ class Activity:
         self.nonce += 1
         r = self.rng.randint
         att = Attestation(
-            recipient=str(self._pick().address), model_id=keccak(text=f"model:{r(1, 3)}"),
-            transparency=r(0, 1000), bias=r(0, 1000), human_alignment=r(0, 1000),
-            environmental_impact=r(0, 1000), energy_kwh=r(0, 10**6), kg_co2e=r(0, 10**6),
-            nonce=self.nonce, deadline=self.provider.get_block("latest").timestamp + 3_600,
+            recipient=str(self._pick().address),
+            model_id=keccak(text=f"model:{r(1, 3)}"),
+            transparency=r(0, 1000),
+            bias=r(0, 1000),
+            human_alignment=r(0, 1000),
+            environmental_impact=r(0, 1000),
+            energy_kwh=r(0, 10**6),
+            kg_co2e=r(0, 10**6),
+            nonce=self.nonce,
+            deadline=self.provider.get_block("latest").timestamp + 3_600,
         )
-        sig = sign_attestation(self.who.auditor.private_key, att, chain_id=self.provider.chain_id,
-                               aet=str(aet.address))
+        sig = sign_attestation(
+            self.who.auditor.private_key, att, chain_id=self.provider.chain_id, aet=str(aet.address)
+        )
         aet.mint_with_attestation(*att.args(), sig, sender=self.who.carol)
 
     def do_governance(self):
@@ -277,8 +326,9 @@ class Activity:
         est = self.d["EST"]
         self.nonce += 1
         calldata = est.set_bonus.encode_input(7_000 + self.rng.randint(0, 2_000), 300)
-        tx = gov.propose([est.address], [0], [calldata], f"Bonus change {self.nonce}",
-                         sender=self.who.alice)
+        tx = gov.propose(
+            [est.address], [0], [calldata], f"Bonus change {self.nonce}", sender=self.who.alice
+        )
         pid = tx.return_value
         _advance(self.provider, blocks=gov.voting_delay() + 1)
         for voter in (self.who.alice, self.who.bob):
@@ -291,19 +341,26 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
     q = helpers.query
     addr = {name: _addr(c.address) for name, c in d.contracts.items()}
     holders = [str(h.address) if hasattr(h, "address") else str(h) for h in holders]
-    counts = {t: q(url, f"SELECT count(*) FROM {t} WHERE chain_id = $1", chain_id)[0][0]
-              for t in TOKEN_TABLES}
+    counts = {
+        t: q(url, f"SELECT count(*) FROM {t} WHERE chain_id = $1", chain_id)[0][0]
+        for t in TOKEN_TABLES
+    }
 
     # Balances and supplies, every holder and id seen on the chain or in the database.
-    rows = q(url, "SELECT token, token_id, holder, amount FROM balances WHERE chain_id = $1",
-             chain_id)
+    rows = q(
+        url, "SELECT token, token_id, holder, amount FROM balances WHERE chain_id = $1", chain_id
+    )
     db_bal = {(bytes(r[0]), int(r[1]), bytes(r[2])): int(r[3]) for r in rows}
     erc20 = ("GST", "ECT", "AET", "EST")
     for name in erc20:
         for h in holders:
             assert db_bal.get((addr[name], 0, _addr(h)), 0) == d[name].balanceOf(h), (name, h)
-        supply = q(url, "SELECT supply FROM supplies WHERE chain_id = $1 AND token = $2"
-                   " AND token_id = 0", chain_id, addr[name])
+        supply = q(
+            url,
+            "SELECT supply FROM supplies WHERE chain_id = $1 AND token = $2 AND token_id = 0",
+            chain_id,
+            addr[name],
+        )
         assert (int(supply[0][0]) if supply else 0) == d[name].totalSupply(), name
     for (token, token_id, holder), amount in db_bal.items():
         name = next(n for n, a in addr.items() if a == token)
@@ -323,8 +380,13 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
         for i in ids:
             for h in holders:
                 assert db_bal.get((addr[name], i, _addr(h)), 0) == d[name].balanceOf(h, i)
-            s = q(url, "SELECT supply FROM supplies WHERE chain_id = $1 AND token = $2"
-                  " AND token_id = $3", chain_id, addr[name], i)
+            s = q(
+                url,
+                "SELECT supply FROM supplies WHERE chain_id = $1 AND token = $2 AND token_id = $3",
+                chain_id,
+                addr[name],
+                i,
+            )
             assert (int(s[0][0]) if s else 0) == d[name].total_supply(i), (name, i)
 
     # Carbon batches.
@@ -333,17 +395,29 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
     assert len(batches) == ccr.batch_count()
     for r in batches:
         b = ccr.batch(int(r["batch_id"]))
-        assert (r["registry"], r["project_id"], r["vintage"], r["methodology"]) == \
-            (b.registry, b.project_id, b.vintage, b.methodology)
+        assert (r["registry"], r["project_id"], r["vintage"], r["methodology"]) == (
+            b.registry,
+            b.project_id,
+            b.vintage,
+            b.methodology,
+        )
         assert int(r["serial_start"]) == b.serial_start and int(r["serial_end"]) == b.serial_end
         assert int(r["amount"]) == ccr.batch_amount(int(r["batch_id"]))
 
     # Retirements and invalidations per (id, account).
-    for table, col, fn in (("retirements", "account", ccr.retired),
-                           ("invalidations", "holder", ccr.invalidated)):
-        sums = {(int(r[0]), bytes(r[1])): int(r[2]) for r in q(
-            url, f"SELECT batch_id, {col}, sum(amount) FROM {table} WHERE chain_id = $1"
-            f" GROUP BY 1, 2", chain_id)}
+    for table, col, fn in (
+        ("retirements", "account", ccr.retired),
+        ("invalidations", "holder", ccr.invalidated),
+    ):
+        sums = {
+            (int(r[0]), bytes(r[1])): int(r[2])
+            for r in q(
+                url,
+                f"SELECT batch_id, {col}, sum(amount) FROM {table} WHERE chain_id = $1"
+                f" GROUP BY 1, 2",
+                chain_id,
+            )
+        }
         for i in range(1, ccr.batch_count() + 1):
             for h in holders:
                 assert sums.get((i, _addr(h)), 0) == fn(i, h), (table, i, h)
@@ -360,9 +434,13 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
         assert _hex(r["owner"]) == str(owner).lower()
         assert int(r["tonnes"]) == tonnes and bytes(r["content_hash"]) == bytes(content_hash)
         assert r["soulbound"] == soulbound
-    retired_certs = q(url, "SELECT r.certificate_id, r.beneficiary, c.recipient FROM retirements"
-                      " r JOIN certificates c ON c.chain_id = r.chain_id AND c.token_id ="
-                      " r.certificate_id WHERE r.chain_id = $1", chain_id)
+    retired_certs = q(
+        url,
+        "SELECT r.certificate_id, r.beneficiary, c.recipient FROM retirements"
+        " r JOIN certificates c ON c.chain_id = r.chain_id AND c.token_id ="
+        " r.certificate_id WHERE r.chain_id = $1",
+        chain_id,
+    )
     assert len(retired_certs) == counts["retirements"]
     assert all(bytes(r[1]) == bytes(r[2]) for r in retired_certs)
 
@@ -375,14 +453,27 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
         if row is None:
             assert details[6] == 0, h
             continue
-        assert (row["score"], row["environmental"], row["social"], row["governance"],
-                row["methodology_version"]) == tuple(details[:5]), h
+        assert (
+            row["score"],
+            row["environmental"],
+            row["social"],
+            row["governance"],
+            row["methodology_version"],
+        ) == tuple(details[:5]), h
         assert bytes(row["evidence_hash"]) == bytes(details[5])
-        view = q(url, "SELECT esg_score FROM account_scores WHERE chain_id = $1 AND address = $2",
-                 chain_id, _addr(h))
+        view = q(
+            url,
+            "SELECT esg_score FROM account_scores WHERE chain_id = $1 AND address = $2",
+            chain_id,
+            _addr(h),
+        )
         assert view[0][0] == ecs.score_of(h)
-    last = q(url, "SELECT DISTINCT ON (account) account, new_score FROM score_history WHERE"
-             " chain_id = $1 ORDER BY account, block_number DESC, log_index DESC", chain_id)
+    last = q(
+        url,
+        "SELECT DISTINCT ON (account) account, new_score FROM score_history WHERE"
+        " chain_id = $1 ORDER BY account, block_number DESC, log_index DESC",
+        chain_id,
+    )
     assert {bytes(r[0]): r[1] for r in last} == {bytes(r["account"]): r["score"] for r in scores}
 
     # Metrics.
@@ -393,8 +484,9 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
         assert _hex(r["account"]) == str(m.account).lower() and int(r["value"]) == m.value
         assert bytes(r["metric_type"]) == bytes(m.metric_type) and r["unit"] == m.unit
         assert r["verified"] == m.verified
-        assert (_hex(r["verifier"]) if r["verifier"] else None) == \
-            (str(m.verifier).lower() if m.verified else None)
+        assert (_hex(r["verifier"]) if r["verifier"] else None) == (
+            str(m.verifier).lower() if m.verified else None
+        )
 
     # Stakes.
     est = d["EST"]
@@ -403,35 +495,50 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
     for r in stakes:
         p = est.positions(int(r["position_id"]))
         assert _hex(r["owner"]) == str(p.owner).lower()
-        assert (int(r["amount"]), int(r["lock_days"]), int(r["apr_bp"]), int(r["unlock_time"])) \
-            == (p.amount, p.lock_days, p.apr_bp, p.unlock_at)
+        assert (int(r["amount"]), int(r["lock_days"]), int(r["apr_bp"]), int(r["unlock_time"])) == (
+            p.amount,
+            p.lock_days,
+            p.apr_bp,
+            p.unlock_at,
+        )
         assert r["status"] == ("open" if p.open else "closed")
     paid = defaultdict(int)
     head = est.chain_manager.blocks.head.number
     for ev in (*est.RewardClaimed.range(0, head + 1), *est.Unstaked.range(0, head + 1)):
         paid[ev.position_id] += ev.amount if ev.event_name == "RewardClaimed" else ev.reward
-    assert {int(r["position_id"]): int(r["rewards_claimed"]) for r in stakes} == \
-        {i: paid[i] for i in range(1, est.next_position_id())}
-    claimed = q(url, "SELECT coalesce(sum(rewards_claimed), 0) FROM stakes WHERE chain_id = $1",
-                chain_id)[0][0]
-    funded = q(url, "SELECT coalesce(sum(amount), 0) FROM stake_rewards_funded"
-               " WHERE chain_id = $1", chain_id)[0][0]
+    assert {int(r["position_id"]): int(r["rewards_claimed"]) for r in stakes} == {
+        i: paid[i] for i in range(1, est.next_position_id())
+    }
+    claimed = q(
+        url, "SELECT coalesce(sum(rewards_claimed), 0) FROM stakes WHERE chain_id = $1", chain_id
+    )[0][0]
+    funded = q(
+        url,
+        "SELECT coalesce(sum(amount), 0) FROM stake_rewards_funded WHERE chain_id = $1",
+        chain_id,
+    )[0][0]
     assert int(funded) - int(claimed) == est.reward_reserve()
 
     # Gems, claims, purchases.
     egm = d["EGM"]
     for r in q(url, "SELECT * FROM gems WHERE chain_id = $1", chain_id):
         g = egm.gems(int(r["gem_id"]))
-        assert (int(r["cap"]), int(r["min_score_bp"]), int(r["price_gst"])) == \
-            (g.cap, g.min_score_bp, g.price_gst)
+        assert (int(r["cap"]), int(r["min_score_bp"]), int(r["price_gst"])) == (
+            g.cap,
+            g.min_score_bp,
+            g.price_gst,
+        )
         assert int(r["expires_at"] or 0) == g.expires_at
     for r in q(url, "SELECT account, gem_id FROM gem_claims WHERE chain_id = $1", chain_id):
         assert egm.claimed(int(r[1]), _hex(r[0]))
 
     # Audits: the numbering equals the contract's counter.
     aet = d["AET"]
-    audits = q(url, "SELECT audit_id, auditor FROM ai_audits WHERE chain_id = $1"
-               " ORDER BY audit_id", chain_id)
+    audits = q(
+        url,
+        "SELECT audit_id, auditor FROM ai_audits WHERE chain_id = $1 ORDER BY audit_id",
+        chain_id,
+    )
     assert [int(r[0]) for r in audits] == list(range(1, aet.audit_count() + 1))
     for r in audits:
         assert str(aet.audits(int(r[0])).auditor).lower() == _hex(r[1])
@@ -442,15 +549,25 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
         pid = int(r["proposal_id"])
         assert gov.state(pid) in STATE_OF_STATUS[r["status"]], (pid, r["status"])
         p = gov.proposals(pid)
-        assert (int(r["for_votes"]), int(r["against_votes"]), int(r["abstain_votes"])) == \
-            (p.for_votes, p.against_votes, p.abstain_votes)
+        assert (int(r["for_votes"]), int(r["against_votes"]), int(r["abstain_votes"])) == (
+            p.for_votes,
+            p.against_votes,
+            p.abstain_votes,
+        )
         assert int(r["vote_start"]) == p.vote_start and int(r["vote_end"]) == p.vote_end
         assert int(r["eta"] or 0) == p.eta
         # The stored calls and description hash back to the proposal id.
         targets = ["0x" + bytes(t).hex() for t in r["targets"]]
         calldatas = [bytes(c) for c in r["calldatas"]]
-        assert gov.hashProposal(targets, [int(x) for x in r["call_values"]], calldatas,
-                                keccak(text=r["description"])) == pid
+        assert (
+            gov.hashProposal(
+                targets,
+                [int(x) for x in r["call_values"]],
+                calldatas,
+                keccak(text=r["description"]),
+            )
+            == pid
+        )
     for r in q(url, "SELECT proposal_id, voter FROM votes WHERE chain_id = $1", chain_id):
         assert gov.hasVoted(int(r[0]), _hex(r[1]))
     return counts

@@ -231,10 +231,11 @@ def test_past_votes_and_supply_history(gst, chain, admin, alice, bob):
     history = []  # (block, alice votes, total supply)
     amounts = [E18, 2 * E18, 3 * E18, 5 * E18, 8 * E18, 13 * E18, 21 * E18]
     for i, amount in enumerate(amounts):
-        if i % 2:
-            tx = gst.transfer(bob, amount, sender=alice)
-        else:
-            tx = gst.mint(alice, amount, sender=admin)
+        tx = (
+            gst.transfer(bob, amount, sender=alice)
+            if i % 2
+            else gst.mint(alice, amount, sender=admin)
+        )
         history.append((tx.block_number, gst.getVotes(alice), gst.totalSupply()))
         chain.mine(i % 3)
     chain.mine(1)
