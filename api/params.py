@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from Crypto.Hash import keccak
@@ -54,6 +55,15 @@ def hex0x(raw: bytes | None) -> str | None:
 
 def encode_cursor(values: list) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(values)).decode().rstrip("=")
+
+
+def next_page(rows: list, limit: int, key: Callable[[Any], list]) -> tuple[list, str | None]:
+    """This page's rows (``limit + 1`` were fetched to see whether another page follows) and the
+    next page's cursor, made from ``key`` of the last row shown; None on the last page."""
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(key(rows[-1]))
 
 
 def decode_cursor(cursor: str, types: tuple[type, ...]) -> list:

@@ -18,8 +18,8 @@ from api.params import (
     chain_ids,
     checksum,
     decode_cursor,
-    encode_cursor,
     hex0x,
+    next_page,
     token_addresses,
 )
 from api.sql import accounts as sql
@@ -77,8 +77,11 @@ async def transfers(
     rows = await pool.fetch(
         sql.TRANSFERS, address, chains, upto, lo, hi, tokens, *cur, page.limit + 1
     )
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
+    rows, nxt = next_page(
+        rows,
+        page.limit,
+        lambda r: [r["block_number"], r["chain_id"], r["log_index"], r["batch_index"]],
+    )
     items = [
         {
             "chain_id": r["chain_id"],
@@ -97,12 +100,6 @@ async def transfers(
         }
         for r in rows
     ]
-    nxt = None
-    if more:
-        last = rows[-1]
-        nxt = encode_cursor(
-            [last["block_number"], last["chain_id"], last["log_index"], last["batch_index"]]
-        )
     # A closed range below every chain's finalized block never changes.
     final_range = to_block is not None and all(
         to_block <= heads.by_chain[c].finalized_block for c in chains

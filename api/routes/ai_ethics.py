@@ -18,8 +18,8 @@ from api.params import (
     chain_ids,
     checksum,
     decode_cursor,
-    encode_cursor,
     hex0x,
+    next_page,
     parse_address,
 )
 from api.sql import ai_ethics as sql
@@ -78,8 +78,9 @@ async def audits(
     cur = decode_cursor(page.cursor, (int, int, int)) if page.cursor else [BIG, BIG, BIG]
     upto = [heads.by_chain[c].indexed_block for c in chains]
     rows = await pool.fetch(sql.AUDITS, chains, upto, rec, aud, model, *cur, page.limit + 1)
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
+    rows, nxt = next_page(
+        rows, page.limit, lambda r: [r["block_number"], r["chain_id"], r["log_index"]]
+    )
     items = [
         {
             "chain_id": r["chain_id"],
@@ -103,10 +104,6 @@ async def audits(
         }
         for r in rows
     ]
-    nxt = None
-    if more:
-        last = rows[-1]
-        nxt = encode_cursor([last["block_number"], last["chain_id"], last["log_index"]])
     return {
         "read_at": heads.read_at(chains),
         "final": all(i["final"] for i in items),

@@ -17,8 +17,8 @@ from api.params import (
     chain_ids,
     checksum,
     decode_cursor,
-    encode_cursor,
     hex0x,
+    next_page,
     parse_address,
 )
 from api.sql import carbon as sql
@@ -125,10 +125,8 @@ async def batches(
     rows = await pool.fetch(
         sql.BATCHES, chains, upto, project_id, who, cur[0], cur[1], page.limit + 1
     )
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
+    rows, nxt = next_page(rows, page.limit, lambda r: [r["chain_id"], r["batch_id"]])
     items = [batch_row(r, heads) for r in rows]
-    nxt = encode_cursor([rows[-1]["chain_id"], rows[-1]["batch_id"]]) if more else None
     return {
         "read_at": heads.read_at(chains),
         "final": all(i["final"] for i in items),
@@ -191,8 +189,9 @@ async def retirements(
         *cur,
         page.limit + 1,
     )
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
+    rows, nxt = next_page(
+        rows, page.limit, lambda r: [r["block_number"], r["chain_id"], r["log_index"]]
+    )
     items = [
         {
             "chain_id": r["chain_id"],
@@ -210,10 +209,6 @@ async def retirements(
         }
         for r in rows
     ]
-    nxt = None
-    if more:
-        last = rows[-1]
-        nxt = encode_cursor([last["block_number"], last["chain_id"], last["log_index"]])
     return {
         "read_at": heads.read_at(chains),
         "final": all(i["final"] for i in items),

@@ -17,8 +17,8 @@ from api.params import (
     chain_ids,
     checksum,
     decode_cursor,
-    encode_cursor,
     hex0x,
+    next_page,
 )
 from api.sql import governance as sql
 
@@ -113,13 +113,10 @@ async def proposals(
         if not cur[2].isdigit() or len(cur[2]) > 78:
             raise bad_request("invalid cursor: not a cursor this API returned")
     rows = await pool.fetch(sql.PROPOSALS, chains, status, *cur, page.limit + 1)
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
+    rows, nxt = next_page(
+        rows, page.limit, lambda r: [r["created_block"], r["chain_id"], r["proposal_id"]]
+    )
     items = [proposal_row(r, heads) for r in rows]
-    nxt = None
-    if more:
-        last = rows[-1]
-        nxt = encode_cursor([last["created_block"], last["chain_id"], last["proposal_id"]])
     return {
         "read_at": heads.read_at(chains),
         "final": all(i["final"] for i in items),

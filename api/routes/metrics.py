@@ -18,8 +18,8 @@ from api.params import (
     chain_ids,
     checksum,
     decode_cursor,
-    encode_cursor,
     hex0x,
+    next_page,
 )
 from api.sql import scores as sql
 
@@ -67,8 +67,7 @@ async def metrics_of(
         if not cur[1].isdigit() or len(cur[1]) > 78:
             raise bad_request("invalid cursor: not a cursor this API returned")
     rows = await pool.fetch(sql.METRICS, address, chains, verified, cur[0], cur[1], page.limit + 1)
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
+    rows, nxt = next_page(rows, page.limit, lambda r: [r["chain_id"], r["metric_id"]])
     items = [
         {
             "chain_id": r["chain_id"],
@@ -87,7 +86,6 @@ async def metrics_of(
         }
         for r in rows
     ]
-    nxt = encode_cursor([rows[-1]["chain_id"], rows[-1]["metric_id"]]) if more else None
     return {
         "read_at": heads.read_at(chains),
         "final": all(i["final"] for i in items),

@@ -16,8 +16,8 @@ from api.params import (
     PageDep,
     checksum,
     decode_cursor,
-    encode_cursor,
     known_tokens,
+    next_page,
     token_addresses,
 )
 from api.sql import tokens as sql
@@ -133,13 +133,11 @@ async def holders(
     rows = await pool.fetch(
         sql.HOLDERS, chain, addrs[chain], token_id, after_holder, after_id, page.limit + 1
     )
-    more = len(rows) > page.limit
-    rows = rows[: page.limit]
+    rows, nxt = next_page(rows, page.limit, lambda r: [r["holder"].hex(), r["token_id"]])
     items = [
         {"holder": checksum(r["holder"]), "token_id": r["token_id"], "amount": r["amount"]}
         for r in rows
     ]
-    nxt = encode_cursor([rows[-1]["holder"].hex(), rows[-1]["token_id"]]) if more else None
     return {
         "read_at": heads.read_at([chain]),
         "final": False,
