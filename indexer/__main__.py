@@ -11,6 +11,7 @@ from esg.database import database_url, ensure_database
 from esg.manifest import load_manifest
 from indexer import logs, metrics
 from indexer.chain import BulkIndexes, ChainIndexer
+from indexer.partitions import PartitionKeeper
 from indexer.settings import Settings
 from indexer.store import connect, migrate
 from indexer.writer import ChainBusy, WriterLock
@@ -53,13 +54,42 @@ async def run(settings: Settings) -> None:
         # One failing chain (e.g. a reorg deeper than the window), or the loss of the writer
         # lock, stops the process loudly.
         async with asyncio.TaskGroup() as tg:
-            watch = tg.create_task(writer.watch(), name="writer-lock")
+            background = [tg.create_task(writer.watch(), name="writer-lock")]
+            if settings.partition_blocks:
+                background.append(tg.create_task(await _partitions(settings, url, indexers)))
             async with asyncio.TaskGroup() as chain_tasks:
                 for ix in indexers:
                     chain_tasks.create_task(ix.run(), name=f"chain-{ix.chain_id}")
-            watch.cancel()
+            for task in background:
+                task.cancel()
     finally:
         await writer.release()
+
+
+async def _partitions(settings: Settings, url: str, indexers: list[ChainIndexer]):
+    """Create the partitions up to the nodes' heads now, before any write; then the keeper's
+    loop (a coroutine) follows the heads the chains see."""
+
+    async def node_head(ix: ChainIndexer) -> int:
+        try:
+            return int(await asyncio.wait_for(ix.rpc.call("eth_blockNumber", []), 10), 16)
+        except Exception:  # noqa: BLE001 - the chain's own loop reports an unreachable node
+            return ix.start_block
+
+    start = min(ix.start_block for ix in indexers)
+    heads = await asyncio.gather(*(node_head(ix) for ix in indexers))
+    keeper = PartitionKeeper(
+        url,
+        settings.partition_blocks,
+        settings.partitions_ahead,
+        lambda: (start, max(heads + [ix.head for ix in indexers])),
+    )
+    conn = await connect(url)
+    try:
+        await keeper.check(conn)
+    finally:
+        await conn.close()
+    return keeper.run()
 
 
 def main() -> int:
