@@ -4,18 +4,17 @@
 2. deploy the ecosystem and a bridge to each (reusing deployments still live on running chains),
    pair the besu and polygon bridges, and hand every admin role to each chain's timelock;
 3. play the demo scenario on the besu profile;
-4. start the bridge relayer, the indexer and the API; bridge GST, ECT and CCR from besu to
-   polygon and back; then keep everything running until Ctrl-C, which stops all it started.
+4. start the bridge relayer, the indexer and the API under a supervisor (esg.supervisor: a
+   crashed service is restarted with backoff); bridge GST, ECT and CCR from besu to polygon and
+   back; then keep everything running until Ctrl-C or SIGTERM, which stops all it started.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import signal
-import subprocess
 import sys
 import time
 
@@ -34,6 +33,7 @@ from esg.manifest import load_manifest, manifest_path
 from esg.networks import connect, network_choice
 from esg.paths import PROJECT_ROOT, runtime_dir
 from esg.scenario import Personas, play
+from esg.supervisor import Supervisor
 
 SCENARIO_PROFILE = "besu"
 ROOT_PROFILE, CHILD_PROFILE = "besu", "polygon"
@@ -245,25 +245,6 @@ def show_api(chain_ids: dict[str, int], timeout: float = 90.0) -> bool:
     return True
 
 
-def _spawn(name: str, args: list[str]) -> subprocess.Popen:
-    with open(runtime_dir() / f"{name}.log", "ab") as log:
-        return subprocess.Popen(
-            args, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-def _stop(procs: dict[str, subprocess.Popen]) -> None:
-    for p in procs.values():
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(p.pid, signal.SIGTERM)
-    for p in procs.values():
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(p.pid, signal.SIGKILL)
-
-
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
@@ -287,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     profiles = [p for p in args.profiles.split(",") if p]
     for profile, url in nodes.start(profiles).items():
         _say(f"[{profile}] node at {url}")
-    procs: dict[str, subprocess.Popen] = {}
+    services = Supervisor(runtime_dir(), cwd=PROJECT_ROOT, say=_say)
     try:
         chain_ids = deploy_all(profiles, replay=args.replay)
         if args.no_serve:
@@ -295,23 +276,22 @@ def main(argv: list[str] | None = None) -> int:
         # Start (and tune) the embedded PostgreSQL once, here, so the services never race to do it.
         os.environ["DATABASE_URL"] = asyncio.run(database_url())
         python = sys.executable
-        procs = {name: _spawn(name, [python, "-m", name]) for name in ("bridge", "indexer", "api")}
+        for name in ("bridge", "indexer", "api"):
+            services.add(name, [python, "-m", name])
+        services.start()
         _say(f"[services] relayer, indexer and API started; logs in {runtime_dir()}")
         if ROOT_PROFILE in chain_ids and CHILD_PROFILE in chain_ids:
             bridge_round_trip(chain_ids)
         shown = show_api(chain_ids)
         if args.once:
             return 0 if shown else 1
-        while all(p.poll() is None for p in procs.values()):
-            time.sleep(0.5)
-        dead = [n for n, p in procs.items() if p.poll() is not None]
-        _say(f"{', '.join(dead)} exited; see {runtime_dir()}/<name>.log")
-        return 1
+        # A crashed service is restarted; the chains and the others keep running.
+        services.watch()
     except KeyboardInterrupt:
         _say("\nstopping ...")
         return 0
     finally:
-        _stop(procs)
+        services.stop()
         if not args.no_serve:
             nodes.stop(profiles)
 
