@@ -67,28 +67,16 @@ async def run(settings: Settings) -> None:
 
 
 async def _partitions(settings: Settings, url: str, indexers: list[ChainIndexer]):
-    """Create the partitions up to the nodes' heads now, before any write; then the keeper's
-    loop (a coroutine) follows the heads the chains see."""
-
-    async def node_head(ix: ChainIndexer) -> int:
-        try:
-            return int(await asyncio.wait_for(ix.rpc.call("eth_blockNumber", []), 10), 16)
-        except Exception:  # noqa: BLE001 - the chain's own loop reports an unreachable node
-            return ix.start_block
-
+    """The keeper's loop (a coroutine), once the partitions from the chains' start blocks on
+    exist: before any chain writes."""
     start = min(ix.start_block for ix in indexers)
-    heads = await asyncio.gather(*(node_head(ix) for ix in indexers))
     keeper = PartitionKeeper(
         url,
         settings.partition_blocks,
         settings.partitions_ahead,
-        lambda: (start, max(heads + [ix.head for ix in indexers])),
+        lambda: (start, max(ix.head for ix in indexers)),
     )
-    conn = await connect(url)
-    try:
-        await keeper.check(conn)
-    finally:
-        await conn.close()
+    await keeper.open()
     return keeper.run()
 
 

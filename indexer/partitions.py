@@ -106,8 +106,9 @@ async def ensure(conn: asyncpg.Connection, low: int, high: int, size: int) -> li
 class PartitionKeeper:
     """Keeps partitions ``ahead`` partitions beyond the highest known head of a process's chains.
 
-    ``bounds()`` returns (lowest block the process may write, highest head it knows); the keeper
-    checks it every ``interval`` seconds and creates what is missing.
+    ``bounds()`` returns (lowest block the process may write, highest head it knows, -1 before
+    the first poll). :meth:`open` covers the start before any chain writes; :meth:`run` then
+    checks every ``interval`` seconds (a comparison in memory unless a partition is due).
     """
 
     def __init__(
@@ -116,7 +117,7 @@ class PartitionKeeper:
         size: int,
         ahead: int,
         bounds: Callable[[], tuple[int, int]],
-        interval: float = 2.0,
+        interval: float = 0.25,
     ) -> None:
         if size <= 0 or ahead < 1:
             raise ValueError(f"partitions: size {size} and ahead {ahead} must be positive")
@@ -125,25 +126,30 @@ class PartitionKeeper:
         self.ahead = ahead
         self.bounds = bounds
         self.interval = interval
+        self.conn: asyncpg.Connection | None = None
         # Highest block known to be covered, per this process (saves a catalog read per check).
         self.covered = -1
 
-    async def check(self, conn: asyncpg.Connection) -> list[Created]:
+    async def check(self) -> list[Created]:
         """Create what the current bounds need (nothing if already covered)."""
         low, head = self.bounds()
         high = max(low, head) + self.ahead * self.size - 1
         if high <= self.covered:
             return []
-        created = await ensure(conn, low, high, self.size)
+        created = await ensure(self.conn, low, high, self.size)
         self.covered = high
         return created
 
+    async def open(self) -> None:
+        """Connect and cover the blocks from the start on."""
+        self.conn = await asyncpg.connect(self.url)
+        await self.check()
+
     async def run(self) -> None:
-        """Check every ``interval`` seconds until cancelled."""
-        conn = await asyncpg.connect(self.url)
+        """Check every ``interval`` seconds until cancelled, then close the connection."""
         try:
             while True:
-                await self.check(conn)
                 await asyncio.sleep(self.interval)
+                await self.check()
         finally:
-            await conn.close()
+            await self.conn.close()
