@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -56,7 +55,3 @@ def containers(workload: dict) -> list[dict]:
 
 def env_of(container: dict) -> dict[str, dict]:
     return {e["name"]: e for e in container.get("env", [])}
-
-
-def environ(**extra: str) -> dict[str, str]:
-    return {**os.environ, **extra}
