@@ -10,7 +10,16 @@ import json
 
 import pytest
 import yaml
-from deploy_helpers import KUBERNETES_VERSION, by_kind, containers, env_of, render, run, tool
+from deploy_helpers import (
+    DEPLOY,
+    KUBERNETES_VERSION,
+    by_kind,
+    containers,
+    env_of,
+    render,
+    run,
+    tool,
+)
 
 OVERLAYS = ["dev", "prod"]
 WORKLOADS = {"api", "indexer", "relayer", "validator", "oracle"}
@@ -202,3 +211,24 @@ def test_monitoring_config_maps_are_rendered(docs):
     assert "prometheus.yml" in maps["esg-prometheus"]["data"]
     assert "esg.yml" in maps["esg-prometheus-rules"]["data"]
     assert maps["esg-grafana-dashboard"]["metadata"]["labels"]["grafana_dashboard"] == "1"
+
+
+def test_signers_run_as_their_own_service_accounts_bound_to_iam_roles():
+    prod = render("prod")
+    accounts = by_kind(prod, "ServiceAccount")
+    deployments = _deployments(prod)
+    for name, account in (
+        ("validator-1", "validator-1"),
+        ("validator-2", "validator-2"),
+        ("validator-3", "validator-3"),
+        ("oracle", "esg-oracle"),
+    ):
+        spec = deployments[name]["spec"]["template"]["spec"]
+        assert spec["serviceAccountName"] == account
+        role = accounts[account]["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
+        assert role.endswith(f"-{name}"), role
+    # The IAM roles of deploy/terraform trust exactly these accounts of namespace esg.
+    access = (DEPLOY / "terraform" / "access.tf").read_text()
+    assert '"${local.namespace}:validator-${count.index + 1}"' in access
+    assert '"${local.namespace}:esg-oracle"' in access
+    assert 'namespace = "esg"' in (DEPLOY / "terraform" / "main.tf").read_text()
