@@ -7,8 +7,9 @@ Runs ``python -m esg.demo`` in a runtime folder of its own, on free ports, with 
 (on DATABASE_URL's server, else the embedded one); once the demo prints its first API answer,
 drives the API with the staged load test (``python -m api.loadtest``, short stages) while it
 samples every service's RSS once a second (the PIDs from the supervisor's services.json, worker
-processes included); then stops the demo with SIGTERM and prints, per service, the RSS at rest,
-the highest RSS seen and the kernel's peak (VmHWM). Prints the load average beside the figures.
+processes included); then stops the demo with SIGTERM, drops its database and folder, and prints,
+per service, the RSS at rest, the highest RSS seen and the kernel's peak (VmHWM), with the load
+average beside the figures.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -57,6 +59,19 @@ def status_kb(pid: int, field: str) -> int:
     except OSError:
         pass
     return 0
+
+
+async def drop_database(url: str) -> None:
+    import asyncpg
+
+    from esg.database import with_database
+
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    conn = await asyncpg.connect(with_database(url, "postgres"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
 
 
 def main() -> int:
@@ -122,6 +137,8 @@ def main() -> int:
     loadavg = os.getloadavg()
     demo.send_signal(signal.SIGTERM)
     demo.wait(120)
+    asyncio.run(drop_database(database))
+    shutil.rmtree(home, ignore_errors=True)
     print(f"load average {loadavg[0]:.2f} {loadavg[1]:.2f} {loadavg[2]:.2f}")
     print(f"{'service':10} {'at rest':>10} {'highest':>10} {'VmHWM':>10}")
     for name in pids:

@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -23,6 +24,10 @@ from deploy_helpers import DEPLOY, run
 from esg.database import ensure_database, with_database
 from esg.paths import PROJECT_ROOT
 from indexer.devnet import compile_emitter, free_port, write_manifest
+
+sys.path.insert(0, str(PROJECT_ROOT / "tests" / "api"))
+
+from api_helpers import drop_database  # noqa: E402
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("ESG_IMAGE_TEST") != "1", reason="opt-in: make image-test"
@@ -86,7 +91,8 @@ def database():
         asyncio.run(ensure_database(url))
     except OSError as exc:
         pytest.skip(f"the containers need PostgreSQL over TCP: {exc}")
-    return url
+    yield url
+    drop_database(url)
 
 
 def test_image_indexes_and_serves(image, database, project, accounts, chain, tmp_path):
