@@ -66,7 +66,9 @@ async def drop_database(url: str) -> None:
 
     from esg.database import with_database
 
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    from urllib.parse import urlsplit
+
+    name = urlsplit(url).path.lstrip("/")
     conn = await asyncpg.connect(with_database(url, "postgres"))
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
