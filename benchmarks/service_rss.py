@@ -62,11 +62,11 @@ def status_kb(pid: int, field: str) -> int:
 
 
 async def drop_database(url: str) -> None:
+    from urllib.parse import urlsplit
+
     import asyncpg
 
     from esg.database import with_database
-
-    from urllib.parse import urlsplit
 
     name = urlsplit(url).path.lstrip("/")
     conn = await asyncpg.connect(with_database(url, "postgres"))
