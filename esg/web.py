@@ -52,9 +52,18 @@ class WebSettings(BaseSettings):
     dev_accounts: bool = True
 
     @property
-    def origin(self) -> str:
-        """The origin the browser sees (what the API's CORS setting must allow)."""
-        return f"http://{self.host}:{self.port}"
+    def url(self) -> str:
+        """Where a browser on this machine opens the app."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}/"
+
+    @property
+    def origins(self) -> list[str]:
+        """The origins a browser may see the app at (what the API's CORS setting must allow)."""
+        hosts = {self.host}
+        if self.host in ("127.0.0.1", "localhost", "0.0.0.0", "::"):
+            hosts = {"127.0.0.1", "localhost"}
+        return [f"http://{h}:{self.port}" for h in sorted(hosts)]
 
 
 def runtime_config(settings: WebSettings) -> dict:

@@ -10,6 +10,9 @@ import {
 
 import { localChain } from "../config";
 import { viemChain } from "./chains";
+
+// Receipts are polled this often (viem's default of 4 s would delay "mined" by seconds).
+const POLLING_MS = 250;
 import { useWallet, type Wallet } from "./WalletProvider";
 
 /** A client that signs with the wallet on `chainId` (the wallet must be on that chain). */
@@ -28,10 +31,16 @@ export function walletClient(wallet: Wallet | null, chainId: number): WalletClie
 export function publicClient(wallet: Wallet | null, chainId: number): PublicClient | undefined {
   const chain = viemChain(chainId);
   if (wallet?.kind === "injected" && wallet.chainId === chainId) {
-    return createPublicClient({ chain, transport: custom(wallet.provider) });
+    return createPublicClient({
+      chain,
+      transport: custom(wallet.provider),
+      pollingInterval: POLLING_MS,
+    });
   }
   const local = localChain(chainId);
-  return local ? createPublicClient({ chain, transport: http(local.rpcUrl) }) : undefined;
+  return local
+    ? createPublicClient({ chain, transport: http(local.rpcUrl), pollingInterval: POLLING_MS })
+    : undefined;
 }
 
 /** The reader of `chainId` for the current wallet (undefined: no node to ask). */
