@@ -8,9 +8,13 @@ BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install demo test lint bench-gas bench-indexer bench-api clean
+FRONTEND := frontend
+FRONTEND_SOURCES := $(shell find $(FRONTEND)/src $(FRONTEND)/public -type f 2>/dev/null) \
+	$(FRONTEND)/index.html $(FRONTEND)/vite.config.ts $(FRONTEND)/tsconfig.json
 
-install: $(VENV)/.installed node_modules/.installed
+.PHONY: install demo test lint bench-gas bench-indexer bench-api bench-frontend frontend chromium clean
+
+install: $(VENV)/.installed node_modules/.installed $(FRONTEND)/node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' || exit 1
@@ -22,10 +26,25 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: install
+$(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The web app's production build, served by `python -m esg.web`.
+frontend: $(FRONTEND)/dist/index.html
+
+$(FRONTEND)/dist/index.html: $(FRONTEND)/node_modules/.installed $(FRONTEND_SOURCES)
+	cd $(FRONTEND) && npm run build
+
+# The browser tests drive Debian's Chromium (no browser download); installed once, as root.
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -q && apt-get install -y -q chromium; }
+
+demo: install frontend
 	$(BIN)/python -m esg.demo
 
-test: install
+test: install frontend chromium
+	cd $(FRONTEND) && npx vitest run
 	ape test tests -q -p no:randomly
 
 lint: install
@@ -41,5 +60,8 @@ bench-indexer: install
 bench-api: install
 	$(BIN)/python -m api.bench
 
+bench-frontend: install frontend chromium
+	$(BIN)/python -m benchmarks.frontend_bench
+
 clean:
-	rm -rf .build .run .hypothesis
+	rm -rf .build .run .hypothesis $(FRONTEND)/dist
