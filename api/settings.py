@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -51,12 +52,15 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Seconds a node may take to answer the health check's eth_blockNumber.
     node_timeout: float = 1.0
-    # Browser origins allowed to read the API (CORS), comma-separated; empty: same origin only.
+    # Browser origins allowed to read the API (CORS): comma-separated or a JSON list; empty:
+    # same origin only.
     cors_origins: Annotated[list[str], NoDecode] = []
 
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
-            return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+            value = json.loads(value) if value.lstrip().startswith("[") else value.split(",")
+        if isinstance(value, list):
+            return [str(o).strip().rstrip("/") for o in value if str(o).strip()]
         return value
