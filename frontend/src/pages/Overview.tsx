@@ -9,6 +9,7 @@ import { Amount } from "../components/Amount";
 import { FinalityBadge, ReadAtLine } from "../components/FinalityBadge";
 import { QueryState } from "../components/Status";
 import { chainName, useDeployment, type Deployment } from "../chain/deployment";
+import { config } from "../config";
 
 type Profile = Schemas["ProfileOut"];
 
@@ -74,11 +75,13 @@ function Chains({ dep }: { dep: Deployment | undefined }) {
 function Tokens({ dep }: { dep: Deployment | undefined }) {
   const { data, isPending, error } = api.useQuery("get", "/api/v1/tokens");
   const locked = useBridgeHoldings(dep);
+  const chains = [...new Set((data?.items ?? []).flatMap((t) => t.chains.map((c) => c.chain_id)))];
   return (
     <section className="card">
       <h2>Tokens</h2>
       <p className="muted small">
-        Supply and holders are read from the index and include blocks that are not final yet.
+        Supply (holders) per chain, read from the index, including blocks that are not final
+        yet. A bridged token is locked in its chain's bridge and minted on the other side.
       </p>
       <QueryState isPending={isPending} error={error} what="the tokens" />
       {data && (
@@ -86,40 +89,57 @@ function Tokens({ dep }: { dep: Deployment | undefined }) {
           <thead>
             <tr>
               <th>Token</th>
-              <th>Chain</th>
-              <th className="num">Supply</th>
-              <th className="num">Holders</th>
-              <th className="num">Ids</th>
-              <th className="num">Locked in bridge</th>
+              {chains.map((c) => (
+                <th className="num" key={c}>
+                  {chainName(dep, c)}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {data.items.flatMap((t) =>
-              t.chains.map((c) => (
-                <tr key={`${t.symbol}-${c.chain_id}`}>
-                  <td>
-                    <strong>{t.symbol}</strong>
-                  </td>
-                  <td>{chainName(dep, c.chain_id)}</td>
-                  <td className="num">
-                    <Amount raw={c.supply} symbol={t.symbol} maxFraction={2} />
-                  </td>
-                  <td className="num">{c.holders}</td>
-                  <td className="num">{c.ids}</td>
-                  <td className="num">
-                    {locked.has(`${c.chain_id}:${t.symbol}`) ? (
-                      <Amount raw={locked.get(`${c.chain_id}:${t.symbol}`)!} symbol={t.symbol} maxFraction={2} />
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              )),
-            )}
+            {data.items.map((t) => (
+              <tr key={t.symbol} data-testid="token" data-symbol={t.symbol}>
+                <td>
+                  <strong>{t.symbol}</strong>
+                </td>
+                {chains.map((chainId) => {
+                  const c = t.chains.find((x) => x.chain_id === chainId);
+                  const held = locked.get(`${chainId}:${t.symbol}`);
+                  return (
+                    <td className="num" key={chainId}>
+                      {c && c.holders > 0 ? (
+                        <>
+                          <Amount raw={c.supply} symbol={t.symbol} maxFraction={2} />{" "}
+                          <span className="muted small">({c.holders})</span>
+                          {held && (
+                            <div className="small muted">
+                              <Amount raw={held} symbol={t.symbol} maxFraction={2} /> locked in bridge
+                            </div>
+                          )}
+                        </>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
           </tbody>
         </table>
       )}
     </section>
+  );
+}
+
+function Welcome() {
+  if (!config.devAccounts.length) return null;
+  return (
+    <div className="notice" data-testid="welcome">
+      <strong>Try it:</strong> press <em>Connect wallet</em> (top right), pick a <span className="badge dev">DEV</span>{" "}
+      account, then <Link to="/act?action=retire">retire a carbon credit</Link> into a certificate. DEV accounts
+      use the local chains' public test keys.
+    </div>
   );
 }
 
@@ -192,6 +212,7 @@ export function Overview() {
   return (
     <div>
       <h1>Overview</h1>
+      <Welcome />
       <ReadAtLine readAt={tokens.data?.read_at} />
       <Chains dep={dep} />
       <Tokens dep={dep} />
