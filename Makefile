@@ -61,7 +61,7 @@ bench-api: install
 	$(BIN)/python -m api.bench
 
 bench-frontend: install frontend chromium
-	$(BIN)/python -m benchmarks.frontend_bench
+	$(BIN)/python benchmarks/frontend_bench.py
 
 clean:
 	rm -rf .build .run .hypothesis $(FRONTEND)/dist

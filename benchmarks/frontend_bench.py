@@ -3,7 +3,7 @@ first meaningful paint of the account page, and "mined" to "indexed" as the page
 Takes screenshots of every page on the way.
 
     make bench-frontend
-    .venv/bin/python -m benchmarks.frontend_bench [--runs 15] [--retirements 8] [--shots docs/frontend]
+    .venv/bin/python benchmarks/frontend_bench.py [--runs 15] [--retirements 8] [--shots docs/frontend]
 
 Everything runs on this machine: the demo stack (three anvil chains, relayer, indexer, API, web
 server) and Debian's Chromium, so write the load average printed beside each figure.
@@ -168,7 +168,7 @@ def screenshots(browser, web: str, shots: Path, certificate: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.frontend_bench", description=__doc__.splitlines()[0]
+        prog="benchmarks/frontend_bench.py", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--runs", type=int, default=15, help="account page loads")
     parser.add_argument("--retirements", type=int, default=8, help="retirements timed")
