@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 import threading
 import time
+import uuid
 from decimal import Decimal
 
 import httpx
 import pytest
 import uvicorn
 from web3 import Web3
+from web3.middleware import SignAndSendRawMiddlewareBuilder
 
 from bridge.config import dev_account
 from esg.web import WebSettings, create_app
@@ -238,3 +240,73 @@ def test_api_down_gives_a_clear_message(web_without_api, page):
     alert = page.get_by_test_id("api-error").first
     alert.wait_for()
     assert alert.inner_text().startswith("Cannot show the account.")
+
+
+def bob_balance(stack, chain_id: int, symbol: str) -> int:
+    profile = httpx.get(f"{stack.api}/api/v1/esg/unified-profile/{BOB}", timeout=10).json()
+    return sum(
+        int(b["amount"])
+        for b in profile["balances"]
+        if b["chain_id"] == chain_id and b["token"] == symbol
+    )
+
+
+def wait_balance(stack, chain_id: int, symbol: str, amount: int, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while bob_balance(stack, chain_id, symbol) != amount:
+        assert time.monotonic() < deadline, f"bob's {symbol} on {chain_id} never became {amount}"
+        time.sleep(0.5)
+
+
+def test_bridging_to_polygon_and_back(stack, page):
+    wad = 10**18
+    on_besu, on_polygon = bob_balance(stack, BESU, "GST"), bob_balance(stack, POLYGON, "GST")
+    page.goto(f"{stack.web}/act?action=bridge&chain={BESU}")
+    connect_dev(page, "bob")
+    page.locator(f"select[name=dest] option[value='{POLYGON}']").wait_for(state="attached")
+    page.fill("input[name=amount]", "5")
+    assert run_action(page) == "indexed", page.get_by_test_id("action-progress").inner_text()
+    # The relayer delivers once the validators have signed the final block.
+    wait_balance(stack, POLYGON, "GST", on_polygon + 5 * wad)
+    assert bob_balance(stack, BESU, "GST") == on_besu - 5 * wad
+    page.goto(f"{stack.web}/act?action=bridge&chain={POLYGON}")
+    page.get_by_test_id("switch-prompt").get_by_role("button").click()
+    page.locator(f"select[name=dest] option[value='{BESU}']").wait_for(state="attached")
+    page.fill("input[name=amount]", "2")
+    assert run_action(page) == "indexed", page.get_by_test_id("action-progress").inner_text()
+    wait_balance(stack, BESU, "GST", on_besu - 3 * wad)
+    assert bob_balance(stack, POLYGON, "GST") == on_polygon + 3 * wad
+
+
+def test_voting_from_the_governance_page(stack, page):
+    w3 = Web3(Web3.HTTPProvider(stack.rpc[BESU]))
+    alice = dev_account(1)
+    w3.middleware_onion.inject(SignAndSendRawMiddlewareBuilder.build(alice), layer=0)
+    contracts = stack.manifest.chains[BESU].contracts
+    governor = w3.eth.contract(
+        address=contracts["Governor"].address, abi=stack.manifest.abi(BESU, "Governor")
+    )
+    est = w3.eth.contract(address=contracts["EST"].address, abi=stack.manifest.abi(BESU, "EST"))
+    description = f"Browser test: keep the EcoStake bonus ({uuid.uuid4().hex[:6]})"
+    call = est.encode_abi("set_bonus", [7_500, 400])
+    args = ([est.address], [0], [call], description)
+    tx = governor.functions.propose(*args).transact({"from": alice.address})
+    assert w3.eth.wait_for_transaction_receipt(tx)["status"] == 1
+    proposal_id = governor.functions.hashProposal(
+        [est.address], [0], [call], Web3.keccak(text=description)
+    ).call()
+    w3.provider.make_request("anvil_mine", ["0x2"])  # past the voting delay
+    wait_caught_up(stack)
+    page.goto(f"{stack.web}/governance")
+    card = page.get_by_test_id("proposal").filter(has_text=description)
+    card.get_by_test_id("proposal-state").filter(has_text="active").wait_for()
+    card.get_by_role("link", name="Vote on it…").click()
+    connect_dev(page, "bob")
+    assert page.locator("input[name=proposal]").input_value() == str(proposal_id)
+    page.select_option("select[name=support]", "against")
+    assert run_action(page) == "indexed", page.get_by_test_id("action-progress").inner_text()
+    body = httpx.get(
+        f"{stack.api}/api/v1/governance/proposals/{proposal_id}", params={"chain": BESU}, timeout=10
+    ).json()
+    assert [(v["voter"], v["support_name"]) for v in body["votes"]] == [(BOB, "against")]
+    assert int(body["proposal"]["against_votes"]) > 0
