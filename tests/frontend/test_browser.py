@@ -68,6 +68,14 @@ def on_chain_balance(stack, chain_id: int, symbol: str, holder: str, token_id: i
 
 
 def test_account_page_shows_the_balances_balance_of_returns(stack, page):
+    # One wei more than a whole GST: any rounding on the page shows.
+    w3 = Web3(Web3.HTTPProvider(stack.rpc[BESU]))
+    bob = dev_account(2)
+    w3.middleware_onion.inject(SignAndSendRawMiddlewareBuilder.build(bob), layer=0)
+    gst = stack.manifest.chains[BESU].contracts["GST"]
+    token = w3.eth.contract(address=gst.address, abi=stack.manifest.abi(BESU, "GST"))
+    tx = token.functions.transfer(ALICE, 10**18 + 1).transact({"from": bob.address})
+    assert w3.eth.wait_for_transaction_receipt(tx)["status"] == 1
     wait_caught_up(stack)
     page.goto(f"{stack.web}/account/{ALICE}")
     rows = page.get_by_test_id("balance")
@@ -98,6 +106,8 @@ def test_account_page_shows_the_balances_balance_of_returns(stack, page):
             if on_chain_balance(stack, chain_id, "CCR", ALICE, batch):
                 assert (chain_id, "CCR", batch) in seen, (chain_id, batch)
     assert {(BESU, "GST", 0), (POLYGON, "GST", 0), (BESU, "CCR", 1), (BESU, "EST", 0)} <= seen
+    besu_gst = page.locator(f"[data-testid=balance][data-chain='{BESU}'][data-token=GST] .amount")
+    assert besu_gst.inner_text().endswith(".000000000000000001")
     # The polygon side waits for its finality depth: marked as not final on the page.
     assert page.locator(f"[data-testid=balance][data-chain='{POLYGON}'] [data-finality]").count()
 
