@@ -5,6 +5,7 @@ clear message."""
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -320,3 +321,72 @@ def test_voting_from_the_governance_page(stack, page):
     ).json()
     assert [(v["voter"], v["support_name"]) for v in body["votes"]] == [(BOB, "against")]
     assert int(body["proposal"]["against_votes"]) > 0
+
+
+# A browser wallet as an extension injects it: an EIP-1193 provider announced with EIP-6963.
+# It forwards calls to the node of the chain it is on, whose development accounts are unlocked.
+INJECTED_WALLET = """
+(() => {
+  const rpc = RPC_URLS;
+  let chainId = START_CHAIN;
+  const listeners = {};
+  const emit = (event, value) => (listeners[event] || []).forEach((f) => f(value));
+  const provider = {
+    async request({ method, params }) {
+      if (method === "eth_requestAccounts" || method === "eth_accounts") return [ACCOUNT];
+      if (method === "eth_chainId") return "0x" + chainId.toString(16);
+      if (method === "wallet_switchEthereumChain") {
+        const next = parseInt(params[0].chainId, 16);
+        if (!rpc[next]) throw Object.assign(new Error("unknown chain"), { code: 4902 });
+        chainId = next;
+        emit("chainChanged", params[0].chainId);
+        return null;
+      }
+      const r = await fetch(rpc[chainId], {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: params ?? [] }),
+      });
+      const body = await r.json();
+      if (body.error) throw Object.assign(new Error(body.error.message), body.error);
+      return body.result;
+    },
+    on(event, f) { (listeners[event] ||= []).push(f); },
+    removeListener(event, f) { listeners[event] = (listeners[event] || []).filter((g) => g !== f); },
+  };
+  const info = {
+    uuid: "6f1a3c52-2d1e-4b7a-9c55-0d3f1e7a9b10",
+    name: "Test Wallet",
+    icon: "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'/>",
+    rdns: "org.esg.testwallet",
+  };
+  const announce = () => window.dispatchEvent(
+    new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }),
+  );
+  window.addEventListener("eip6963:requestProvider", announce);
+  announce();
+})();
+"""
+
+
+def test_injected_wallet_found_by_eip6963_switches_network_and_transfers(stack, page):
+    script = (
+        INJECTED_WALLET.replace("RPC_URLS", json.dumps({str(c): u for c, u in stack.rpc.items()}))
+        .replace("START_CHAIN", str(BESU))
+        .replace("ACCOUNT", json.dumps(BOB))
+    )
+    page.add_init_script(script)
+    before = bob_balance(stack, POLYGON, "ECT")
+    page.goto(f"{stack.web}/act?action=transfer&chain={POLYGON}")
+    page.get_by_role("button", name="Connect wallet").click()
+    page.get_by_role("menuitem", name="Test Wallet").click()
+    page.get_by_test_id("wallet-address").wait_for()
+    assert not page.locator(".badge.dev").count()
+    prompt = page.get_by_test_id("switch-prompt")
+    assert f"Your wallet is on chain {BESU}" in prompt.inner_text()
+    prompt.get_by_role("button").click()
+    page.select_option("select[name=token]", "ECT")
+    page.fill("input[name=to]", CAROL)
+    page.fill("input[name=amount]", "0.5")
+    assert run_action(page) == "indexed", page.get_by_test_id("action-progress").inner_text()
+    assert bob_balance(stack, POLYGON, "ECT") == before - 10**18 // 2
