@@ -50,6 +50,7 @@ test: install frontend chromium
 lint: install
 	ruff check esg indexer api bridge besu scripts tests
 	ruff format --check esg indexer api bridge besu scripts tests
+	cd $(FRONTEND) && npm run --silent lint
 
 bench-gas: install
 	ape run bench_gas

@@ -17,7 +17,10 @@ export async function destinations(ctx: ActionContext, token: Bridgeable): Promi
   const out: number[] = [];
   for (const chain of ctx.dep.chains) {
     if (chain.chain_id === ctx.chainId) continue;
-    const remote = await read<Address>(bridge, ctx, "remote_token", [ref.address, BigInt(chain.chain_id)]);
+    const remote = await read<Address>(bridge, ctx, "remote_token", [
+      ref.address,
+      BigInt(chain.chain_id),
+    ]);
     if (BigInt(remote) !== 0n) out.push(chain.chain_id);
   }
   return out;
@@ -25,14 +28,23 @@ export async function destinations(ctx: ActionContext, token: Bridgeable): Promi
 
 export async function planBridge(
   ctx: ActionContext,
-  input: { token: Bridgeable; batchId?: bigint; amount: bigint; recipient: Address; destChainId: number },
+  input: {
+    token: Bridgeable;
+    batchId?: bigint;
+    amount: bigint;
+    recipient: Address;
+    destChainId: number;
+  },
 ): Promise<ActionPlan> {
   const bridge = contract(ctx, "Bridge");
   const token = contract(ctx, input.token);
   const dest = BigInt(input.destChainId);
   const steps: Step[] = [];
   if (input.token === "CCR") {
-    const approved = await read<boolean>(token, ctx, "isApprovedForAll", [ctx.owner, bridge.address]);
+    const approved = await read<boolean>(token, ctx, "isApprovedForAll", [
+      ctx.owner,
+      bridge.address,
+    ]);
     if (!approved) {
       steps.push({
         label: "Allow the bridge to move your CCR",

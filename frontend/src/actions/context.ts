@@ -15,7 +15,11 @@ export function contract(ctx: ActionContext, name: string): ContractRef {
   return contractOf(ctx.dep, ctx.chainId, name);
 }
 
-export function call(ref: ContractRef, functionName: string, args: readonly unknown[]): ContractCall {
+export function call(
+  ref: ContractRef,
+  functionName: string,
+  args: readonly unknown[],
+): ContractCall {
   return { address: ref.address, abi: ref.abi, functionName, args };
 }
 
@@ -39,5 +43,10 @@ export async function approvalStep(
   const allowance = await read<bigint>(ref, ctx, "allowance", [ctx.owner, spender.address]);
   return allowance >= amount
     ? []
-    : [{ label: `Allow ${token} to be moved`, call: call(ref, "approve", [spender.address, amount]) }];
+    : [
+        {
+          label: `Allow ${token} to be moved`,
+          call: call(ref, "approve", [spender.address, amount]),
+        },
+      ];
 }

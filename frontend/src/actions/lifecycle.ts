@@ -2,14 +2,7 @@
  * The life of a wallet action: each step is checked (eth_call), signed, sent, mined; then the
  * action waits until the API has indexed the block of its last transaction.
  */
-import type {
-  Abi,
-  Account,
-  Address,
-  PublicClient,
-  TransactionReceipt,
-  WalletClient,
-} from "viem";
+import type { Abi, Account, Address, PublicClient, TransactionReceipt, WalletClient } from "viem";
 
 import { fetchClient } from "../api/client";
 import { describeError, reasonInWords, revertReason } from "../lib/errors";

@@ -29,12 +29,3 @@ export function chainName(dep: Deployment | undefined, chainId: number): string 
   const network = dep?.chains.find((c) => c.chain_id === chainId)?.network;
   return network ? `${network.split(":")[0]} (${chainId})` : `chain ${chainId}`;
 }
-
-/** The token symbol of a contract address on a chain, if it is one of the ecosystem's. */
-export function symbolAt(dep: Deployment | undefined, chainId: number, address: string) {
-  const chain = dep?.chains.find((c) => c.chain_id === chainId);
-  const hit = Object.entries(chain?.contracts ?? {}).find(
-    ([, c]) => c.address.toLowerCase() === address.toLowerCase(),
-  );
-  return hit?.[0];
-}

@@ -28,11 +28,14 @@ export function ActionProgress({ state }: { state: ActionState | null }) {
       <ol>
         {state.steps.map((s, i) => (
           <li key={i} data-stage={s.state.kind}>
-            <span>{s.label}</span> — <span className={`stage ${s.state.kind}`}>{stepText(s.state)}</span>
+            <span>{s.label}</span> —{" "}
+            <span className={`stage ${s.state.kind}`}>{stepText(s.state)}</span>
           </li>
         ))}
       </ol>
-      {state.phase === "indexing" && <p className="muted">Mined; waiting for the API to index it…</p>}
+      {state.phase === "indexing" && (
+        <p className="muted">Mined; waiting for the API to index it…</p>
+      )}
       {state.phase === "indexed" && (
         <p className="ok" data-testid="indexed">
           Indexed: visible in the API{" "}

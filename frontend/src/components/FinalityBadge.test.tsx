@@ -10,7 +10,9 @@ const readAt = [{ chain_id: 2025, block: 120, finalized_block: 100 }];
 
 describe("FinalityBadge", () => {
   it("marks a row above the finalized block as not final, saying why", () => {
-    render(<FinalityBadge row={{ final: false, block_number: 110, chain_id: 2025 }} readAt={readAt} />);
+    render(
+      <FinalityBadge row={{ final: false, block_number: 110, chain_id: 2025 }} readAt={readAt} />,
+    );
     const badge = screen.getByText("not final");
     expect(badge.dataset.finality).toBe("pending");
     expect(badge.className).toContain("pending");
@@ -20,7 +22,9 @@ describe("FinalityBadge", () => {
   });
 
   it("shows a final row quietly", () => {
-    render(<FinalityBadge row={{ final: true, block_number: 90, chain_id: 2025 }} readAt={readAt} />);
+    render(
+      <FinalityBadge row={{ final: true, block_number: 90, chain_id: 2025 }} readAt={readAt} />,
+    );
     const badge = screen.getByText("final");
     expect(badge.dataset.finality).toBe("final");
     expect(badge.title).toMatch(/cannot be reorganised/);

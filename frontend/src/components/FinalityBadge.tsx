@@ -10,11 +10,7 @@ export function FinalityBadge({
 }) {
   const state = finalityOf(row);
   return (
-    <span
-      className={`badge ${state}`}
-      title={finalityTitle(row, readAt)}
-      data-finality={state}
-    >
+    <span className={`badge ${state}`} title={finalityTitle(row, readAt)} data-finality={state}>
       {state === "final" ? "final" : "not final"}
     </span>
   );

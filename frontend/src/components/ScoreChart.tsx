@@ -1,5 +1,14 @@
 /** The ESG score and its E/S/G parts over time (loaded with the account page's chart only). */
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 
 import type { Schemas } from "../api/client";
 import { formatTime } from "../lib/format";

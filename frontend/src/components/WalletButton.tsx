@@ -15,7 +15,10 @@ export function WalletButton() {
     return (
       <div className="wallet" data-testid="wallet">
         {wallet.kind === "dev" && (
-          <span className="badge dev" title="A development key from the local server: local chains only">
+          <span
+            className="badge dev"
+            title="A development key from the local server: local chains only"
+          >
             DEV
           </span>
         )}

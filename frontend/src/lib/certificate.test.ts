@@ -21,9 +21,9 @@ describe("certificate content hash", () => {
 
   it("finds the retirement index, and nothing for changed fields", () => {
     expect(findRetirementIndex(fields, EXPECTED, 10)).toBe(0);
-    expect(findRetirementIndex({ ...fields, message: "Offsetting 2025 scope 2" }, EXPECTED, 10)).toBe(
-      undefined,
-    );
+    expect(
+      findRetirementIndex({ ...fields, message: "Offsetting 2025 scope 2" }, EXPECTED, 10),
+    ).toBe(undefined);
     expect(findRetirementIndex({ ...fields, amount: 251n }, EXPECTED, 10)).toBe(undefined);
   });
 });

@@ -30,7 +30,9 @@ function reverted(reason: string): ContractFunctionExecutionError {
 
 describe("revert reasons", () => {
   it("finds the reason inside viem's wrapped error", () => {
-    expect(revertReason(reverted("ccr: amount exceeds balance"))).toBe("ccr: amount exceeds balance");
+    expect(revertReason(reverted("ccr: amount exceeds balance"))).toBe(
+      "ccr: amount exceeds balance",
+    );
   });
 
   it("puts known reasons in words and keeps the contract's text", () => {
@@ -42,13 +44,17 @@ describe("revert reasons", () => {
 
   it("shows an unknown reason as the contract wrote it", () => {
     expect(reasonInWords("xyz: something new")).toBe("The contract refused: xyz: something new");
-    expect(describeError(reverted("xyz: something new"))).toBe("The contract refused: xyz: something new");
+    expect(describeError(reverted("xyz: something new"))).toBe(
+      "The contract refused: xyz: something new",
+    );
   });
 });
 
 describe("other errors", () => {
   it("explains a rejected signature", () => {
-    const e = new BaseError("wrapped", { cause: new UserRejectedRequestError(new Error("denied")) });
+    const e = new BaseError("wrapped", {
+      cause: new UserRejectedRequestError(new Error("denied")),
+    });
     expect(describeError(e)).toBe("You rejected the request in your wallet.");
   });
 
@@ -58,7 +64,9 @@ describe("other errors", () => {
   });
 
   it("passes plain errors' messages through", () => {
-    expect(describeError(new Error("Batch: \"x\" is not a whole number"))).toBe('Batch: "x" is not a whole number');
+    expect(describeError(new Error('Batch: "x" is not a whole number'))).toBe(
+      'Batch: "x" is not a whole number',
+    );
     expect(describeError("odd")).toBe("odd");
   });
 });

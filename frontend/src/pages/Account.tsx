@@ -11,6 +11,7 @@ import { FinalityBadge, ReadAtLine } from "../components/FinalityBadge";
 import { Pager, useKeysetPages } from "../components/Pager";
 import { Empty, QueryState } from "../components/Status";
 import { chainName, useDeployment, type Deployment } from "../chain/deployment";
+import { pendingCount } from "../lib/finality";
 import { decimalsOf, formatBasisPoints, formatTime, shortHash } from "../lib/format";
 import { useWallet } from "../wallet/WalletProvider";
 
@@ -20,40 +21,48 @@ type Profile = Schemas["ProfileOut"];
 
 function Balances({ profile, dep }: { profile: Profile; dep: Deployment | undefined }) {
   if (!profile.balances.length) return <Empty>No token balances.</Empty>;
+  const pending = pendingCount(profile.balances);
   return (
-    <table data-testid="balances">
-      <thead>
-        <tr>
-          <th>Chain</th>
-          <th>Token</th>
-          <th>Id</th>
-          <th className="num">Balance</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {profile.balances.map((b) => (
-          <tr
-            key={`${b.chain_id}-${b.contract}-${b.token_id}`}
-            data-testid="balance"
-            data-chain={b.chain_id}
-            data-token={b.token ?? b.contract}
-            data-contract={b.contract}
-            data-token-id={b.token_id}
-          >
-            <td>{chainName(dep, b.chain_id)}</td>
-            <td>{b.token ?? b.contract}</td>
-            <td>{decimalsOf(b.token) > 0 ? "" : b.token_id}</td>
-            <td className="num">
-              <Amount raw={b.amount} symbol={b.token} />
-            </td>
-            <td>
-              <FinalityBadge row={b} readAt={profile.read_at} />
-            </td>
+    <>
+      {pending > 0 && (
+        <p className="small warn-text" data-testid="pending-balances">
+          {pending} of these balances come from blocks that are not final yet.
+        </p>
+      )}
+      <table data-testid="balances">
+        <thead>
+          <tr>
+            <th>Chain</th>
+            <th>Token</th>
+            <th>Id</th>
+            <th className="num">Balance</th>
+            <th />
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {profile.balances.map((b) => (
+            <tr
+              key={`${b.chain_id}-${b.contract}-${b.token_id}`}
+              data-testid="balance"
+              data-chain={b.chain_id}
+              data-token={b.token ?? b.contract}
+              data-contract={b.contract}
+              data-token-id={b.token_id}
+            >
+              <td>{chainName(dep, b.chain_id)}</td>
+              <td>{b.token ?? b.contract}</td>
+              <td>{decimalsOf(b.token) > 0 ? "" : b.token_id}</td>
+              <td className="num">
+                <Amount raw={b.amount} symbol={b.token} />
+              </td>
+              <td>
+                <FinalityBadge row={b} readAt={profile.read_at} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 
@@ -139,7 +148,8 @@ function Holdings({ profile }: { profile: Profile }) {
           <ul>
             {profile.gems.map((g) => (
               <li key={`${g.chain_id}-${g.gem_id}`}>
-                Gem {g.gem_id} × {g.amount} {g.claimed && <span className="muted">(claimed by score)</span>}{" "}
+                Gem {g.gem_id} × {g.amount}{" "}
+                {g.claimed && <span className="muted">(claimed by score)</span>}{" "}
                 <FinalityBadge row={g} readAt={profile.read_at} />
               </li>
             ))}
@@ -154,8 +164,11 @@ function Holdings({ profile }: { profile: Profile }) {
           <ul data-testid="certificates">
             {profile.certificates.map((c) => (
               <li key={`${c.chain_id}-${c.token_id}`}>
-                <Link to={`/certificates/${c.chain_id}/${c.token_id}`}>Certificate #{c.token_id}</Link>:{" "}
-                {c.tonnes} t of batch {c.batch_id} <FinalityBadge row={c} readAt={profile.read_at} />
+                <Link to={`/certificates/${c.chain_id}/${c.token_id}`}>
+                  Certificate #{c.token_id}
+                </Link>
+                : {c.tonnes} t of batch {c.batch_id}{" "}
+                <FinalityBadge row={c} readAt={profile.read_at} />
               </li>
             ))}
           </ul>
@@ -190,7 +203,9 @@ function Retirements({ profile }: { profile: Profile }) {
               <AddressLink address={r.beneficiary} />
             </td>
             <td>
-              <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>#{r.certificate_id}</Link>
+              <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>
+                #{r.certificate_id}
+              </Link>
             </td>
             <td>{r.message}</td>
             <td>
@@ -209,9 +224,9 @@ function Audits({ profile }: { profile: Profile }) {
     <ul>
       {profile.ai_audits.map((a) => (
         <li key={`${a.chain_id}-${a.tx_hash}`}>
-          Model <span className="mono">{shortHash(a.model_id)}</span>: transparency {a.transparency}, bias{" "}
-          {a.bias}, human alignment {a.human_alignment}, environment {a.environmental_impact} (of 1000);
-          reward <Amount raw={a.reward} symbol="AET" maxFraction={2} /> AET{" "}
+          Model <span className="mono">{shortHash(a.model_id)}</span>: transparency {a.transparency}
+          , bias {a.bias}, human alignment {a.human_alignment}, environment {a.environmental_impact}{" "}
+          (of 1000); reward <Amount raw={a.reward} symbol="AET" maxFraction={2} /> AET{" "}
           <FinalityBadge row={a} readAt={profile.read_at} />
         </li>
       ))}
@@ -277,7 +292,12 @@ function Transfers({ address, dep }: { address: string; dep: Deployment | undefi
               </tbody>
             </table>
           )}
-          <Pager page={pages.page} nextCursor={data.next_cursor} onOlder={pages.older} onNewer={pages.newer} />
+          <Pager
+            page={pages.page}
+            nextCursor={data.next_cursor}
+            onOlder={pages.older}
+            onNewer={pages.newer}
+          />
         </>
       )}
     </>
@@ -301,7 +321,9 @@ export default function Account() {
     return (
       <div>
         <h1>My account</h1>
-        <div className="notice">Connect a wallet to see your account, or open any address above.</div>
+        <div className="notice">
+          Connect a wallet to see your account, or open any address above.
+        </div>
       </div>
     );
   }
@@ -317,14 +339,25 @@ export default function Account() {
   return (
     <div>
       <h1>
-        Account <span className="mono small">{address}</span> {mine && <span className="badge">you</span>}
+        Account <span className="mono small">{address}</span>{" "}
+        {mine && <span className="badge">you</span>}
       </h1>
       <ReadAtLine readAt={p?.read_at} />
       <div className="tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={tab === "profile"} onClick={() => setTab("profile")}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === "profile"}
+          onClick={() => setTab("profile")}
+        >
           Profile
         </button>
-        <button type="button" role="tab" aria-selected={tab === "transfers"} onClick={() => setTab("transfers")}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === "transfers"}
+          onClick={() => setTab("transfers")}
+        >
           Transfers
         </button>
       </div>

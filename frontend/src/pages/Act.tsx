@@ -121,7 +121,12 @@ function Retire({ chainId, me }: { chainId: number; me: string }) {
         />
       </Field>
       <Field label="Message">
-        <input name="message" value={message} maxLength={256} onChange={(e) => setMessage(e.target.value)} />
+        <input
+          name="message"
+          value={message}
+          maxLength={256}
+          onChange={(e) => setMessage(e.target.value)}
+        />
       </Field>
     </ActionForm>
   );
@@ -145,7 +150,11 @@ function Transfer({ chainId }: { chainId: number }) {
       }
     >
       <Field label="Token">
-        <select name="token" value={token} onChange={(e) => setToken(e.target.value as typeof token)}>
+        <select
+          name="token"
+          value={token}
+          onChange={(e) => setToken(e.target.value as typeof token)}
+        >
           {TRANSFERABLE.map((t) => (
             <option key={t}>{t}</option>
           ))}
@@ -195,15 +204,22 @@ function Vote({ chainId }: { chainId: number }) {
       chainId={chainId}
       title="Vote on a proposal"
       submit="Vote"
-      build={(ctx) =>
-        planVote(ctx, { proposalId: wholeNumber(proposal, "Proposal id"), support })
-      }
+      build={(ctx) => planVote(ctx, { proposalId: wholeNumber(proposal, "Proposal id"), support })}
     >
       <Field label="Proposal id">
-        <input name="proposal" className="mono" value={proposal} onChange={(e) => setProposal(e.target.value)} />
+        <input
+          name="proposal"
+          className="mono"
+          value={proposal}
+          onChange={(e) => setProposal(e.target.value)}
+        />
       </Field>
       <Field label="Vote">
-        <select name="support" value={support} onChange={(e) => setSupport(e.target.value as typeof support)}>
+        <select
+          name="support"
+          value={support}
+          onChange={(e) => setSupport(e.target.value as typeof support)}
+        >
           {Object.keys(SUPPORT).map((s) => (
             <option key={s}>{s}</option>
           ))}
@@ -307,7 +323,8 @@ export default function Act() {
   const { data: dep, isPending, error } = useDeployment();
   const { wallet } = useWallet();
   const [params, setParams] = useSearchParams();
-  const action = (params.get("action") as ActionKey) in ACTIONS ? (params.get("action") as ActionKey) : "retire";
+  const action =
+    (params.get("action") as ActionKey) in ACTIONS ? (params.get("action") as ActionKey) : "retire";
   const chainParam = Number(params.get("chain"));
   const chainId =
     dep?.chains.find((c) => c.chain_id === chainParam)?.chain_id ??
@@ -323,8 +340,8 @@ export default function Act() {
     <div>
       <h1>Act</h1>
       <p className="muted">
-        Transactions go from your wallet straight to the contracts; each shows its stages until
-        the API has indexed it.
+        Transactions go from your wallet straight to the contracts; each shows its stages until the
+        API has indexed it.
       </p>
       <QueryState isPending={isPending} error={error} what="the deployment" />
       {dep && chainId !== undefined && (
@@ -344,11 +361,7 @@ export default function Act() {
           </div>
           <label className="field inline">
             <span>Chain</span>
-            <select
-              name="chain"
-              value={chainId}
-              onChange={(e) => choose("chain", e.target.value)}
-            >
+            <select name="chain" value={chainId} onChange={(e) => choose("chain", e.target.value)}>
               {dep.chains.map((c) => (
                 <option key={c.chain_id} value={c.chain_id}>
                   {chainName(dep, c.chain_id)}

@@ -32,7 +32,11 @@ export default function AiEthics() {
       <QueryState isPending={isPending} error={error} what="the audits" />
       {data && data.items.length === 0 && <Empty>No audits yet.</Empty>}
       {data?.items.map((a) => (
-        <section className="card" key={`${a.chain_id}-${a.tx_hash}-${a.log_index}`} data-testid="audit">
+        <section
+          className="card"
+          key={`${a.chain_id}-${a.tx_hash}-${a.log_index}`}
+          data-testid="audit"
+        >
           <h2 className="mono small">
             Model {shortHash(a.model_id)} <FinalityBadge row={a} readAt={data.read_at} />
           </h2>
@@ -68,7 +72,14 @@ export default function AiEthics() {
           </div>
         </section>
       ))}
-      {data && <Pager page={pages.page} nextCursor={data.next_cursor} onOlder={pages.older} onNewer={pages.newer} />}
+      {data && (
+        <Pager
+          page={pages.page}
+          nextCursor={data.next_cursor}
+          onOlder={pages.older}
+          onNewer={pages.newer}
+        />
+      )}
     </div>
   );
 }

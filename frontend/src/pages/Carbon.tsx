@@ -54,14 +54,23 @@ function Batches({ dep }: { dep: Deployment | undefined }) {
                   <FinalityBadge row={b} readAt={data.read_at} />
                 </td>
                 <td>
-                  <Link to={`/act?action=retire&chain=${b.chain_id}&batch=${b.batch_id}`}>Retire…</Link>
+                  <Link to={`/act?action=retire&chain=${b.chain_id}&batch=${b.batch_id}`}>
+                    Retire…
+                  </Link>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {data && <Pager page={pages.page} nextCursor={data.next_cursor} onOlder={pages.older} onNewer={pages.newer} />}
+      {data && (
+        <Pager
+          page={pages.page}
+          nextCursor={data.next_cursor}
+          onOlder={pages.older}
+          onNewer={pages.newer}
+        />
+      )}
     </section>
   );
 }
@@ -108,7 +117,9 @@ function Retirements({ dep }: { dep: Deployment | undefined }) {
                   <AddressLink address={r.beneficiary} />
                 </td>
                 <td>
-                  <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>#{r.certificate_id}</Link>
+                  <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>
+                    #{r.certificate_id}
+                  </Link>
                 </td>
                 <td>{r.message}</td>
                 <td>
@@ -119,7 +130,14 @@ function Retirements({ dep }: { dep: Deployment | undefined }) {
           </tbody>
         </table>
       )}
-      {data && <Pager page={pages.page} nextCursor={data.next_cursor} onOlder={pages.older} onNewer={pages.newer} />}
+      {data && (
+        <Pager
+          page={pages.page}
+          nextCursor={data.next_cursor}
+          onOlder={pages.older}
+          onNewer={pages.newer}
+        />
+      )}
     </section>
   );
 }

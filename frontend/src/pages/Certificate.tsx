@@ -41,7 +41,11 @@ function Verify({ cert }: { cert: Cert }) {
       if (reader && dep) {
         const ccr = contractOf(dep, cert.chain_id, "CCR");
         const ecr = contractOf(dep, cert.chain_id, "ECR");
-        const count = (await reader.readContract({ address: ccr.address, abi: ccr.abi, functionName: "retirement_count" })) as bigint;
+        const count = (await reader.readContract({
+          address: ccr.address,
+          abi: ccr.abi,
+          functionName: "retirement_count",
+        })) as bigint;
         maxIndex = Number(count);
         const stored = (await reader.readContract({
           address: ecr.address,
@@ -89,10 +93,10 @@ function Verify({ cert }: { cert: Cert }) {
     <section className="card">
       <h2>Verify the content hash</h2>
       <p className="muted small">
-        The hash commits to the chain, the CCR contract, the batch, the tonnes, the beneficiary,
-        the message, the retiring account and the retirement's sequence number. Anyone can
-        recompute it from the fields above; with a node for chain {cert.chain_id} the page also
-        compares it with the hash stored in the certificate contract.
+        The hash commits to the chain, the CCR contract, the batch, the tonnes, the beneficiary, the
+        message, the retiring account and the retirement's sequence number. Anyone can recompute it
+        from the fields above; with a node for chain {cert.chain_id} the page also compares it with
+        the hash stored in the certificate contract.
       </p>
       <button type="button" onClick={() => void verify()} disabled={busy} data-testid="verify">
         {busy ? "Verifying…" : "Verify"}
@@ -110,7 +114,9 @@ function Verify({ cert }: { cert: Cert }) {
               {verdict.onChain.detail}
             </li>
           ) : (
-            <li className="muted">Connect a wallet on chain {cert.chain_id} to compare with the chain.</li>
+            <li className="muted">
+              Connect a wallet on chain {cert.chain_id} to compare with the chain.
+            </li>
           )}
         </ul>
       )}
@@ -128,7 +134,8 @@ export default function Certificate() {
     { params: { path: { chain: Number(chain), token_id: Number(id) } } },
     { enabled: valid },
   );
-  if (!valid) return <div className="notice error">Not a certificate address: /certificates/CHAIN/ID.</div>;
+  if (!valid)
+    return <div className="notice error">Not a certificate address: /certificates/CHAIN/ID.</div>;
   return (
     <div>
       <h1>Certificate #{id}</h1>
@@ -154,7 +161,8 @@ export default function Certificate() {
               </dd>
               <dt>Owner</dt>
               <dd>
-                <AddressLink address={data.owner} /> {data.soulbound && <span className="badge">soulbound</span>}
+                <AddressLink address={data.owner} />{" "}
+                {data.soulbound && <span className="badge">soulbound</span>}
               </dd>
               <dt>Message</dt>
               <dd data-testid="message">{data.message}</dd>

@@ -17,7 +17,8 @@ type Proposal = Schemas["Proposal"];
 /** The state in words: stored status for finished proposals, else from the chain's head. */
 export function proposalState(p: Proposal, head: number | undefined): string {
   if (p.status && p.status !== "created") return p.status;
-  if (head === undefined || p.vote_start === null || p.vote_end === null) return p.status ?? "unknown";
+  if (head === undefined || p.vote_start === null || p.vote_end === null)
+    return p.status ?? "unknown";
   if (head <= Number(p.vote_start)) return "pending (voting not open yet)";
   if (head <= Number(p.vote_end)) return "active (voting open)";
   return "voting closed";
@@ -46,13 +47,15 @@ function QuorumBar({ p, dep }: { p: Proposal; dep: Deployment | undefined }) {
   const { data: quorum, error } = useQuorum(p, dep);
   const counted = BigInt(p.for_votes) + BigInt(p.abstain_votes);
   if (error) return <span className="muted small">quorum unavailable</span>;
-  if (quorum === undefined) return <span className="muted small">quorum: needs a node for chain {p.chain_id}</span>;
+  if (quorum === undefined)
+    return <span className="muted small">quorum: needs a node for chain {p.chain_id}</span>;
   const pct = quorum === 0n ? 100 : Number((counted * 10_000n) / quorum) / 100;
   return (
     <div className="meter" title="for + abstain votes, against the quorum">
       <meter min={0} max={100} value={Math.min(pct, 100)} />
       <span className="small">
-        {pct.toFixed(1)} % of quorum ({formatAmount(counted, 18, 0)} / {formatAmount(quorum, 18, 0)})
+        {pct.toFixed(1)} % of quorum ({formatAmount(counted, 18, 0)} / {formatAmount(quorum, 18, 0)}
+        )
       </span>
     </div>
   );
@@ -74,7 +77,8 @@ function ProposalCard({
     <section className="card" data-testid="proposal">
       <h2>{p.description ?? `Proposal ${p.proposal_id}`}</h2>
       <p className="small muted mono">
-        #{p.proposal_id.slice(0, 16)}… on {chainName(dep, p.chain_id)} <FinalityBadge row={p} readAt={readAt} />
+        #{p.proposal_id.slice(0, 16)}… on {chainName(dep, p.chain_id)}{" "}
+        <FinalityBadge row={p} readAt={readAt} />
       </p>
       <dl className="facts">
         <dt>State</dt>
@@ -102,7 +106,9 @@ function ProposalCard({
       </dl>
       {state.startsWith("active") && (
         <p>
-          <Link to={`/act?action=vote&chain=${p.chain_id}&proposal=${p.proposal_id}`}>Vote on it…</Link>
+          <Link to={`/act?action=vote&chain=${p.chain_id}&proposal=${p.proposal_id}`}>
+            Vote on it…
+          </Link>
         </p>
       )}
     </section>
@@ -136,7 +142,14 @@ export default function Governance() {
           readAt={data.read_at}
         />
       ))}
-      {data && <Pager page={pages.page} nextCursor={data.next_cursor} onOlder={pages.older} onNewer={pages.newer} />}
+      {data && (
+        <Pager
+          page={pages.page}
+          nextCursor={data.next_cursor}
+          onOlder={pages.older}
+          onNewer={pages.newer}
+        />
+      )}
     </div>
   );
 }

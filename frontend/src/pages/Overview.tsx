@@ -39,7 +39,12 @@ function useBridgeHoldings(dep: Deployment | undefined) {
 }
 
 function Chains({ dep }: { dep: Deployment | undefined }) {
-  const { data, isPending, error } = api.useQuery("get", "/api/v1/chains", {}, { refetchInterval: 2_000 });
+  const { data, isPending, error } = api.useQuery(
+    "get",
+    "/api/v1/chains",
+    {},
+    { refetchInterval: 2_000 },
+  );
   return (
     <section className="card">
       <h2>Chains</h2>
@@ -80,8 +85,8 @@ function Tokens({ dep }: { dep: Deployment | undefined }) {
     <section className="card">
       <h2>Tokens</h2>
       <p className="muted small">
-        Supply (holders) per chain, read from the index, including blocks that are not final
-        yet. A bridged token is locked in its chain's bridge and minted on the other side.
+        Supply (holders) per chain, read from the index, including blocks that are not final yet. A
+        bridged token is locked in its chain's bridge and minted on the other side.
       </p>
       <QueryState isPending={isPending} error={error} what="the tokens" />
       {data && (
@@ -113,7 +118,8 @@ function Tokens({ dep }: { dep: Deployment | undefined }) {
                           <span className="muted small">({c.holders})</span>
                           {held && (
                             <div className="small muted">
-                              <Amount raw={held} symbol={t.symbol} maxFraction={2} /> locked in bridge
+                              <Amount raw={held} symbol={t.symbol} maxFraction={2} /> locked in
+                              bridge
                             </div>
                           )}
                         </>
@@ -136,17 +142,24 @@ function Welcome() {
   if (!config.devAccounts.length) return null;
   return (
     <div className="notice" data-testid="welcome">
-      <strong>Try it:</strong> press <em>Connect wallet</em> (top right), pick a <span className="badge dev">DEV</span>{" "}
-      account, then <Link to="/act?action=retire">retire a carbon credit</Link> into a certificate. DEV accounts
+      <strong>Try it:</strong> press <em>Connect wallet</em> (top right), pick a{" "}
+      <span className="badge dev">DEV</span> account, then{" "}
+      <Link to="/act?action=retire">retire a carbon credit</Link> into a certificate. DEV accounts
       use the local chains' public test keys.
     </div>
   );
 }
 
 function Activity({ dep }: { dep: Deployment | undefined }) {
-  const retirements = api.useQuery("get", "/api/v1/carbon/retirements", { params: { query: { limit: 5 } } });
-  const proposals = api.useQuery("get", "/api/v1/governance/proposals", { params: { query: { limit: 3 } } });
-  const audits = api.useQuery("get", "/api/v1/ai-ethics/audits", { params: { query: { limit: 3 } } });
+  const retirements = api.useQuery("get", "/api/v1/carbon/retirements", {
+    params: { query: { limit: 5 } },
+  });
+  const proposals = api.useQuery("get", "/api/v1/governance/proposals", {
+    params: { query: { limit: 3 } },
+  });
+  const audits = api.useQuery("get", "/api/v1/ai-ethics/audits", {
+    params: { query: { limit: 3 } },
+  });
   type Item = { key: string; chain: number; block: number; final: boolean; text: React.ReactNode };
   const items: Item[] = [
     ...(retirements.data?.items ?? []).map((r) => ({
@@ -156,9 +169,11 @@ function Activity({ dep }: { dep: Deployment | undefined }) {
       final: r.final,
       text: (
         <>
-          <AddressLink address={r.account} /> retired <Amount raw={r.amount} symbol="CCR" /> t of batch{" "}
-          {r.batch_id} →{" "}
-          <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>certificate #{r.certificate_id}</Link>
+          <AddressLink address={r.account} /> retired <Amount raw={r.amount} symbol="CCR" /> t of
+          batch {r.batch_id} →{" "}
+          <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>
+            certificate #{r.certificate_id}
+          </Link>
         </>
       ),
     })),
@@ -181,8 +196,8 @@ function Activity({ dep }: { dep: Deployment | undefined }) {
       final: a.final,
       text: (
         <>
-          AI model {a.model_id.slice(0, 10)}… audited by <AddressLink address={a.auditor} /> (transparency{" "}
-          {a.transparency}/1000)
+          AI model {a.model_id.slice(0, 10)}… audited by <AddressLink address={a.auditor} />{" "}
+          (transparency {a.transparency}/1000)
         </>
       ),
     })),
@@ -198,7 +213,8 @@ function Activity({ dep }: { dep: Deployment | undefined }) {
             <span className="muted small">
               {chainName(dep, i.chain)} #{i.block}
             </span>{" "}
-            {i.text} <FinalityBadge row={{ final: i.final, block_number: i.block, chain_id: i.chain }} />
+            {i.text}{" "}
+            <FinalityBadge row={{ final: i.final, block_number: i.block, chain_id: i.chain }} />
           </li>
         ))}
       </ul>
