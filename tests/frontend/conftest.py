@@ -1,4 +1,4 @@
-"""One demo stack per session for the browser tests: three local chains, the deployed ecosystem,
+"""One demo stack for the browser tests (test_browser.py): three local chains, the deployed ecosystem,
 the scenario, the relayer, the indexer, the API and the web app (``python -m esg.demo``) on free
 ports, and Debian's Chromium driven by Playwright."""
 
@@ -37,7 +37,9 @@ def _build_frontend() -> None:
     subprocess.run([npm, "run", "build"], cwd=FRONTEND, check=True, capture_output=True)
 
 
-@pytest.fixture(scope="session")
+# Module-scoped: Playwright's sync API runs an asyncio loop while the browser is open, so the
+# browser must be closed before the next module's tests call asyncio.run.
+@pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
@@ -52,7 +54,7 @@ def stack(tmp_path_factory):
         drop_database(url)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(stack):
     """Chromium; it needs the stack first (Playwright's sync API keeps an asyncio loop running,
     so the stack's database set-up and tear-down run outside it)."""
