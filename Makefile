@@ -11,9 +11,13 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no
 export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install deploy-tools demo test image-test lint bench-gas bench-indexer bench-api clean
+FRONTEND := frontend
+FRONTEND_SOURCES := $(shell find $(FRONTEND)/src $(FRONTEND)/public -type f 2>/dev/null) \
+	$(FRONTEND)/index.html $(FRONTEND)/vite.config.ts $(FRONTEND)/tsconfig.json
 
-install: $(VENV)/.installed node_modules/.installed
+.PHONY: install deploy-tools demo test image-test lint bench-gas bench-indexer bench-api bench-frontend frontend chromium clean
+
+install: $(VENV)/.installed node_modules/.installed $(FRONTEND)/node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' || exit 1
@@ -30,10 +34,25 @@ node_modules/.installed: package.json package-lock.json
 deploy-tools:
 	@command -v promtool >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(APT_INSTALL) prometheus; }
 
-demo: install
+$(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The web app's production build, served by `python -m esg.web`.
+frontend: $(FRONTEND)/dist/index.html
+
+$(FRONTEND)/dist/index.html: $(FRONTEND)/node_modules/.installed $(FRONTEND_SOURCES)
+	cd $(FRONTEND) && npm run build
+
+# The browser tests drive Debian's Chromium (no browser download); installed once, as root.
+chromium:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && $(APT_INSTALL) chromium; }
+
+demo: install frontend
 	$(BIN)/python -m esg.demo
 
-test: install deploy-tools
+test: install deploy-tools frontend chromium
+	cd $(FRONTEND) && npx vitest run
 	ape test tests -q -p no:randomly
 
 # Builds the services image with podman from a local Debian bookworm + Python 3.11 base made with
@@ -47,6 +66,7 @@ image-test: install
 lint: install
 	ruff check esg indexer api bridge besu scripts tests deploy benchmarks
 	ruff format --check esg indexer api bridge besu scripts tests deploy benchmarks
+	cd $(FRONTEND) && npm run --silent lint
 
 bench-gas: install
 	ape run bench_gas
@@ -57,5 +77,8 @@ bench-indexer: install
 bench-api: install
 	$(BIN)/python -m api.bench
 
+bench-frontend: install frontend chromium
+	$(BIN)/python benchmarks/frontend_bench.py
+
 clean:
-	rm -rf .build .run .hypothesis
+	rm -rf .build .run .hypothesis $(FRONTEND)/dist

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors, logs
+from api import cors, errors, logs
 from api.cache import make_cache
 from api.db import HeadTracker, create_pool
 from api.middleware import EdgeMiddleware
@@ -17,6 +17,7 @@ from api.routes import (
     carbon,
     certificates,
     chains,
+    deployment,
     governance,
     health,
     metrics,
@@ -39,6 +40,7 @@ ROUTERS = (
     ai_ethics,
     governance,
     chains,
+    deployment,
 )
 
 
@@ -117,4 +119,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     errors.install(app)
     app.add_middleware(EdgeMiddleware, state=app.state)
+    cors.install(app, settings)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -77,3 +78,15 @@ class Settings(BaseSettings):
                     f"API_TRUSTED_PROXIES: {item!r} is not an IP address or network"
                 ) from None
         return out
+    # Browser origins allowed to read the API (CORS): comma-separated or a JSON list; empty:
+    # same origin only.
+    cors_origins: Annotated[list[str], NoDecode] = []
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = json.loads(value) if value.lstrip().startswith("[") else value.split(",")
+        if isinstance(value, list):
+            return [str(o).strip().rstrip("/") for o in value if str(o).strip()]
+        return value

@@ -34,7 +34,10 @@ from esg.networks import connect, network_choice
 from esg.paths import PROJECT_ROOT, runtime_dir
 from esg.scenario import Personas, play
 from esg.supervisor import Supervisor
+from esg.web import WebSettings
 
+# The long-running services: name (of the log file) -> module run with ``python -m``.
+SERVICES = {"bridge": "bridge", "indexer": "indexer", "api": "api", "web": "esg.web"}
 SCENARIO_PROFILE = "besu"
 ROOT_PROFILE, CHILD_PROFILE = "besu", "polygon"
 
@@ -225,6 +228,7 @@ def show_api(chain_ids: dict[str, int], timeout: float = 90.0) -> bool:
 
     alice = Personas.from_accounts(accounts.test_accounts).alice.address
     _say(f"[api] {base}/docs  (the indexer follows all chains live; Ctrl-C stops everything)")
+    _say(f"[web] {WebSettings().url}  (the dApp: connect a DEV account to act)")
     for path in (
         f"/api/v1/esg/unified-profile/{alice}",
         "/api/v1/tokens",
@@ -275,11 +279,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         # Start (and tune) the embedded PostgreSQL once, here, so the services never race to do it.
         os.environ["DATABASE_URL"] = asyncio.run(database_url())
+        # The browser app reads the API from the web server's origin.
+        os.environ.setdefault("API_CORS_ORIGINS", ",".join(WebSettings().origins))
         python = sys.executable
-        for name in ("bridge", "indexer", "api"):
-            services.add(name, [python, "-m", name])
+        for name, module in SERVICES.items():
+            services.add(name, [python, "-m", module])
         services.start()
-        _say(f"[services] relayer, indexer and API started; logs in {runtime_dir()}")
+        _say(f"[services] relayer, indexer, API and web app started; logs in {runtime_dir()}")
         if ROOT_PROFILE in chain_ids and CHILD_PROFILE in chain_ids:
             bridge_round_trip(chain_ids)
         shown = show_api(chain_ids)

@@ -31,6 +31,7 @@ def demo_env(tmp_path, monkeypatch):
         ESG_ETHEREUM_PORT=str(free_port()),
         ESG_POLYGON_PORT=str(free_port()),
         API_PORT=str(free_port()),
+        WEB_PORT=str(free_port()),
         INDEXER_METRICS_PORT="0",
         DATABASE_URL=idx_helpers.new_database("demo"),
     )

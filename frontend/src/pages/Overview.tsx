@@ -1,0 +1,238 @@
+/** Every token per chain (supply, holders, locked in the bridge), the chains' heads and lag,
+ * and recent activity. */
+import { useQueries } from "@tanstack/react-query";
+import { Link } from "react-router";
+
+import { api, type Schemas } from "../api/client";
+import { AddressLink } from "../components/Address";
+import { Amount } from "../components/Amount";
+import { FinalityBadge, ReadAtLine } from "../components/FinalityBadge";
+import { QueryState } from "../components/Status";
+import { chainName, useDeployment, type Deployment } from "../chain/deployment";
+import { config } from "../config";
+
+type Profile = Schemas["ProfileOut"];
+
+/** What each chain's Bridge contract holds: the amounts locked for other chains. */
+function useBridgeHoldings(dep: Deployment | undefined) {
+  const bridges = (dep?.chains ?? []).flatMap((c) =>
+    c.contracts.Bridge ? [{ chainId: c.chain_id, address: c.contracts.Bridge.address }] : [],
+  );
+  const results = useQueries({
+    queries: bridges.map((b) =>
+      api.queryOptions("get", "/api/v1/esg/unified-profile/{address}", {
+        params: { path: { address: b.address } },
+      }),
+    ),
+  });
+  const locked = new Map<string, string>();
+  results.forEach((r, i) => {
+    const profile = r.data as Profile | undefined;
+    for (const b of profile?.balances ?? []) {
+      if (b.chain_id === bridges[i].chainId && b.token) {
+        const key = `${b.chain_id}:${b.token}`;
+        locked.set(key, (BigInt(locked.get(key) ?? "0") + BigInt(b.amount)).toString());
+      }
+    }
+  });
+  return locked;
+}
+
+function Chains({ dep }: { dep: Deployment | undefined }) {
+  const { data, isPending, error } = api.useQuery(
+    "get",
+    "/api/v1/chains",
+    {},
+    { refetchInterval: 2_000 },
+  );
+  return (
+    <section className="card">
+      <h2>Chains</h2>
+      <QueryState isPending={isPending} error={error} what="the chains" />
+      {data && (
+        <table data-testid="chains">
+          <thead>
+            <tr>
+              <th>Chain</th>
+              <th className="num">Node head</th>
+              <th className="num">Indexed</th>
+              <th className="num">Finalized</th>
+              <th className="num">Lag (blocks)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((c) => (
+              <tr key={c.chain_id}>
+                <td>{chainName(dep, c.chain_id)}</td>
+                <td className="num">{c.head_block}</td>
+                <td className="num">{c.indexed_block}</td>
+                <td className="num">{c.finalized_block}</td>
+                <td className={`num ${c.lag > 0 ? "warn-text" : ""}`}>{c.lag}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Tokens({ dep }: { dep: Deployment | undefined }) {
+  const { data, isPending, error } = api.useQuery("get", "/api/v1/tokens");
+  const locked = useBridgeHoldings(dep);
+  const chains = [...new Set((data?.items ?? []).flatMap((t) => t.chains.map((c) => c.chain_id)))];
+  return (
+    <section className="card">
+      <h2>Tokens</h2>
+      <p className="muted small">
+        Supply (holders) per chain, read from the index, including blocks that are not final yet. A
+        bridged token is locked in its chain's bridge and minted on the other side.
+      </p>
+      <QueryState isPending={isPending} error={error} what="the tokens" />
+      {data && (
+        <table data-testid="tokens">
+          <thead>
+            <tr>
+              <th>Token</th>
+              {chains.map((c) => (
+                <th className="num" key={c}>
+                  {chainName(dep, c)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((t) => (
+              <tr key={t.symbol} data-testid="token" data-symbol={t.symbol}>
+                <td>
+                  <strong>{t.symbol}</strong>
+                </td>
+                {chains.map((chainId) => {
+                  const c = t.chains.find((x) => x.chain_id === chainId);
+                  const held = locked.get(`${chainId}:${t.symbol}`);
+                  return (
+                    <td className="num" key={chainId}>
+                      {c && c.holders > 0 ? (
+                        <>
+                          <Amount raw={c.supply} symbol={t.symbol} maxFraction={2} />{" "}
+                          <span className="muted small">({c.holders})</span>
+                          {held && (
+                            <div className="small muted">
+                              <Amount raw={held} symbol={t.symbol} maxFraction={2} /> locked in
+                              bridge
+                            </div>
+                          )}
+                        </>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Welcome() {
+  if (!config.devAccounts.length) return null;
+  return (
+    <div className="notice" data-testid="welcome">
+      <strong>Try it:</strong> press <em>Connect wallet</em> (top right), pick a{" "}
+      <span className="badge dev">DEV</span> account, then{" "}
+      <Link to="/act?action=retire">retire a carbon credit</Link> into a certificate. DEV accounts
+      use the local chains' public test keys.
+    </div>
+  );
+}
+
+function Activity({ dep }: { dep: Deployment | undefined }) {
+  const retirements = api.useQuery("get", "/api/v1/carbon/retirements", {
+    params: { query: { limit: 5 } },
+  });
+  const proposals = api.useQuery("get", "/api/v1/governance/proposals", {
+    params: { query: { limit: 3 } },
+  });
+  const audits = api.useQuery("get", "/api/v1/ai-ethics/audits", {
+    params: { query: { limit: 3 } },
+  });
+  type Item = { key: string; chain: number; block: number; final: boolean; text: React.ReactNode };
+  const items: Item[] = [
+    ...(retirements.data?.items ?? []).map((r) => ({
+      key: `r${r.chain_id}-${r.tx_hash}-${r.log_index}`,
+      chain: r.chain_id,
+      block: r.block_number,
+      final: r.final,
+      text: (
+        <>
+          <AddressLink address={r.account} /> retired <Amount raw={r.amount} symbol="CCR" /> t of
+          batch {r.batch_id} →{" "}
+          <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>
+            certificate #{r.certificate_id}
+          </Link>
+        </>
+      ),
+    })),
+    ...(proposals.data?.items ?? []).map((p) => ({
+      key: `p${p.chain_id}-${p.proposal_id}`,
+      chain: p.chain_id,
+      block: p.block_number,
+      final: p.final,
+      text: (
+        <>
+          Proposal <Link to="/governance">{(p.description ?? p.proposal_id).slice(0, 80)}</Link> is{" "}
+          {p.status ?? "unknown"}
+        </>
+      ),
+    })),
+    ...(audits.data?.items ?? []).map((a) => ({
+      key: `a${a.chain_id}-${a.tx_hash}-${a.log_index}`,
+      chain: a.chain_id,
+      block: a.block_number,
+      final: a.final,
+      text: (
+        <>
+          AI model {a.model_id.slice(0, 10)}… audited by <AddressLink address={a.auditor} />{" "}
+          (transparency {a.transparency}/1000)
+        </>
+      ),
+    })),
+  ].sort((x, y) => y.block - x.block);
+  const error = retirements.error ?? proposals.error ?? audits.error;
+  return (
+    <section className="card">
+      <h2>Recent activity</h2>
+      <QueryState isPending={retirements.isPending} error={error} what="recent activity" />
+      <ul className="activity">
+        {items.map((i) => (
+          <li key={i.key}>
+            <span className="muted small">
+              {chainName(dep, i.chain)} #{i.block}
+            </span>{" "}
+            {i.text}{" "}
+            <FinalityBadge row={{ final: i.final, block_number: i.block, chain_id: i.chain }} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function Overview() {
+  const { data: dep } = useDeployment();
+  const tokens = api.useQuery("get", "/api/v1/tokens");
+  return (
+    <div>
+      <h1>Overview</h1>
+      <Welcome />
+      <ReadAtLine readAt={tokens.data?.read_at} />
+      <Chains dep={dep} />
+      <Tokens dep={dep} />
+      <Activity dep={dep} />
+    </div>
+  );
+}
