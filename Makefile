@@ -15,7 +15,7 @@ install: $(VENV)/.installed node_modules/.installed
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' || exit 1
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev,oracle]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -29,8 +29,8 @@ test: install
 	ape test tests -q -p no:randomly
 
 lint: install
-	ruff check esg indexer api bridge besu scripts tests
-	ruff format --check esg indexer api bridge besu scripts tests
+	ruff check esg indexer api bridge besu oracle scripts tests benchmarks
+	ruff format --check esg indexer api bridge besu oracle scripts tests benchmarks
 
 bench-gas: install
 	ape run bench_gas
