@@ -17,8 +17,9 @@ from oracle import ethics
 from oracle.pipeline import idem_key
 
 
-def audit_evidence(card: dict, reviewers: int, threshold_bp: int) -> bytes:
-    doc = {**card, "human_review": {"reviewers": reviewers, "threshold_bp": threshold_bp}}
+def audit_evidence(card: dict, reviewers: int) -> bytes:
+    """The canonical bytes of what an audit attests: the card and whether reviewers exist."""
+    doc = {**card, "human_review": {"reviewers": reviewers > 0}}
     return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
 
 

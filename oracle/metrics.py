@@ -45,6 +45,7 @@ INFO_TEXT = ("region", "sector", "period")
 INFO_NUMBERS = ("site_lat", "site_lon")
 
 ureg = pint.UnitRegistry()
+ureg.define("m3 = meter ** 3")  # how metering and utility bills write cubic metres
 
 
 @cache

@@ -9,6 +9,7 @@ metadata checks and the classifier) and records each model's inputs, version and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from eth_utils import keccak
 
@@ -85,7 +86,7 @@ def assess(
         {
             "action": line["activity"],
             "avoided_tco2e": round(line["avoided_t"], 6),
-            "reward_wei": str(int(round(line["avoided_t"] * ect_per_tonne * WAD))),
+            "reward_wei": str(int(Decimal(f"{line['avoided_t'] * ect_per_tonne:.6f}") * WAD)),
         }
         for line in em.lines
         if line["scope"] == 0 and line["avoided_t"] > 0

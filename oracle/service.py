@@ -201,7 +201,7 @@ class Oracle:
     async def audit_model(self) -> dict:
         """Open (once per model version) the AET audit case of the scoring model."""
         s = self.settings
-        evidence = audit.audit_evidence(self.forest.card, len(s.reviewers), s.review_threshold_bp)
+        evidence = audit.audit_evidence(self.forest.card, len(s.reviewers))
         ev_hash = keccak(evidence)
         a = audit.assessment(evidence)
         recipient = s.aet_recipient or self.signer.address
