@@ -1,7 +1,7 @@
 """TLS for the project's HTTP services: TLS 1.3 as the minimum, and a local CA for the demo.
 
-``server_context`` is what uvicorn serves with when given a certificate and key; ``uvicorn_ssl``
-returns the keyword arguments that make uvicorn build it. ``local_ca`` creates (once) a CA and a
+``server_context`` is what uvicorn serves with when given a certificate and key; ``run`` is
+``uvicorn.run`` serving with it. ``local_ca`` creates (once) a CA and a
 certificate for 127.0.0.1/localhost signed by it, under the runtime folder, for ``make demo``.
 """
 
@@ -12,6 +12,9 @@ import ipaddress
 import ssl
 from pathlib import Path
 
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
 
 def server_context(cert: Path, key: Path) -> ssl.SSLContext:
     """A server context that refuses anything older than TLS 1.3."""
@@ -21,34 +24,29 @@ def server_context(cert: Path, key: Path) -> ssl.SSLContext:
     return ctx
 
 
-def serve_tls13(config) -> None:
-    """Make a ``uvicorn.Config`` that has ssl settings load them into a TLS 1.3-only context."""
-    original = config.load
-
-    def load() -> None:
-        original()
-        if config.is_ssl:
-            config.ssl = server_context(Path(config.ssl_certfile), Path(config.ssl_keyfile))
-
-    config.load = load
-
-
 def run(app: str, *, cert: Path | None, key: Path | None, **kwargs) -> None:
     """``uvicorn.run`` with HTTPS (TLS 1.3 minimum) when both ``cert`` and ``key`` are given."""
-    import uvicorn
-
     if (cert is None) != (key is None):
         raise SystemExit("tls: give both a certificate and a key, or neither")
     if cert is not None:
         kwargs.update(ssl_certfile=str(cert), ssl_keyfile=str(key))
-    config = uvicorn.Config(app, **kwargs)
-    serve_tls13(config)
+    config = _Tls13Config(app, **kwargs)
     server = uvicorn.Server(config)
     if config.workers > 1:
         sock = config.bind_socket()
-        uvicorn.supervisors.Multiprocess(config, target=server.run, sockets=[sock]).run()
+        Multiprocess(config, target=server.run, sockets=[sock]).run()
     else:
         server.run()
+
+
+class _Tls13Config(uvicorn.Config):
+    """uvicorn's settings, with the SSL context replaced by ``server_context``'s (picklable for
+    uvicorn's worker processes: a module-level class)."""
+
+    def load(self) -> None:
+        super().load()
+        if self.is_ssl:
+            self.ssl = server_context(Path(self.ssl_certfile), Path(self.ssl_keyfile))
 
 
 def local_ca(folder: Path) -> tuple[Path, Path, Path]:
