@@ -13,6 +13,7 @@ from esg.deploy import Deployment, deploy_ecosystem, record
 from esg.manifest import Manifest
 from esg.scenario import Personas
 from esg.tls import local_ca
+from oracle import model, train
 
 TRAIN_ROWS = 800
 
@@ -64,6 +65,19 @@ def oracle_world(project, accounts, chain, tmp_path_factory):
     proc.start()
     yield OracleWorld(d, who, url, manifest.path, chain.chain_id, home, proc)
     proc.stop()
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """Models trained on a small generated set (the full run is ``python -m oracle.train``)."""
+    folder = tmp_path_factory.mktemp("models")
+    train.build(folder, rows=TRAIN_ROWS, photos=60)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_model_dir):
+    return model.load(tiny_model_dir)
 
 
 @pytest.fixture
