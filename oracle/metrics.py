@@ -134,7 +134,7 @@ def parse_metrics(data: bytes, media_type: str) -> MetricsReport:
         rows += [("figure", k, v, "") for k, v in figs.items()]
     else:
         reader = csv.DictReader(io.StringIO(text))
-        if reader.fieldnames is None or set(reader.fieldnames) < {"kind", "name", "value"}:
+        if reader.fieldnames is None or not {"kind", "name", "value"} <= set(reader.fieldnames):
             raise EvidenceError("metrics: CSV needs the columns kind,name,value,unit")
         rows = [(r["kind"], r["name"], r["value"], r.get("unit") or "") for r in reader]
     return _check(rows)
