@@ -29,6 +29,19 @@ class OracleWorld:
     oracle: OracleProcess
 
 
+# The oracle's database follows one chain history: ape's snapshot reverts between tests would be
+# reorgs it never saw (attestations it recorded as mined would vanish), so these tests keep the
+# chain as it goes, like a live node.
+@pytest.fixture
+def _function_isolation():
+    yield
+
+
+@pytest.fixture(scope="module")
+def _module_isolation():
+    yield
+
+
 @pytest.fixture(scope="session")
 def oracle_world(project, accounts, chain, tmp_path_factory):
     who = Personas.from_accounts(accounts)
