@@ -4,8 +4,10 @@
 2. deploy the ecosystem and a bridge to each (reusing deployments still live on running chains),
    pair the besu and polygon bridges, and hand every admin role to each chain's timelock;
 3. play the demo scenario on the besu profile;
-4. start the bridge relayer, the indexer and the API; bridge GST, ECT and CCR from besu to
-   polygon and back; then keep everything running until Ctrl-C, which stops all it started.
+4. start the bridge relayer, the indexer, the API and the oracle (HTTPS); bridge GST, ECT and CCR
+   from besu to polygon and back; play one organization through the oracle (sign-in, evidence,
+   review, attestations, new score in the API); then keep everything running until Ctrl-C,
+   which stops all it started.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from esg.manifest import load_manifest, manifest_path
 from esg.networks import connect, network_choice
 from esg.paths import PROJECT_ROOT, runtime_dir
 from esg.scenario import Personas, play
+from oracle import demo as oracle_demo
 
 SCENARIO_PROFILE = "besu"
 ROOT_PROFILE, CHILD_PROFILE = "besu", "polygon"
@@ -294,12 +297,18 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         # Start (and tune) the embedded PostgreSQL once, here, so the services never race to do it.
         os.environ["DATABASE_URL"] = asyncio.run(database_url())
+        services = ["bridge", "indexer", "api"]
+        if SCENARIO_PROFILE in chain_ids:
+            oracle_demo.prepare(chain_ids[SCENARIO_PROFILE])
+            services.append("oracle")
         python = sys.executable
-        procs = {name: _spawn(name, [python, "-m", name]) for name in ("bridge", "indexer", "api")}
-        _say(f"[services] relayer, indexer and API started; logs in {runtime_dir()}")
+        procs = {name: _spawn(name, [python, "-m", name]) for name in services}
+        _say(f"[services] {', '.join(services)} started; logs in {runtime_dir()}")
         if ROOT_PROFILE in chain_ids and CHILD_PROFILE in chain_ids:
             bridge_round_trip(chain_ids)
         shown = show_api(chain_ids)
+        if shown and "oracle" in procs:
+            shown = oracle_demo.play_demo(chain_ids[SCENARIO_PROFILE], _say)
         if args.once:
             return 0 if shown else 1
         while all(p.poll() is None for p in procs.values()):

@@ -145,6 +145,29 @@ def _metric_of(ecs, account: str) -> int:
     raise LookupError(f"no metric recorded for {account}")
 
 
+def prepare(chain_id: int) -> None:
+    """Set the environment of the demo's ``python -m oracle`` (attesting on ``chain_id``)."""
+    from ape import accounts
+
+    from esg.paths import runtime_dir
+    from esg.scenario import Personas
+
+    who = Personas.from_accounts(accounts.test_accounts)
+    port = int(os.environ.get("ORACLE_PORT", "8100"))
+    os.environ.update(environment(who, chain_id=chain_id, port=port, tls_dir=runtime_dir() / "tls"))
+
+
+def play_demo(chain_id: int, say: Callable[[str], None] = print) -> bool:
+    """``make demo``'s oracle part; True once the new score is visible in the API."""
+    from ape import accounts
+
+    from esg.scenario import Personas
+
+    who = Personas.from_accounts(accounts.test_accounts)
+    api = f"http://127.0.0.1:{os.environ.get('API_PORT', '8000')}"
+    return play(who, chain_id=chain_id, api=api, say=say)["score"] is not None
+
+
 def environment(who, *, chain_id: int, port: int, tls_dir) -> dict[str, str]:
     """The oracle service's settings for the demo (keys of the ape test personas)."""
     from esg.tls import local_ca
