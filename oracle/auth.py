@@ -125,7 +125,7 @@ async def new_nonce(pool: asyncpg.Pool, ttl: int) -> tuple[str, dt.datetime]:
 
 
 async def sign_in(
-    pool: asyncpg.Pool, message: str, signature: str, *, domain: str, max_age: int
+    pool: asyncpg.Pool, message: str, signature: str, *, domain: str, chain_id: int, max_age: int
 ) -> str:
     """Check a signed SIWE message and consume its nonce; returns the signer's address."""
     try:
@@ -134,6 +134,8 @@ async def sign_in(
         raise AuthError(f"auth: not an EIP-4361 message ({str(e)[:80]})") from None
     if msg.domain != domain:
         raise AuthError(f"auth: message is for domain {msg.domain!r}, not {domain!r}")
+    if msg.chain_id != chain_id:
+        raise AuthError(f"auth: message is for chain {msg.chain_id}, not {chain_id}")
     try:
         msg.verify(signature, domain=domain)
     except VerificationError as e:

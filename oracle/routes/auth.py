@@ -48,7 +48,12 @@ async def login(body: LoginIn, oracle: OracleDep) -> LoginOut:
     """Exchange a signed SIWE message for a short-lived RS256 token."""
     s = oracle.settings
     address = await sign_in(
-        oracle.pool, body.message, body.signature, domain=oracle.siwe_domain, max_age=s.siwe_ttl
+        oracle.pool,
+        body.message,
+        body.signature,
+        domain=oracle.siwe_domain,
+        chain_id=oracle.contracts.chain_id,
+        max_age=s.siwe_ttl,
     )
     reviewers = {r.lower() for r in s.reviewers}
     role = "reviewer" if address.lower() in reviewers else "submitter"

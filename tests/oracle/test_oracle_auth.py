@@ -59,6 +59,11 @@ def test_wrong_domain_is_refused(oracle, oracle_world):
     assert r.status_code == 401 and "domain" in r.json()["detail"]
 
 
+def test_message_for_another_chain_is_refused(oracle, oracle_world):
+    r, _ = _login(oracle, oracle_world.who.bob.private_key, chain_id=1)
+    assert r.status_code == 401 and "chain 1" in r.json()["detail"]
+
+
 def test_reused_nonce_is_refused(oracle, oracle_world):
     key = oracle_world.who.bob.private_key
     r, message = _login(oracle, key)
