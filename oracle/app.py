@@ -13,6 +13,7 @@ import contextlib
 import logging
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -20,7 +21,7 @@ from fastapi.responses import JSONResponse
 from esg.database import database_url
 from oracle import db
 from oracle.auth import AuthError, KeyRing
-from oracle.chain import Contracts
+from oracle.chain import Contracts, RPCError
 from oracle.crypto import DecryptionError
 from oracle.errors import EvidenceError
 from oracle.review import ReviewError
@@ -105,6 +106,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(DecryptionError)
     async def _sealed(request: Request, exc: DecryptionError) -> JSONResponse:
         return answer(409, str(exc))
+
+    @app.exception_handler(RPCError)
+    async def _node(request: Request, exc: RPCError) -> JSONResponse:
+        return answer(503, f"chain: the node refused a read ({exc})")
+
+    @app.exception_handler(httpx.HTTPError)
+    async def _node_down(request: Request, exc: httpx.HTTPError) -> JSONResponse:
+        return answer(503, "chain: the node is unreachable")
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -142,6 +142,9 @@ class Submitter:
                 log.warning("submitter: node unavailable (%s); retrying", e)
             except asyncpg.PostgresError as e:
                 log.warning("submitter: database error (%s); retrying", e)
+            except Exception:
+                # Whatever went wrong with one row, the others must keep moving.
+                log.exception("submitter: pass failed; retrying")
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), interval)
