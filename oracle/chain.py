@@ -166,27 +166,28 @@ class Submitter:
 
     async def _follow(self, row) -> None:
         tx_hash = "0x" + bytes(row["tx_hash"]).hex()
+        # The nonce is read before the receipt: if the nonce was already used and our receipt is
+        # still missing afterwards, the transaction that used it was not ours (read the other way
+        # round, a block mined between the two reads would look like a stolen nonce).
+        mined_nonce = int(
+            await self.rpc.call("eth_getTransactionCount", row["sender"], "latest"), 16
+        )
         receipt = await self.rpc.call("eth_getTransactionReceipt", tx_hash)
         if receipt is not None:
             ok = int(receipt["status"], 16) == 1
+            block = int(receipt["blockNumber"], 16)
             await self.pool.execute(
                 "UPDATE oracle.attestations SET status = $2, block_number = $3, mined_at = now(),"
                 " error = $4 WHERE id = $1",
                 row["id"],
                 "mined" if ok else "reverted",
-                int(receipt["blockNumber"], 16),
+                block,
                 None if ok else "reverted on-chain",
             )
             log.info(
-                "attestation %s %s in block %s",
-                row["id"],
-                "mined" if ok else "reverted",
-                int(receipt["blockNumber"], 16),
+                "attestation %s %s in block %s", row["id"], "mined" if ok else "reverted", block
             )
             return
-        mined_nonce = int(
-            await self.rpc.call("eth_getTransactionCount", row["sender"], "latest"), 16
-        )
         if mined_nonce > row["tx_nonce"]:
             # Another transaction took this nonce and ours has no receipt: ours can never be
             # mined now, so the row is signed again with a fresh nonce.
