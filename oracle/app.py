@@ -75,6 +75,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (auth.router, evidence.router, cases.router):
         app.include_router(router)
 
+    def answer(status: int, detail: str, **headers) -> JSONResponse:
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers or None)
+
+    body_limit = max(
+        settings.max_report_bytes, settings.max_metrics_bytes, settings.max_image_bytes
+    )
+    body_limit += 64 * 1024  # multipart framing and the form's other fields
+
+    @app.middleware("http")
+    async def refuse_large_bodies(request: Request, call_next):
+        # Refused before the multipart parser spools anything to disk.
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > body_limit):
+            return answer(413, f"request: body over {body_limit} bytes")
+        return await call_next(request)
+
     @app.get("/health", tags=["health"])
     async def health(request: Request) -> dict:
         oracle: Oracle = request.app.state.oracle
@@ -83,9 +99,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "model": oracle.forest.version,
             "chain_id": oracle.contracts.chain_id,
         }
-
-    def answer(status: int, detail: str, **headers) -> JSONResponse:
-        return JSONResponse({"detail": detail}, status_code=status, headers=headers or None)
 
     @app.exception_handler(AuthError)
     async def _auth(request: Request, exc: AuthError) -> JSONResponse:

@@ -81,6 +81,16 @@ def test_bad_evidence_is_refused_and_nothing_is_stored(
     assert _count(oracle_world) == before
 
 
+def test_a_body_over_every_limit_is_refused_before_parsing(bob, oracle_world):
+    before = _count(oracle_world)
+    big = b"Our scope 1 emissions were 10 tCO2e. " * 160_000  # ~6 MB, over the 5 MB report limit
+    r = bob.http.post(
+        "/v1/evidence", data={"kind": "report"}, files={"file": ("r.txt", big, "text/plain")}
+    )
+    assert r.status_code == 413 and "body over" in r.json()["detail"]
+    assert _count(oracle_world) == before
+
+
 def test_upload_needs_a_token(oracle, oracle_world):
     before = _count(oracle_world)
     r = oracle.client().http.post(
