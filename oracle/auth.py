@@ -118,9 +118,15 @@ async def new_nonce(pool: asyncpg.Pool, ttl: int) -> tuple[str, dt.datetime]:
     """A fresh single-use sign-in nonce, valid ``ttl`` seconds."""
     nonce = secrets.token_urlsafe(16).replace("-", "").replace("_", "")
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=ttl)
-    await pool.execute(
-        "INSERT INTO oracle.siwe_nonces (nonce, expires_at) VALUES ($1, $2)", nonce, expires
-    )
+    async with pool.acquire() as conn, conn.transaction():
+        # Expired nonces are useless; dropping a few with each new one keeps the table small.
+        await conn.execute(
+            "DELETE FROM oracle.siwe_nonces WHERE nonce IN (SELECT nonce FROM oracle.siwe_nonces"
+            " WHERE expires_at < now() ORDER BY expires_at LIMIT 10)"
+        )
+        await conn.execute(
+            "INSERT INTO oracle.siwe_nonces (nonce, expires_at) VALUES ($1, $2)", nonce, expires
+        )
     return nonce, expires
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,14 +142,25 @@ def predict(model: Model, row: np.ndarray) -> dict:
 
 
 def save(model: Model, folder: Path) -> Path:
-    """Write ``<version>.pkl`` and ``<version>.card.json``; returns the pickle's path."""
+    """Write ``<version>.pkl`` and ``<version>.card.json``, then point ``CURRENT`` at them.
+
+    Each file is written beside its place and renamed into it, so a reader never sees half a file.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{model.version}.pkl"
     model._explainer = None
-    path.write_bytes(pickle.dumps(model, protocol=5))
-    (folder / f"{model.version}.card.json").write_text(json.dumps(model.card, indent=1) + "\n")
-    (folder / "CURRENT").write_text(model.version + "\n")
+    _replace(path, pickle.dumps(model, protocol=5))
+    _replace(
+        folder / f"{model.version}.card.json", (json.dumps(model.card, indent=1) + "\n").encode()
+    )
+    _replace(folder / "CURRENT", (model.version + "\n").encode())
     return path
+
+
+def _replace(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 def load(folder: Path) -> Model | None:

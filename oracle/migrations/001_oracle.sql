@@ -5,6 +5,7 @@ CREATE TABLE oracle.siwe_nonces (
     expires_at timestamptz NOT NULL,
     used_at timestamptz
 );
+CREATE INDEX siwe_nonces_expiry ON oracle.siwe_nonces (expires_at);
 
 -- One uploaded file, encrypted (AES-256-GCM); content_hash is keccak256 of the plaintext.
 CREATE TABLE oracle.evidence (

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from oracle.deps import OracleDep, PrincipalDep, ReviewerDep
+from oracle.models import CaseList, CaseOut
 from oracle.service import NotFound
 
 router = APIRouter(prefix="/v1", tags=["cases"])
@@ -21,7 +22,7 @@ class ReviewIn(BaseModel):
     note: str = Field("", max_length=1_000)
 
 
-@router.post("/cases", status_code=201)
+@router.post("/cases", status_code=201, response_model=CaseOut)
 async def open_case(
     body: CaseIn, oracle: OracleDep, principal: PrincipalDep, response: Response
 ) -> dict:
@@ -32,7 +33,7 @@ async def open_case(
     return case
 
 
-@router.get("/cases")
+@router.get("/cases", response_model=CaseList)
 async def held_cases(
     oracle: OracleDep, reviewer: ReviewerDep, status: str = Query("pending_review", max_length=20)
 ) -> dict:
@@ -43,7 +44,7 @@ async def held_cases(
     return {"items": [await oracle.case(r["id"]) for r in ids]}
 
 
-@router.get("/cases/{case_id}")
+@router.get("/cases/{case_id}", response_model=CaseOut)
 async def show_case(case_id: int, oracle: OracleDep, principal: PrincipalDep) -> dict:
     """A case with its assessment and attestations (its organization or a reviewer)."""
     case = await oracle.case(case_id)
@@ -52,7 +53,7 @@ async def show_case(case_id: int, oracle: OracleDep, principal: PrincipalDep) ->
     return case
 
 
-@router.post("/cases/{case_id}/review")
+@router.post("/cases/{case_id}/review", response_model=CaseOut)
 async def review_case(
     case_id: int, body: ReviewIn, oracle: OracleDep, reviewer: ReviewerDep
 ) -> dict:

@@ -9,12 +9,13 @@ from fastapi import APIRouter, File, Form, Response, UploadFile
 from oracle import intake
 from oracle.deps import OracleDep, PrincipalDep
 from oracle.errors import TooLarge
+from oracle.models import EvidenceOut
 from oracle.service import NotFound
 
 router = APIRouter(prefix="/v1/evidence", tags=["evidence"])
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=EvidenceOut)
 async def upload(
     oracle: OracleDep,
     principal: PrincipalDep,
@@ -36,7 +37,7 @@ async def upload(
     return record
 
 
-@router.get("/{evidence_id}")
+@router.get("/{evidence_id}", response_model=EvidenceOut)
 async def show(evidence_id: int, oracle: OracleDep, principal: PrincipalDep) -> dict:
     """What the intake learned from one of the caller's files (never its content)."""
     row = await oracle.pool.fetchrow(
