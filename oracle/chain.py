@@ -72,7 +72,11 @@ class Contracts:
         if not manifest.chains:
             raise RuntimeError(f"oracle: no deployment in {path}")
         chain_id = chain_id or sorted(manifest.chains)[0]
-        chain = manifest.chains[chain_id]
+        chain = manifest.chains.get(chain_id)
+        if chain is None:
+            raise RuntimeError(
+                f"oracle: chain {chain_id} is not in {path} ({sorted(manifest.chains)})"
+            )
         w3 = Web3()
         names = ("ECS", "ECT", "AET")
         return cls(
