@@ -23,7 +23,10 @@ def main() -> None:
         http="httptools",
         access_log=False,
         log_level=s.log_level.lower(),
-        proxy_headers=False,
+        # The client address (and so the rate limit's key) comes from X-Forwarded-For only on
+        # connections from a configured proxy.
+        proxy_headers=bool(s.trusted_proxies),
+        forwarded_allow_ips=s.trusted_proxies or None,
         server_header=False,
         date_header=False,
         backlog=4096,

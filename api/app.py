@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        url = settings.database_url
+        url = settings.database_read_url or settings.database_url
         if not url:
             from esg.database import database_url
 

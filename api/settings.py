@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -15,6 +17,11 @@ class Settings(BaseSettings):
 
     database_url: str | None = Field(
         None, validation_alias=AliasChoices("API_DATABASE_URL", "DATABASE_URL")
+    )
+    # A replica to read from (e.g. an Aurora reader endpoint); the API never writes, so every
+    # query goes there when it is set.
+    database_read_url: str | None = Field(
+        None, validation_alias=AliasChoices("API_DATABASE_READ_URL", "DATABASE_READ_URL")
     )
     redis_url: str | None = Field(None, validation_alias=AliasChoices("API_REDIS_URL", "REDIS_URL"))
     # Deployment manifest whose RPC URLs the health check asks (skipped when absent).
@@ -35,6 +42,10 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = 2000
     # Requests per minute per client IP; 0 disables the limit.
     rate_limit: int = 1000
+    # Addresses or networks of the proxies in front of the API (comma-separated, e.g.
+    # "10.0.0.0/8,127.0.0.1"). Only a connection from one of them may name the client in
+    # X-Forwarded-For (the rightmost address not itself a trusted proxy); empty trusts nobody.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
     page_size_default: int = 50
     page_size_max: int = 500
     # Seconds between reads of the indexed heads (the cache and ETag key).
@@ -53,3 +64,19 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Seconds a node may take to answer the health check's eth_blockNumber.
     node_timeout: float = 1.0
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> list[str]:
+        items = value.split(",") if isinstance(value, str) else list(value)
+        out = []
+        for item in (str(i).strip() for i in items):
+            if not item:
+                continue
+            try:
+                out.append(str(ipaddress.ip_network(item, strict=False)))
+            except ValueError:
+                raise ValueError(
+                    f"API_TRUSTED_PROXIES: {item!r} is not an IP address or network"
+                ) from None
+        return out

@@ -4,9 +4,10 @@
 2. deploy the ecosystem and a bridge to each (reusing deployments still live on running chains),
    pair the besu and polygon bridges, and hand every admin role to each chain's timelock;
 3. play the demo scenario on the besu profile;
-4. start the bridge relayer, the indexer, the API and the oracle (HTTPS); bridge GST, ECT and CCR
-   from besu to polygon and back; play one organization through the oracle (sign-in, evidence,
-   review, attestations, new score in the API); then keep everything running until Ctrl-C,
+4. start the bridge relayer, the indexer, the API and the oracle (HTTPS) under a supervisor
+   (esg.supervisor: a crashed service is restarted with backoff); bridge GST, ECT and CCR from besu
+   to polygon and back; play one organization through the oracle (sign-in, evidence, review,
+   attestations, new score in the API); then keep everything running until Ctrl-C or SIGTERM,
    which stops all it started.
 """
 
@@ -14,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import signal
-import subprocess
 import sys
 import time
 
@@ -36,6 +35,7 @@ from esg.manifest import load_manifest, manifest_path
 from esg.networks import connect, network_choice
 from esg.paths import PROJECT_ROOT, runtime_dir
 from esg.scenario import Personas, play
+from esg.supervisor import Supervisor
 from oracle import demo as oracle_demo
 
 SCENARIO_PROFILE = "besu"
@@ -248,25 +248,6 @@ def show_api(chain_ids: dict[str, int], timeout: float = 90.0) -> bool:
     return True
 
 
-def _spawn(name: str, args: list[str]) -> subprocess.Popen:
-    with open(runtime_dir() / f"{name}.log", "ab") as log:
-        return subprocess.Popen(
-            args, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-def _stop(procs: dict[str, subprocess.Popen]) -> None:
-    for p in procs.values():
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(p.pid, signal.SIGTERM)
-    for p in procs.values():
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(p.pid, signal.SIGKILL)
-
-
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
@@ -290,37 +271,36 @@ def main(argv: list[str] | None = None) -> int:
     profiles = [p for p in args.profiles.split(",") if p]
     for profile, url in nodes.start(profiles).items():
         _say(f"[{profile}] node at {url}")
-    procs: dict[str, subprocess.Popen] = {}
+    services = Supervisor(runtime_dir(), cwd=PROJECT_ROOT, say=_say)
     try:
         chain_ids = deploy_all(profiles, replay=args.replay)
         if args.no_serve:
             return 0
         # Start (and tune) the embedded PostgreSQL once, here, so the services never race to do it.
         os.environ["DATABASE_URL"] = asyncio.run(database_url())
-        services = ["bridge", "indexer", "api"]
+        python = sys.executable
+        names = ["bridge", "indexer", "api"]
         if SCENARIO_PROFILE in chain_ids:
             oracle_demo.prepare(chain_ids[SCENARIO_PROFILE])
-            services.append("oracle")
-        python = sys.executable
-        procs = {name: _spawn(name, [python, "-m", name]) for name in services}
-        _say(f"[services] {', '.join(services)} started; logs in {runtime_dir()}")
+            names.append("oracle")
+        for name in names:
+            services.add(name, [python, "-m", name])
+        services.start()
+        _say(f"[services] {', '.join(names)} started; logs in {runtime_dir()}")
         if ROOT_PROFILE in chain_ids and CHILD_PROFILE in chain_ids:
             bridge_round_trip(chain_ids)
         shown = show_api(chain_ids)
-        if shown and "oracle" in procs:
+        if shown and "oracle" in names:
             shown = oracle_demo.play_demo(chain_ids[SCENARIO_PROFILE], _say)
         if args.once:
             return 0 if shown else 1
-        while all(p.poll() is None for p in procs.values()):
-            time.sleep(0.5)
-        dead = [n for n, p in procs.items() if p.poll() is not None]
-        _say(f"{', '.join(dead)} exited; see {runtime_dir()}/<name>.log")
-        return 1
+        # A crashed service is restarted; the chains and the others keep running.
+        services.watch()
     except KeyboardInterrupt:
         _say("\nstopping ...")
         return 0
     finally:
-        _stop(procs)
+        services.stop()
         if not args.no_serve:
             nodes.stop(profiles)
 

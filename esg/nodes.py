@@ -13,6 +13,9 @@ polygon    31338     http://127.0.0.1:8547       anvil
 =========  ========  ==========================  ======================================
 
 Ports come from ``ESG_BESU_PORT``, ``ESG_ETHEREUM_PORT`` and ``ESG_POLYGON_PORT`` when set.
+``ESG_<PROFILE>_URL`` (e.g. ``ESG_BESU_URL=http://chain-besu:8545`` in docker-compose) names a node
+run elsewhere instead: start only waits until it answers with the profile's chain id, and stop
+leaves it alone.
 Each node's log and PID live in ``<runtime dir>/nodes/<profile>.{log,pid}`` (``ESG_HOME``).
 Blocks are mined on every transaction unless a block time is given. The besu profile takes its
 chain id, prefunded accounts, base fee (zero), block gas limit and hardfork from the genesis, so the
@@ -91,8 +94,13 @@ class Profile:
             raise NodeError(f"{self.port_env}={value!r} is not a port number") from None
 
     @property
+    def external_url(self) -> str | None:
+        """The URL of a node this profile does not run (``ESG_<PROFILE>_URL``), if set."""
+        return os.environ.get(f"ESG_{self.name.upper()}_URL") or None
+
+    @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return self.external_url or f"http://{HOST}:{self.port}"
 
     def anvil_args(self, block_time: float | None = None) -> list[str]:
         """Command line options of anvil for this profile (without the executable)."""
@@ -169,7 +177,7 @@ def status(profiles: Iterable[str] | None = None) -> dict[str, NodeStatus]:
         profile = _profile(name)
         pid = _live_pid(profile)
         chain_id = block = None
-        if pid is not None:
+        if pid is not None or profile.external_url:
             with contextlib.suppress(NodeError):
                 chain_id = int(rpc_call(profile.url, "eth_chainId"), 16)
                 block = int(rpc_call(profile.url, "eth_blockNumber"), 16)
@@ -300,6 +308,9 @@ def _wait_ready(profile: Profile, pid: int, timeout: float) -> None:
 
 
 def _start_one(profile: Profile, block_time: float | None, timeout: float) -> str:
+    if profile.external_url:
+        _wait_external(profile, timeout)
+        return profile.url
     pid = _live_pid(profile)
     if pid is not None:
         # Ours and alive: wait until it answers (it may still be starting), never start twice.
@@ -332,6 +343,25 @@ def _start_one(profile: Profile, block_time: float | None, timeout: float) -> st
     return profile.url
 
 
+def _wait_external(profile: Profile, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            chain_id = int(rpc_call(profile.url, "eth_chainId", timeout=1), 16)
+            break
+        except NodeError as exc:
+            if time.monotonic() > deadline:
+                raise NodeError(
+                    f"{profile.name} node did not answer in {timeout}s: {exc}"
+                ) from None
+            time.sleep(0.5)
+    if chain_id != profile.chain_id:
+        raise NodeError(
+            f"{profile.name} node at {profile.url} reports chain id {chain_id},"
+            f" expected {profile.chain_id}"
+        )
+
+
 def _terminate(pid: int, timeout: float) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
@@ -348,6 +378,8 @@ def _terminate(pid: int, timeout: float) -> None:
 
 
 def _stop_one(profile: Profile, timeout: float) -> None:
+    if profile.external_url:
+        return  # not ours to stop
     pid = _live_pid(profile)
     if pid is not None:
         _terminate(pid, timeout)

@@ -11,10 +11,15 @@ from esg.database import database_url, ensure_database
 from esg.manifest import load_manifest
 from indexer import logs, metrics
 from indexer.chain import BulkIndexes, ChainIndexer
+from indexer.partitions import PartitionKeeper
 from indexer.settings import Settings
 from indexer.store import connect, migrate
+from indexer.writer import ChainBusy, WriterLock
 
 log = logging.getLogger("indexer")
+
+# Exit status when another indexer already writes one of the chains to the same database.
+EXIT_CHAIN_BUSY = 3
 
 
 async def run(settings: Settings) -> None:
@@ -37,17 +42,42 @@ async def run(settings: Settings) -> None:
     if not chains:
         log.error("no chain with contracts in the manifest", extra={"manifest": str(manifest.path)})
         return
-    metrics.serve(settings.metrics_port, settings.metrics_host)
-    log.info(
-        "indexer start",
-        extra={"manifest": str(manifest.path), "chains": [d.chain_id for d in chains]},
+    writer = await WriterLock.acquire(url, [d.chain_id for d in chains])
+    try:
+        metrics.serve(settings.metrics_port, settings.metrics_host)
+        log.info(
+            "indexer start",
+            extra={"manifest": str(manifest.path), "chains": [d.chain_id for d in chains]},
+        )
+        bulk = BulkIndexes(settings.bulk_min_events)
+        indexers = [ChainIndexer(settings, manifest, dep, url, bulk) for dep in chains]
+        # One failing chain (e.g. a reorg deeper than the window), or the loss of the writer
+        # lock, stops the process loudly.
+        async with asyncio.TaskGroup() as tg:
+            background = [tg.create_task(writer.watch(), name="writer-lock")]
+            if settings.partition_blocks:
+                background.append(tg.create_task(await _partitions(settings, url, indexers)))
+            async with asyncio.TaskGroup() as chain_tasks:
+                for ix in indexers:
+                    chain_tasks.create_task(ix.run(), name=f"chain-{ix.chain_id}")
+            for task in background:
+                task.cancel()
+    finally:
+        await writer.release()
+
+
+async def _partitions(settings: Settings, url: str, indexers: list[ChainIndexer]):
+    """The keeper's loop (a coroutine), once the partitions from the chains' start blocks on
+    exist: before any chain writes."""
+    start = min(ix.start_block for ix in indexers)
+    keeper = PartitionKeeper(
+        url,
+        settings.partition_blocks,
+        settings.partitions_ahead,
+        lambda: (start, max(ix.head for ix in indexers)),
     )
-    bulk = BulkIndexes(settings.bulk_min_events)
-    indexers = [ChainIndexer(settings, manifest, dep, url, bulk) for dep in chains]
-    # One failing chain (e.g. a reorg deeper than the window) stops the process loudly.
-    async with asyncio.TaskGroup() as tg:
-        for ix in indexers:
-            tg.create_task(ix.run(), name=f"chain-{ix.chain_id}")
+    await keeper.open()
+    return keeper.run()
 
 
 def main() -> int:
@@ -62,6 +92,9 @@ def main() -> int:
         asyncio.run(run(settings))
     except KeyboardInterrupt:
         return 130
+    except ChainBusy as exc:
+        log.error(str(exc), extra={"chain": exc.chain_id})
+        return EXIT_CHAIN_BUSY
     except BaseException as exc:  # noqa: BLE001
         log.critical("indexer stopped", exc_info=exc)
         return 1

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     # many more events (and half the rows already stored) before the head; built again before
     # the head is committed. 0 disables.
     bulk_min_events: int = 100_000
+    # Blocks per partition of `transfers` and `event_rows` (indexer/partitions.py), created
+    # `partitions_ahead` partitions beyond the head; 0 leaves every row in the DEFAULT partition.
+    partition_blocks: int = 1_000_000
+    partitions_ahead: int = 2
     rpc_timeout: float = 30.0
     rpc_max_backoff: float = 10.0
     # A chain that is behind and makes no progress for this long is reported as stalled.

@@ -47,7 +47,6 @@ _ACCOUNT_DELTAS = (
     ") x GROUP BY address"
 )
 MIGRATION_LOCK = 0x45534731  # pg advisory lock key serialising migrations
-CHAIN_LOCK_BASE = 0x45534700_00000000  # + chain id: one writer per chain
 
 EVENT_COLS = (
     "chain_id",
@@ -213,7 +212,8 @@ class _Timed:
 
 
 class ChainStore:
-    """All database work of one chain, on its own connection (which holds the chain's lock)."""
+    """All database work of one chain, on its own connection (the process holds the chain's
+    writer lock, indexer.writer)."""
 
     def __init__(self, conn: asyncpg.Connection, chain_id: int) -> None:
         self.conn = conn
@@ -226,11 +226,6 @@ class ChainStore:
         contracts: list[tuple[bytes, str, int]],
         transfer_events: list[tuple[bytes, int, str, list[str]]] = (),
     ) -> Checkpoint:
-        got = await self.conn.fetchval(
-            "SELECT pg_try_advisory_lock($1)", CHAIN_LOCK_BASE + self.chain_id
-        )
-        if not got:
-            raise RuntimeError(f"chain {self.chain_id}: another indexer is writing this chain")
         await self.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS tmp_balances (token bytea, token_id numeric, "
             "holder bytea, amount numeric, transfers bigint) ON COMMIT DELETE ROWS;"

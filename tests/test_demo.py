@@ -70,3 +70,60 @@ def test_demo_brings_everything_up_and_stops(demo_env):
     (line,) = [x for x in out.splitlines() if "alice's new ECS score" in x]
     assert "score None" not in line
     assert not any(s.running for s in nodes.status().values())
+
+
+def test_demo_restarts_a_killed_indexer_and_keeps_the_chain(demo_env):
+    """kill -9 of the indexer under ``make demo``: the supervisor restarts it, the chain and the
+    API stay up; SIGTERM then stops everything."""
+    import json
+    import signal
+    import threading
+    import time
+
+    import httpx
+
+    from esg.paths import runtime_dir
+
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "esg.demo", "--profiles", "ethereum"],
+        cwd=PROJECT_ROOT,
+        env=demo_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(demo.stdout), daemon=True)
+    reader.start()
+
+    def wait_for(text: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in lines):
+            assert demo.poll() is None, "".join(lines)[-4000:]
+            assert time.monotonic() < deadline, f"no {text!r} in:\n" + "".join(lines)[-4000:]
+            time.sleep(0.2)
+
+    api = f"http://127.0.0.1:{demo_env['API_PORT']}"
+    try:
+        wait_for("(the indexer follows all chains live", 600)
+        node = nodes.status()["ethereum"]
+        pid = json.loads((runtime_dir() / "services.json").read_text())["indexer"]["pid"]
+        os.kill(pid, signal.SIGKILL)
+        wait_for(f"[supervisor] indexer (pid {pid}) killed by SIGKILL", 30)
+        wait_for("[supervisor] indexer restarted", 30)
+        # The chain kept running (same process, same blocks) and the API still answers.
+        after = nodes.status()["ethereum"]
+        assert after.running and after.pid == node.pid and after.block >= node.block
+        chains = httpx.get(f"{api}/api/v1/chains", timeout=5).json()["items"]
+        assert [c["chain_id"] for c in chains] == [31337]
+        new_pid = json.loads((runtime_dir() / "services.json").read_text())["indexer"]["pid"]
+        assert new_pid != pid and new_pid is not None
+        demo.send_signal(signal.SIGTERM)
+        assert demo.wait(60) == 0
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait(10)
+    reader.join(5)
+    assert "stopping ..." in "".join(lines)
+    assert not any(s.running for s in nodes.status().values())
