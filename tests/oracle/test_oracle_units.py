@@ -283,3 +283,47 @@ def _pdf(text: str) -> bytes:
 def test_pdf_reports_are_read():
     text = nlp.report_text(_pdf("Our scope 1 emissions were 566 tCO2e."), "application/pdf")
     assert [(c.key, c.stated) for c in nlp.claims(text)] == [("scope1_tco2e", 566.0)]
+
+
+# -- human review ------------------------------------------------------------------------------
+
+
+def test_only_a_second_configured_key_may_release_a_case():
+    from eth_account import Account
+
+    from oracle import review
+
+    reviewer, oracle_key, org = (Account.create() for _ in range(3))
+    ev = bytes(32)
+
+    def check(who, decision="approve", signed=None, reviewers=None):
+        sig = review.sign_review(who.key, 7, ev, signed or decision)
+        return review.check_reviewer(
+            case_id=7,
+            evidence_hash=ev,
+            decision=decision,
+            signature=sig,
+            signed_in=who.address,
+            reviewers=reviewers or [reviewer.address, oracle_key.address, org.address],
+            oracle_signer=oracle_key.address,
+            submitter=org.address,
+        )
+
+    assert check(reviewer) == reviewer.address
+    for who in (oracle_key, org):
+        with pytest.raises(review.ReviewError, match="must differ"):
+            check(who)
+    with pytest.raises(review.ReviewError, match="not a configured reviewer"):
+        check(reviewer, reviewers=[oracle_key.address])
+    with pytest.raises(review.ReviewError, match="not from the signed-in reviewer"):
+        check(reviewer, signed="reject")  # a signature over another decision
+
+
+def test_a_flagged_fairness_check_holds_the_audit(tiny_model):
+    from oracle import audit
+
+    card = {**tiny_model.card, "fairness": {**tiny_model.card["fairness"], "flagged": True}}
+    a = audit.assessment(audit.audit_evidence(card, 1))
+    assert audit.review_reasons(a)[0].startswith("fairness check flagged")
+    (call,) = audit.plan("0x" + "11" * 20, bytes(32), a)
+    assert call["args"][8] == str(int.from_bytes(pipeline.idem_key(bytes(32), "aet_audit"), "big"))
