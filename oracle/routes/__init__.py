@@ -1,0 +1,1 @@
+"""The oracle's routers, one per resource."""
