@@ -57,10 +57,12 @@ def _advance(provider, *, blocks: int = 0, seconds: int = 0) -> None:
 
 
 def registry_id(ccr, name: str) -> int:
-    """The id under which governance added registry ``name`` to CCR."""
-    for i in range(1, ccr.registry_count() + 1):
-        if ccr.registry_name(i) == name:
+    """The id under which governance added registry ``name`` to CCR (ids count from 1)."""
+    i = 1
+    while known := ccr.registry_name(i):
+        if known == name:
             return i
+        i += 1
     raise LookupError(f"registry {name!r} was not added to CCR")
 
 
