@@ -14,6 +14,7 @@ from api.middleware import EdgeMiddleware
 from api.routes import (
     accounts,
     ai_ethics,
+    bridge,
     carbon,
     certificates,
     chains,
@@ -39,6 +40,7 @@ ROUTERS = (
     ai_ethics,
     governance,
     chains,
+    bridge,
 )
 
 

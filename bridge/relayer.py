@@ -125,7 +125,16 @@ class Relayer:
     # ------------------------------------------------------------------ delivery
 
     async def deliver_all(self, dest: ChainLink) -> None:
-        """Work on the due messages bound for ``dest``, one after another."""
+        """Work on the due messages bound for ``dest``, one after another, after checking that
+        acceptances in blocks not yet final are still there."""
+        _, final = await dest.follower.heads()
+        for stored in await self.store.unsettled(dest.chain_id, final):
+            if not await dest.bridge.call("is_processed", *stored.message.key):
+                await self.store.reopen(stored.message)
+                log.warning(
+                    "delivery removed by a reorg; delivering again",
+                    extra={"bridge_message": stored.message.label(), "dest_chain": dest.chain_id},
+                )
         known: dict[str, bool] = {}
         for stored in await self.store.due(dest.chain_id):
             if stored.status == QUEUED:
@@ -137,7 +146,7 @@ class Relayer:
         """Deliver one message unless the destination already accepted it."""
         m = stored.message
         if await dest.bridge.call("is_processed", *m.key):
-            await self._accepted(dest, m)
+            await self._accepted(dest, m, await self._head(dest))
             return
         sender = self.senders[dest.chain_id]
         if stored.status == SUBMITTED and stored.dest_tx_hash:
@@ -160,7 +169,7 @@ class Relayer:
             )
         except Reverted as exc:
             if "already processed" in exc.reason:
-                await self._accepted(dest, m)
+                await self._accepted(dest, m, await self._head(dest))
             elif not any(w in exc.reason for w in _WAIT_REASONS):
                 await self._attempt_failed(dest, m, exc.reason)
             return
@@ -174,7 +183,7 @@ class Relayer:
         if receipt is None:
             return  # the next round looks again
         if succeeded(receipt) or await dest.bridge.call("is_processed", *m.key):
-            await self._accepted(dest, m)
+            await self._accepted(dest, m, int(receipt["blockNumber"], 16))
         else:
             await self._attempt_failed(
                 dest, m, f"{name} reverted in block {int(receipt['blockNumber'], 16)}"
@@ -199,15 +208,20 @@ class Relayer:
                 out[validator] = signature
         return out
 
-    async def _accepted(self, dest: ChainLink, m: Message) -> None:
-        """The destination accepted ``m``: a transfer is delivered; an admin message is queued
-        until its delay passes (or already applied, for a cancellation)."""
+    @staticmethod
+    async def _head(link: ChainLink) -> int:
+        return int(await link.rpc.call("eth_blockNumber", []), 16)
+
+    async def _accepted(self, dest: ChainLink, m: Message, block: int) -> None:
+        """The destination accepted ``m`` in ``block`` (or earlier): a transfer is delivered; an
+        admin message is queued until its delay passes (or already applied, for a
+        cancellation)."""
         status, eta = DELIVERED, None
         if isinstance(m, AdminCall):
             eta = await dest.bridge.call("admin_eta", m.message_id)
             if eta:
                 status = QUEUED
-        await self.store.set_status(m, status, eta=eta)
+        await self.store.set_status(m, status, eta=eta, dest_block=block)
         metrics.DELIVERED.labels(str(m.src_chain_id), str(dest.chain_id)).inc()
         log.info(
             "delivered",

@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS bridge.messages (
     next_attempt_at  timestamptz NOT NULL DEFAULT now(),
     last_error       text,
     dest_tx_hash     bytea,
+    -- Destination block of the acceptance; until it is final the relayer checks it again.
+    dest_block       bigint,
     eta              bigint,
     seen_at          timestamptz NOT NULL DEFAULT now(),
     delivered_at     timestamptz,

@@ -157,12 +157,14 @@ class Store:
         dest_tx_hash: str | None = None,
         eta: int | None = None,
         error: str | None = None,
+        dest_block: int | None = None,
     ) -> None:
-        """Record a new status (and the submitted transaction, the admin ETA, the last error)."""
+        """Record a new status (and the submitted transaction, the admin ETA, the last error,
+        the destination block of an acceptance)."""
         await self.pool.execute(
             "UPDATE bridge.messages SET status = $4,"
             " dest_tx_hash = COALESCE($5, dest_tx_hash), eta = COALESCE($6, eta),"
-            " last_error = COALESCE($7, last_error),"
+            " last_error = COALESCE($7, last_error), dest_block = COALESCE($9, dest_block),"
             " delivered_at = CASE WHEN $4 = ANY($8) THEN now() ELSE delivered_at END"
             " WHERE src_chain_id = $1 AND src_tx_hash = $2 AND src_log_index = $3",
             *_key(m),
@@ -171,6 +173,27 @@ class Store:
             eta,
             error,
             [DELIVERED, EXECUTED, CANCELED],
+            dest_block,
+        )
+
+    async def unsettled(self, dest_chain_id: int, finalized: int) -> list[Stored]:
+        """Messages accepted by ``dest_chain_id`` in a block that is not final yet."""
+        rows = await self.pool.fetch(
+            "SELECT * FROM bridge.messages WHERE dest_chain_id = $1 AND status = ANY($2)"
+            " AND dest_block > $3 ORDER BY seq",
+            dest_chain_id,
+            [DELIVERED, QUEUED],
+            finalized,
+        )
+        return [self._stored(r) for r in rows]
+
+    async def reopen(self, m: Message) -> None:
+        """A reorg removed the acceptance of ``m``: deliver it again."""
+        await self.pool.execute(
+            "UPDATE bridge.messages SET status = 'pending', dest_block = NULL,"
+            " delivered_at = NULL, next_attempt_at = now()"
+            " WHERE src_chain_id = $1 AND src_tx_hash = $2 AND src_log_index = $3",
+            *_key(m),
         )
 
     async def attempt_failed(

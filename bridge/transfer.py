@@ -31,20 +31,26 @@ class SentTransfer(NamedTuple):
     data: bytes
 
 
-def sent_transfer(receipt, bridge) -> SentTransfer:
-    """The transfer announced by the `MessageSent` log of a bridge transaction."""
-    (event,) = receipt.decode_logs(bridge.MessageSent)
-    return SentTransfer(
-        src_chain_id=event.src_chain_id,
-        tx_hash=receipt.txn_hash,
-        log_index=event.log_index,
-        dest_chain_id=event.dest_chain_id,
-        dest_token=event.dest_token,
-        id=event.id,
-        amount=event.amount,
-        recipient=event.recipient,
-        data=bytes(event.data),
-    )
+def sent_transfer(receipt, bridge_address: str, abi: ContractABI) -> SentTransfer:
+    """The transfer announced by the `MessageSent` log of a bridge transaction (an ape
+    receipt), decoded with the bridge ABI the manifest records."""
+    event = abi.event("MessageSent")
+    for log in receipt.logs:
+        topics = ["0x" + bytes(t).hex() for t in log["topics"]]
+        if log["address"].lower() == bridge_address.lower() and topics[:1] == [event.topic0]:
+            args = event.decode(topics, bytes(log["data"]))
+            return SentTransfer(
+                src_chain_id=args["src_chain_id"],
+                tx_hash=receipt.txn_hash,
+                log_index=log["logIndex"],
+                dest_chain_id=args["dest_chain_id"],
+                dest_token=args["dest_token"],
+                id=args["id"],
+                amount=args["amount"],
+                recipient=args["recipient"],
+                data=bytes(args["data"]),
+            )
+    raise ValueError(f"transaction {receipt.txn_hash} sent nothing over the bridge")
 
 
 def send_tokens(

@@ -186,7 +186,8 @@ def bridge_round_trip(chain_ids: dict[str, int], stop_validator, timeout: float 
                 receipt = send_tokens(
                     d["Bridge"], d[name], token_id, amount, sender.address, there.chain_id, sender
                 )
-                sent.append((name, sent_transfer(receipt, d["Bridge"])))
+                bridge_abi = ContractABI.from_manifest(manifest, here.chain_id, "Bridge")
+                sent.append((name, sent_transfer(receipt, str(d["Bridge"].address), bridge_abi)))
         abi = ContractABI.from_manifest(manifest, there.chain_id, "Bridge")
         for name, message in sent:
             waited = wait_for_arrival(

@@ -87,7 +87,9 @@ def cli(
             )
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
-    sent = sent_transfer(receipt, bridge)
+    sent = sent_transfer(
+        receipt, str(bridge.address), ContractABI.from_manifest(manifest, src_chain_id, "Bridge")
+    )
     click.echo(
         f"sent {sent.amount} (id {sent.id}) to {sent.recipient} on chain {sent.dest_chain_id}: "
         f"message {sent.src_chain_id}/{sent.tx_hash}/{sent.log_index}"

@@ -162,8 +162,8 @@ def revert_reason(error: RPCError) -> str:
             return decode(["string"], data[4:])[0]
         except Exception:  # noqa: BLE001 - malformed revert data: fall back to the message
             pass
-    message = error.message
-    return message.removeprefix("execution reverted: ").removeprefix("execution reverted")
+    reason = error.message.removeprefix("execution reverted: ").removeprefix("execution reverted")
+    return reason or "execution reverted without a reason"
 
 
 class Reverted(Exception):

@@ -38,10 +38,12 @@ class TxSender:
         return int(await self.rpc.call("eth_getBalance", [self.address, "latest"]), 16)
 
     async def estimate(self, to: str, data: bytes) -> int:
-        """Gas for calling ``to`` with ``data``; Reverted if the contract refuses it."""
+        """Gas for calling ``to`` with ``data`` on the latest block (not on pending transactions,
+        which may never be mined); Reverted if the contract refuses it."""
         try:
             gas = await self.rpc.call(
-                "eth_estimateGas", [{"from": self.address, "to": to, "data": "0x" + data.hex()}]
+                "eth_estimateGas",
+                [{"from": self.address, "to": to, "data": "0x" + data.hex()}, "latest"],
             )
         except RPCError as exc:
             if is_revert(exc):
