@@ -110,12 +110,11 @@ class RootChain:
     ecr: object
 
 
-@pytest.fixture(scope="session")
-def child_node():
-    """A second anvil with its own chain id; stopped (by its pid) at the end of the session."""
+def start_anvil(chain_id: int) -> tuple[subprocess.Popen, Web3, str]:
+    """An anvil with ``chain_id`` on a free port (the caller stops it by its pid)."""
     port = _free_port()
     proc = subprocess.Popen(
-        [str(ANVIL), "--port", str(port), "--chain-id", str(CHILD_CHAIN_ID), "--silent"],
+        [str(ANVIL), "--port", str(port), "--chain-id", str(chain_id), "--silent"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -125,8 +124,31 @@ def child_node():
     while not w3.is_connected():
         if time.monotonic() > deadline or proc.poll() is not None:
             proc.kill()
-            pytest.fail("child anvil did not start")
+            pytest.fail(f"anvil for chain {chain_id} did not start")
         time.sleep(0.1)
+    return proc, w3, uri
+
+
+def web3_deployer(w3: Web3, project, sender: str, blocks: dict, abis: dict):
+    """``deploy(name, *args)``: deploy a project contract with web3 from ``sender``."""
+
+    def deploy(name: str, *args):
+        ct = project.get_contract(name).contract_type
+        abis[name] = abi_of(ct)
+        factory = w3.eth.contract(abi=abis[name], bytecode=ct.deployment_bytecode.bytecode)
+        receipt = w3.eth.wait_for_transaction_receipt(
+            factory.constructor(*args).transact({"from": sender})
+        )
+        blocks[name] = receipt["blockNumber"]
+        return w3.eth.contract(address=receipt["contractAddress"], abi=abis[name])
+
+    return deploy
+
+
+@pytest.fixture(scope="session")
+def child_node():
+    """A second anvil with its own chain id; stopped (by its pid) at the end of the session."""
+    proc, w3, uri = start_anvil(CHILD_CHAIN_ID)
     yield w3, uri
     proc.terminate()
     proc.wait(timeout=10)
@@ -173,16 +195,7 @@ def child(child_node, project, admin, validators, chain):
     w3, uri = child_node
     blocks: dict[str, int] = {}
     abis: dict[str, list] = {}
-
-    def deploy(name: str, *args):
-        ct = project.get_contract(name).contract_type
-        abis[name] = abi_of(ct)
-        factory = w3.eth.contract(abi=abis[name], bytecode=ct.deployment_bytecode.bytecode)
-        receipt = w3.eth.wait_for_transaction_receipt(
-            factory.constructor(*args).transact({"from": admin.address})
-        )
-        blocks[name] = receipt["blockNumber"]
-        return w3.eth.contract(address=receipt["contractAddress"], abi=abis[name])
+    deploy = web3_deployer(w3, project, admin.address, blocks, abis)
 
     bridge = deploy(
         "Bridge", [v.address for v in validators], DEV_THRESHOLD, chain.chain_id, ADMIN_DELAY
