@@ -29,6 +29,7 @@ from conftest import (
 from conftest import (
     rows_of as rows,
 )
+from prometheus_client import REGISTRY
 
 from bridge.store import DELIVERED, FAILED, PENDING, Store
 from esg.chain.abi import hex_bytes
@@ -36,6 +37,11 @@ from esg.chain.abi import hex_bytes
 
 def statuses(url: str) -> list[str]:
     return [r["status"] for r in rows(url, "SELECT status FROM bridge.messages ORDER BY seq")]
+
+
+def _sample(name: str, **labels) -> float:
+    """A metric of the relayer run in this process (0 before its first round)."""
+    return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 def test_round_trips_keep_supply_constant(wired, services, database, alice, bob, carol, chain):
@@ -194,12 +200,14 @@ def test_undeliverable_message_backs_off_then_fails(
         ),
         alice.address,
     )
+    failed_before = _sample("bridge_messages_failed_total", dest_chain=str(chain.chain_id))
     services.round()
     (row,) = rows(
         database, "SELECT * FROM bridge.messages WHERE dest_chain_id = $1", chain.chain_id
     )
     assert (row["status"], row["attempts"]) == (PENDING, 1)
     assert row["next_attempt_at"] > row["seen_at"]
+    assert _sample("bridge_backlog_messages", dest_chain=str(chain.chain_id)) == 1
     time.sleep(0.1)
     services.relay()
     (row,) = rows(
@@ -207,6 +215,9 @@ def test_undeliverable_message_backs_off_then_fails(
     )
     assert (row["status"], row["attempts"]) == (FAILED, 2)
     assert row["last_error"] == "erc1155: transfer to non-IERC1155Receiver implementer"
+    failed = _sample("bridge_messages_failed_total", dest_chain=str(chain.chain_id))
+    assert failed == failed_before + 1
+    assert _sample("bridge_backlog_messages", dest_chain=str(chain.chain_id)) == 0
     time.sleep(0.1)
     services.relay()
     (row,) = rows(
