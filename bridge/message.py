@@ -12,23 +12,17 @@ from dataclasses import dataclass, field
 
 from eth_abi import encode
 from eth_account import Account
-from eth_account.messages import encode_typed_data
+from eth_account.messages import SignableMessage, encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 
 from esg.chain.abi import ContractABI, hex_bytes
 from esg.chain.rpc import Log
+from esg.signing import domain
 
 DOMAIN_NAME = "ESG Bridge"
-DOMAIN_VERSION = "1"
 TRANSFER, ADMIN = "transfer", "admin"
 
-_DOMAIN_TYPE = [
-    {"name": "name", "type": "string"},
-    {"name": "version", "type": "string"},
-    {"name": "chainId", "type": "uint256"},
-    {"name": "verifyingContract", "type": "address"},
-]
 MESSAGE_TYPE = [
     {"name": "srcChainId", "type": "uint256"},
     {"name": "srcTxHash", "type": "bytes32"},
@@ -73,37 +67,30 @@ class _Base:
     def label(self) -> str:
         return f"{self.src_chain_id}/0x{self.src_tx_hash.hex()}/{self.src_log_index}"
 
-    def _typed(self, dest_bridge: str, primary: str, types: list, message: dict) -> dict:
-        return {
-            "types": {"EIP712Domain": _DOMAIN_TYPE, primary: types},
-            "primaryType": primary,
-            "domain": {
-                "name": DOMAIN_NAME,
-                "version": DOMAIN_VERSION,
-                "chainId": self.dest_chain_id,
-                "verifyingContract": to_checksum_address(dest_bridge),
-            },
-            "message": message,
-        }
+    def _signable(self, dest_bridge: str, primary: str, types: list, message: dict):
+        return encode_typed_data(
+            domain_data=domain(DOMAIN_NAME, self.dest_chain_id, to_checksum_address(dest_bridge)),
+            message_types={primary: types},
+            message_data=message,
+        )
 
-    def typed_data(self, dest_bridge: str) -> dict:
+    def signable(self, dest_bridge: str) -> SignableMessage:
+        """The EIP-712 message for the bridge ``dest_bridge`` on the destination chain."""
         raise NotImplementedError
 
     def digest(self, dest_bridge: str) -> bytes:
         """The EIP-712 digest the destination bridge verifies."""
-        signable = encode_typed_data(full_message=self.typed_data(dest_bridge))
+        signable = self.signable(dest_bridge)
         return keccak(b"\x19" + signable.version + signable.header + signable.body)
 
     def sign(self, account: LocalAccount, dest_bridge: str) -> bytes:
         """``account``'s 65-byte signature (r‖s‖v) of this message for ``dest_bridge``."""
-        signable = encode_typed_data(full_message=self.typed_data(dest_bridge))
-        return bytes(account.sign_message(signable).signature)
+        return bytes(account.sign_message(self.signable(dest_bridge)).signature)
 
     def signer(self, signature: bytes, dest_bridge: str) -> str | None:
         """The address that made ``signature`` over this message, None if it is malformed."""
-        signable = encode_typed_data(full_message=self.typed_data(dest_bridge))
         try:
-            return Account.recover_message(signable, signature=signature)
+            return Account.recover_message(self.signable(dest_bridge), signature=signature)
         except Exception:  # noqa: BLE001 - any malformed signature simply has no signer
             return None
 
@@ -123,8 +110,25 @@ class Transfer(_Base):
 
     kind = TRANSFER
 
-    def typed_data(self, dest_bridge: str) -> dict:
-        return self._typed(
+    @classmethod
+    def from_event(cls, chain_id: int, tx_hash: bytes, log_index: int, ev: dict) -> Transfer:
+        """The transfer a decoded ``MessageSent`` event of chain ``chain_id`` announces."""
+        return cls(
+            src_chain_id=chain_id,
+            src_tx_hash=tx_hash,
+            src_log_index=log_index,
+            dest_chain_id=ev["dest_chain_id"],
+            token=ev["dest_token"],
+            id=ev["id"],
+            amount=ev["amount"],
+            recipient=ev["recipient"],
+            data=bytes(ev["data"]),
+            src_token=ev["token"],
+            sender=ev["sender"],
+        )
+
+    def signable(self, dest_bridge: str) -> SignableMessage:
+        return self._signable(
             dest_bridge,
             "Message",
             MESSAGE_TYPE,
@@ -164,8 +168,8 @@ class AdminCall(_Base):
 
     kind = ADMIN
 
-    def typed_data(self, dest_bridge: str) -> dict:
-        return self._typed(
+    def signable(self, dest_bridge: str) -> SignableMessage:
+        return self._signable(
             dest_bridge,
             "AdminMessage",
             ADMIN_TYPE,
@@ -211,19 +215,7 @@ def decode(abi: ContractABI, chain_id: int, log: Log) -> Message | None:
         ev = sent.decode(log.topics, log.data)
         if ev["src_chain_id"] != chain_id:
             return None
-        return Transfer(
-            src_chain_id=chain_id,
-            src_tx_hash=tx,
-            src_log_index=index,
-            dest_chain_id=ev["dest_chain_id"],
-            token=ev["dest_token"],
-            id=ev["id"],
-            amount=ev["amount"],
-            recipient=ev["recipient"],
-            data=bytes(ev["data"]),
-            src_token=ev["token"],
-            sender=ev["sender"],
-        )
+        return Transfer.from_event(chain_id, tx, index, ev)
     admin = abi.event("AdminMessageSent")
     if topic == admin.topic0:
         ev = admin.decode(log.topics, log.data)

@@ -19,17 +19,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import logging
 import sys
 
 from eth_account.signers.local import LocalAccount
 
-from bridge import metrics
-from bridge.chains import ChainLink, ConfigError, close, links
-from bridge.keys import KeyConfigError, load_account
+from bridge import metrics, service
+from bridge.chains import ChainLink
 from bridge.message import AdminCall, Message, Transfer, decode, ordered
+from bridge.service import guarded
 from bridge.settings import RelayerSettings
 from bridge.store import (
     CANCELED,
@@ -68,35 +67,12 @@ class Relayer:
         # Validator set per destination chain, followed from its Validator{Added,Removed} logs.
         self._validators: dict[int, tuple[set[str], int]] = {}
 
-    async def run(self, once: bool = False) -> None:
-        """Rounds until cancelled (one with ``once``)."""
-        while True:
-            await self.round()
-            if once:
-                return
-            await asyncio.sleep(self.settings.poll_interval)
-
     async def round(self) -> None:
         """Scan every chain, then deliver to every chain, then update the gauges."""
-        await asyncio.gather(
-            *(self._guard("scan", self.scan, link) for link in self.links.values())
-        )
-        await asyncio.gather(
-            *(self._guard("deliver", self.deliver_all, link) for link in self.links.values())
-        )
-        await self._guard("report", self.report, None)
-
-    async def _guard(self, step: str, fn, link: ChainLink | None) -> None:
-        try:
-            await (fn(link) if link is not None else fn())
-        except Exception as exc:  # noqa: BLE001 - a node or database hiccup: next round
-            log.error(
-                f"{step} failed",
-                extra={
-                    "chain": link.chain_id if link else None,
-                    "error": f"{type(exc).__name__}: {exc}",
-                },
-            )
+        links_ = self.links.values()
+        await asyncio.gather(*(guarded("scan", self.scan(x), x.chain_id) for x in links_))
+        await asyncio.gather(*(guarded("deliver", self.deliver_all(x), x.chain_id) for x in links_))
+        await guarded("report", self.report())
 
     # ------------------------------------------------------------------ scanning
 
@@ -319,26 +295,6 @@ class Relayer:
         return set(current)
 
 
-async def serve(settings: RelayerSettings, account: LocalAccount, once: bool = False) -> None:
-    """Run the relayer until cancelled."""
-    chain_links = links(settings)
-    store = Store(await connect(settings.database_url))
-    try:
-        if not once:
-            metrics.serve(settings.metrics_port, settings.metrics_host)
-        log.info(
-            "relayer start",
-            extra={
-                "relayer": account.address,
-                "chains": {cid: str(link.finality) for cid, link in chain_links.items()},
-            },
-        )
-        await Relayer(settings, account, chain_links, store).run(once=once)
-    finally:
-        await store.close()
-        await close(chain_links)
-
-
 async def _status(settings: RelayerSettings) -> None:
     store = Store(await connect(settings.database_url))
     try:
@@ -390,18 +346,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bridge: no failed message {args.message}", file=sys.stderr)
             return 1
         return 0
-    try:
-        account = load_account(settings, "BRIDGE_RELAYER_")
-    except KeyConfigError as exc:
-        print(f"bridge: {exc}", file=sys.stderr)
-        return 2
-    try:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(settings, account, once=args.once))
-    except ConfigError as exc:
-        print(f"bridge: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return service.run("relayer", "bridge", settings, Relayer, args.once)
 
 
 if __name__ == "__main__":

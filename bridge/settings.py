@@ -1,8 +1,8 @@
 """Settings of the bridge services from the environment (pydantic-settings).
 
 The relayer reads ``BRIDGE_RELAYER_*``, each validator ``BRIDGE_VALIDATOR_*`` (one process per
-validator, each with its own environment); both also take the plain ``DATABASE_URL`` and
-``ESG_MANIFEST`` the other services use. Per-chain maps are JSON, e.g.
+validator, each with its own environment); both take the database and the manifest from the plain
+``DATABASE_URL`` and ``ESG_MANIFEST`` the other services use. Per-chain maps are JSON, e.g.
 ``BRIDGE_VALIDATOR_RPC_URLS='{"2025": ["http://node-a:8545"]}'``.
 
 The signing key comes from a keystore file (the encrypted JSON that ``ape accounts generate`` /
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from esg.chain.finality import Finality
@@ -25,6 +25,10 @@ from esg.chain.finality import Finality
 class _Common(BaseSettings):
     """Knobs both bridge services share (each subclass sets its own prefix)."""
 
+    # Unset: the embedded PostgreSQL, as every service.
+    database_url: str | None = Field(None, validation_alias="DATABASE_URL")
+    # Unset: deployments/local.json.
+    manifest: Path | None = Field(None, validation_alias="ESG_MANIFEST")
     # RPC URLs per chain id, tried in order with failover (default: the manifest's rpc_urls).
     rpc_urls: dict[int, list[str]] = {}
     # Finality per chain id: "instant", "tag" or "depth:N" (default: by the chain's network).
@@ -58,12 +62,6 @@ class RelayerSettings(_Common):
         env_prefix="BRIDGE_RELAYER_", extra="ignore", populate_by_name=True
     )
 
-    database_url: str | None = Field(
-        None, validation_alias=AliasChoices("BRIDGE_RELAYER_DATABASE_URL", "DATABASE_URL")
-    )
-    manifest: Path | None = Field(
-        None, validation_alias=AliasChoices("BRIDGE_RELAYER_MANIFEST", "ESG_MANIFEST")
-    )
     metrics_port: int = 9465
     # Failed submissions of one message before it is marked failed.
     max_attempts: int = 8
@@ -81,10 +79,4 @@ class ValidatorSettings(_Common):
         env_prefix="BRIDGE_VALIDATOR_", extra="ignore", populate_by_name=True
     )
 
-    database_url: str | None = Field(
-        None, validation_alias=AliasChoices("BRIDGE_VALIDATOR_DATABASE_URL", "DATABASE_URL")
-    )
-    manifest: Path | None = Field(
-        None, validation_alias=AliasChoices("BRIDGE_VALIDATOR_MANIFEST", "ESG_MANIFEST")
-    )
     metrics_port: int = 9466

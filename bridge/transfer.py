@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import NamedTuple
 
+from bridge.message import Transfer
 from esg.chain.abi import Contract as RPCContract
 from esg.chain.abi import ContractABI, hex_bytes
 from esg.chain.rpc import RPC
@@ -17,21 +17,7 @@ from esg.chain.rpc import RPC
 ERC20_STANDARD, ERC1155_STANDARD = 20, 1155
 
 
-class SentTransfer(NamedTuple):
-    """The identity of a sent transfer: what the destination bridge records as processed."""
-
-    src_chain_id: int
-    tx_hash: str
-    log_index: int
-    dest_chain_id: int
-    dest_token: str
-    id: int
-    amount: int
-    recipient: str
-    data: bytes
-
-
-def sent_transfer(receipt, bridge_address: str, abi: ContractABI) -> SentTransfer:
+def sent_transfer(receipt, bridge_address: str, abi: ContractABI) -> Transfer:
     """The transfer announced by the `MessageSent` log of a bridge transaction (an ape
     receipt), decoded with the bridge ABI the manifest records."""
     event = abi.event("MessageSent")
@@ -39,17 +25,8 @@ def sent_transfer(receipt, bridge_address: str, abi: ContractABI) -> SentTransfe
         topics = ["0x" + bytes(t).hex() for t in log["topics"]]
         if log["address"].lower() == bridge_address.lower() and topics[:1] == [event.topic0]:
             args = event.decode(topics, bytes(log["data"]))
-            return SentTransfer(
-                src_chain_id=args["src_chain_id"],
-                tx_hash=receipt.txn_hash,
-                log_index=log["logIndex"],
-                dest_chain_id=args["dest_chain_id"],
-                dest_token=args["dest_token"],
-                id=args["id"],
-                amount=args["amount"],
-                recipient=args["recipient"],
-                data=bytes(args["data"]),
-            )
+            tx_hash = hex_bytes(receipt.txn_hash)
+            return Transfer.from_event(args["src_chain_id"], tx_hash, log["logIndex"], args)
     raise ValueError(f"transaction {receipt.txn_hash} sent nothing over the bridge")
 
 
@@ -71,26 +48,24 @@ def send_tokens(
 
 
 def wait_for_arrival(
-    rpc_urls: list[str], dest_bridge: str, abi: ContractABI, sent: SentTransfer, timeout: float
+    rpc_urls: list[str], dest_bridge: str, abi: ContractABI, sent: Transfer, timeout: float
 ) -> float:
     """Poll the destination bridge until it has processed `sent`; returns the seconds waited."""
     return asyncio.run(_wait(rpc_urls, dest_bridge, abi, sent, timeout))
 
 
 async def _wait(
-    rpc_urls: list[str], dest_bridge: str, abi: ContractABI, sent: SentTransfer, timeout: float
+    rpc_urls: list[str], dest_bridge: str, abi: ContractABI, sent: Transfer, timeout: float
 ) -> float:
-    key = (sent.src_chain_id, hex_bytes(sent.tx_hash), sent.log_index)
     started = time.monotonic()
     async with RPC(sent.dest_chain_id, rpc_urls, retry_budget=timeout) as rpc:
         bridge = RPCContract(rpc, dest_bridge, abi)
         while True:
-            if await bridge.call("is_processed", *key):
+            if await bridge.call("is_processed", *sent.key):
                 return time.monotonic() - started
             if time.monotonic() - started > timeout:
                 raise TimeoutError(
-                    f"transfer {sent.tx_hash}:{sent.log_index} not processed on chain "
-                    f"{sent.dest_chain_id} after {timeout:.0f}s (are the relayer and validators"
-                    " running?)"
+                    f"transfer {sent.label()} not processed on chain {sent.dest_chain_id} after"
+                    f" {timeout:.0f}s (are the relayer and validators running?)"
                 )
             await asyncio.sleep(0.5)

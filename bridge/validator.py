@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import sys
 
@@ -28,13 +27,11 @@ from eth_abi import decode as abi_decode
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
-from bridge import metrics
-from bridge.chains import ChainLink, ConfigError, close, links
-from bridge.keys import KeyConfigError, load_account
+from bridge import metrics, service
+from bridge.chains import ChainLink
 from bridge.message import Message, Transfer, decode
 from bridge.settings import ValidatorSettings
-from bridge.store import Store, connect
-from esg import logs
+from bridge.store import Store
 from esg.chain.abi import hex_bytes
 from esg.chain.follower import reread_final
 from esg.chain.rpc import Log
@@ -106,28 +103,20 @@ class Validator:
         self.links = chain_links
         self.store = store
 
-    async def run(self, once: bool = False) -> None:
-        """Rounds until cancelled (one with ``once``)."""
-        while True:
-            await self.round()
-            if once:
-                return
-            await asyncio.sleep(self.settings.poll_interval)
-
     async def round(self) -> None:
         """Follow every chain once; a failing chain does not stop the others."""
-        await asyncio.gather(*(self._guard(link) for link in self.links.values()))
+        await asyncio.gather(
+            *(
+                service.guarded("follow", self._follow(link), link.chain_id)
+                for link in self.links.values()
+            )
+        )
 
-    async def _guard(self, link: ChainLink) -> None:
+    async def _follow(self, link: ChainLink) -> None:
         try:
             await self.follow(link)
         except NotYet as exc:
             log.warning("waiting to confirm a log", extra={"chain": link.chain_id, "why": str(exc)})
-        except Exception as exc:  # noqa: BLE001 - a node or database hiccup: next round
-            log.error(
-                "round failed",
-                extra={"chain": link.chain_id, "error": f"{type(exc).__name__}: {exc}"},
-            )
 
     async def follow(self, link: ChainLink) -> None:
         """Sign the messages of the final blocks of ``link`` not yet covered."""
@@ -200,46 +189,14 @@ class Validator:
             )
 
 
-async def serve(settings: ValidatorSettings, account: LocalAccount, once: bool = False) -> None:
-    """Run one validator until cancelled."""
-    chain_links = links(settings)
-    store = Store(await connect(settings.database_url))
-    try:
-        if not once:
-            metrics.serve(settings.metrics_port, settings.metrics_host)
-        log.info(
-            "validator start",
-            extra={
-                "validator": account.address,
-                "chains": {cid: str(link.finality) for cid, link in chain_links.items()},
-            },
-        )
-        await Validator(settings, account, chain_links, store).run(once=once)
-    finally:
-        await store.close()
-        await close(chain_links)
-
-
 def main(argv: list[str] | None = None) -> int:
+    """``python -m bridge.validator [--once]``."""
     parser = argparse.ArgumentParser(
         prog="python -m bridge.validator", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--once", action="store_true", help="one round over every chain, then exit")
     args = parser.parse_args(argv)
-    settings = ValidatorSettings()
-    logs.setup(settings.log_level)
-    try:
-        account = load_account(settings, "BRIDGE_VALIDATOR_")
-    except KeyConfigError as exc:
-        print(f"bridge.validator: {exc}", file=sys.stderr)
-        return 2
-    try:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(settings, account, once=args.once))
-    except ConfigError as exc:
-        print(f"bridge.validator: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return service.run("validator", "bridge.validator", ValidatorSettings(), Validator, args.once)
 
 
 if __name__ == "__main__":

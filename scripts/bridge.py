@@ -92,7 +92,7 @@ def cli(
     )
     click.echo(
         f"sent {sent.amount} (id {sent.id}) to {sent.recipient} on chain {sent.dest_chain_id}: "
-        f"message {sent.src_chain_id}/{sent.tx_hash}/{sent.log_index}"
+        f"message {sent.label()}"
     )
     if no_wait:
         return
@@ -109,4 +109,4 @@ def cli(
         sent,
         timeout,
     )
-    click.echo(f"arrived on chain {dest_chain_id} after {waited:.1f}s (token {sent.dest_token})")
+    click.echo(f"arrived on chain {dest_chain_id} after {waited:.1f}s (token {sent.token})")

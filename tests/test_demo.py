@@ -59,7 +59,9 @@ def test_demo_brings_everything_up_and_stops(demo_env):
         assert f"chain {chain_id}: deploying the ecosystem and its bridge" in out
     assert "GOV  proposal" in out and "executed through the timelock" in out
     assert "3 bridge validators, the relayer, the indexer and the API started" in out
-    assert "polygon] chain 31338: deploying the ecosystem and its bridge (child of chain 2025)" in out
+    assert (
+        "polygon] chain 31338: deploying the ecosystem and its bridge (child of chain 2025)" in out
+    )
     assert out.count("arrived after") == 5
     before, after = out.split("validator3 stopped", 1)
     assert before.count("arrived after") == 3 and after.count("arrived after") == 2

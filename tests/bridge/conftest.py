@@ -28,9 +28,10 @@ from web3.logs import DISCARD
 
 from bridge.keys import DEV_THRESHOLD, dev_account, dev_validators
 from bridge.message import Transfer, ordered
-from bridge.relayer import serve as serve_relayer
+from bridge.relayer import Relayer
+from bridge.service import serve
 from bridge.settings import RelayerSettings, ValidatorSettings
-from bridge.validator import serve as serve_validator
+from bridge.validator import Validator
 from esg.database import embedded_url, ensure_database, with_database
 from esg.manifest import ChainDeployment, DeployedContract, Manifest
 from esg.paths import PROJECT_ROOT
@@ -296,11 +297,12 @@ class Services:
         """One round of the validators ``which`` (default: all three)."""
         for i in which or range(len(self.validators)):
             settings = self.validators[i]
-            asyncio.run(serve_validator(settings, dev_account(settings.dev_account), once=True))
+            account = dev_account(settings.dev_account)
+            asyncio.run(serve("validator", settings, account, Validator, once=True))
 
     def relay(self) -> None:
         """One round of the relayer."""
-        asyncio.run(serve_relayer(self.relayer, dev_account(9), once=True))
+        asyncio.run(serve("relayer", self.relayer, dev_account(9), Relayer, once=True))
 
     def round(self, *validators: int) -> None:
         self.validate(*validators)
@@ -348,33 +350,16 @@ def make_services(manifest: Path, database: str, rules: dict, **relayer_kw) -> S
 def root_message(receipt, bridge) -> Transfer:
     """The message of the `MessageSent` log in an ape receipt of the root bridge."""
     (event,) = receipt.decode_logs(bridge.MessageSent)
-    return Transfer(
-        src_chain_id=event.src_chain_id,
-        src_tx_hash=bytes.fromhex(receipt.txn_hash.removeprefix("0x")),
-        src_log_index=event.log_index,
-        dest_chain_id=event.dest_chain_id,
-        token=event.dest_token,
-        id=event.id,
-        amount=event.amount,
-        recipient=event.recipient,
-        data=bytes(event.data),
-    )
+    tx_hash = bytes.fromhex(receipt.txn_hash.removeprefix("0x"))
+    return Transfer.from_event(event.src_chain_id, tx_hash, event.log_index, event.event_arguments)
 
 
 def child_message(receipt, bridge) -> Transfer:
-    """The message of the `MessageSent` log in a web3 receipt of the child bridge."""
+    """The message of the `MessageSent` log in a web3 receipt of a bridge deployed with web3."""
     (event,) = bridge.events.MessageSent().process_receipt(receipt, errors=DISCARD)
     args = event["args"]
-    return Transfer(
-        src_chain_id=args["src_chain_id"],
-        src_tx_hash=bytes(event["transactionHash"]),
-        src_log_index=event["logIndex"],
-        dest_chain_id=args["dest_chain_id"],
-        token=args["dest_token"],
-        id=args["id"],
-        amount=args["amount"],
-        recipient=args["recipient"],
-        data=bytes(args["data"]),
+    return Transfer.from_event(
+        args["src_chain_id"], bytes(event["transactionHash"]), event["logIndex"], args
     )
 
 

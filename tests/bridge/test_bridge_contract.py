@@ -521,6 +521,24 @@ def _deliver_admin(child, msg, validators, sender):
     )
 
 
+def _after_delay(child) -> None:
+    """Let the child bridge's admin delay pass (and mine, so calls see the new time)."""
+    child.w3.provider.make_request("evm_increaseTime", [ADMIN_DELAY + 1])
+    child.mine(1)
+
+
+def _govern(root, child, fn, validators, admin, relayer):
+    """Root governance runs ``fn`` (a call of the child bridge) through an admin message, after
+    the child bridge's delay."""
+    payload = bytes.fromhex(fn._encode_transaction_data()[2:])
+    receipt = root.bridge.send_admin(CHILD_CHAIN_ID, child.bridge.address, payload, sender=admin)
+    msg = _admin_message(root, receipt)
+    _deliver_admin(child, msg, validators, relayer.address)
+    _after_delay(child)
+    child.transact(child.bridge.functions.execute_admin(*msg.execute_call()[1]), relayer.address)
+    return msg
+
+
 def test_admin_message_waits_its_delay(self_governed, validators, admin, mallory, chain):
     root, child = self_governed
     newcomer = stranger().address
@@ -539,7 +557,7 @@ def test_admin_message_waits_its_delay(self_governed, validators, admin, mallory
     with pytest.raises(ContractLogicError, match="bridge: admin delay not passed"):
         execute.transact({"from": mallory.address})
     assert not child.bridge.functions.is_validator(newcomer).call()
-    child.w3.provider.make_request("evm_increaseTime", [ADMIN_DELAY + 1])
+    _after_delay(child)
     child.transact(execute, mallory.address)
     assert child.bridge.functions.is_validator(newcomer).call()
     with pytest.raises(ContractLogicError, match="bridge: admin message not queued"):
@@ -565,7 +583,7 @@ def test_admin_message_cancelled_at_once(self_governed, validators, admin, mallo
     tx = _deliver_admin(child, second, validators, mallory.address)
     assert bridge.events.AdminMessageCanceled().process_receipt(tx, errors=DISCARD)
     assert bridge.functions.admin_eta(first.message_id).call() == 0
-    child.w3.provider.make_request("evm_increaseTime", [ADMIN_DELAY + 1])
+    _after_delay(child)
     with pytest.raises(ContractLogicError, match="bridge: admin message not queued"):
         bridge.functions.execute_admin(*first.execute_call()[1]).transact({"from": mallory.address})
     assert bridge.functions.threshold().call() == 2
@@ -599,25 +617,23 @@ def test_admin_path_ignores_pause(self_governed, validators, admin, mallory, pau
     root, child = self_governed
     bridge = child.bridge
     pauser_role = bridge.functions.PAUSER_ROLE().call()
-    grant = bytes.fromhex(
-        bridge.functions.grantRole(pauser_role, pauser.address)._encode_transaction_data()[2:]
+    _govern(
+        root,
+        child,
+        bridge.functions.grantRole(pauser_role, pauser.address),
+        validators,
+        admin,
+        mallory,
     )
-    msg = _admin_message(
-        root, root.bridge.send_admin(CHILD_CHAIN_ID, bridge.address, grant, sender=admin)
-    )
-    _deliver_admin(child, msg, validators, mallory.address)
-    child.w3.provider.make_request("evm_increaseTime", [ADMIN_DELAY + 1])
-    child.transact(bridge.functions.execute_admin(*msg.execute_call()[1]), mallory.address)
     child.transact(bridge.functions.pause(), pauser.address)
-    revoke = bytes.fromhex(
-        bridge.functions.revokeRole(pauser_role, pauser.address)._encode_transaction_data()[2:]
+    _govern(
+        root,
+        child,
+        bridge.functions.revokeRole(pauser_role, pauser.address),
+        validators,
+        admin,
+        mallory,
     )
-    msg = _admin_message(
-        root, root.bridge.send_admin(CHILD_CHAIN_ID, bridge.address, revoke, sender=admin)
-    )
-    _deliver_admin(child, msg, validators, mallory.address)
-    child.w3.provider.make_request("evm_increaseTime", [ADMIN_DELAY + 1])
-    child.transact(bridge.functions.execute_admin(*msg.execute_call()[1]), mallory.address)
     assert bridge.functions.paused().call()
     assert not bridge.functions.hasRole(pauser_role, pauser.address).call()
 
@@ -630,7 +646,7 @@ def test_failing_admin_call_stays_queued(self_governed, validators, admin, mallo
         root, root.bridge.send_admin(CHILD_CHAIN_ID, bridge.address, payload, sender=admin)
     )
     _deliver_admin(child, msg, validators, mallory.address)
-    child.w3.provider.make_request("evm_increaseTime", [ADMIN_DELAY + 1])
+    _after_delay(child)
     execute = bridge.functions.execute_admin(*msg.execute_call()[1])
     with pytest.raises(ContractLogicError, match="bridge: threshold above validator count"):
         execute.transact({"from": mallory.address})

@@ -34,6 +34,7 @@ from conftest import (
     DEPOSITOR_ROLE,
     ERC20,
     ERC1155,
+    child_message,
     fresh_database,
     signed,
     start_anvil,
@@ -43,7 +44,6 @@ from eth_utils import keccak
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from web3.exceptions import ContractLogicError
-from web3.logs import DISCARD
 
 from bridge.keys import DEV_THRESHOLD, dev_validators
 from bridge.message import Transfer
@@ -222,22 +222,6 @@ def _circulating(root: Side, child: Side) -> tuple[int, int]:
     return gst, ccr
 
 
-def _message(side: Side, receipt: dict) -> Transfer:
-    (event,) = side.bridge.events.MessageSent().process_receipt(receipt, errors=DISCARD)
-    args = event["args"]
-    return Transfer(
-        src_chain_id=side.chain_id,
-        src_tx_hash=bytes(receipt["transactionHash"]),
-        src_log_index=event["logIndex"],
-        dest_chain_id=args["dest_chain_id"],
-        token=args["dest_token"],
-        id=args["id"],
-        amount=args["amount"],
-        recipient=args["recipient"],
-        data=bytes(args["data"]),
-    )
-
-
 def _survived(side: Side, m: Transfer) -> bool:
     """Whether the send is still in the source chain's canonical history."""
     try:
@@ -360,7 +344,7 @@ def _apply(op, sides: dict, sent: list, starts: dict, services: Services) -> Non
             )
         if amount == 0:
             return
-        sent.append((src, dest, _message(src, src.transact(fn))))
+        sent.append((src, dest, child_message(src.transact(fn), src.bridge)))
     elif kind == "send_then_reorg":
         _, send, pause = op
         _apply(send, sides, sent, starts, services)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from conftest import CHILD_CHAIN_ID, ROOT_SUPPLY, make_services, rows_of, supply_across_chains
 
 from esg.chain.finality import Finality
@@ -13,6 +14,26 @@ from esg.chain.follower import reread_final
 from esg.chain.rpc import RPC
 
 DEPTH = 3
+
+
+@pytest.fixture
+def depth_services(manifest_file, database, chain):
+    """Validators and relayer with a finality depth of three blocks on the child chain."""
+    return make_services(
+        manifest_file, database, {chain.chain_id: "instant", CHILD_CHAIN_ID: f"depth:{DEPTH}"}
+    )
+
+
+@pytest.fixture
+def sent_back(wired, depth_services, alice, bob, chain):
+    """bob got 100 child GST from alice and sent 40 back (not final yet); alice's root balance
+    before that send."""
+    root, child = wired
+    _funded_on_child(wired, depth_services, alice, bob)
+    before = root.token20.balanceOf(alice)
+    _send_back(child, bob, alice, 40, chain.chain_id)
+    depth_services.round()
+    return before
 
 
 def _funded_on_child(wired, services, alice, bob, amount=100):
@@ -33,15 +54,9 @@ def _send_back(child, bob, alice, amount, root_chain_id):
     )
 
 
-def test_message_signed_only_once_final(wired, manifest_file, database, alice, bob, chain):
+def test_message_signed_only_once_final(wired, depth_services, sent_back, database, alice):
     root, child = wired
-    services = make_services(
-        manifest_file, database, {chain.chain_id: "instant", CHILD_CHAIN_ID: f"depth:{DEPTH}"}
-    )
-    _funded_on_child(wired, services, alice, bob)
-    before = root.token20.balanceOf(alice)
-    _send_back(child, bob, alice, 40, chain.chain_id)
-    services.round()
+    services, before = depth_services, sent_back
     signed = rows_of(
         database, "SELECT * FROM bridge.signatures WHERE src_chain_id = $1", CHILD_CHAIN_ID
     )
@@ -60,18 +75,12 @@ def test_message_signed_only_once_final(wired, manifest_file, database, alice, b
 
 
 def test_send_removed_by_a_reorg_is_never_delivered(
-    wired, manifest_file, database, alice, bob, chain
+    wired, depth_services, sent_back, database, alice, bob
 ):
     """bob sends 40 back to the root chain; a reorg drops the send before it is final. The
     tokens stay with bob on the child and nothing is released on the root: no double spend."""
     root, child = wired
-    services = make_services(
-        manifest_file, database, {chain.chain_id: "instant", CHILD_CHAIN_ID: f"depth:{DEPTH}"}
-    )
-    _funded_on_child(wired, services, alice, bob)
-    before = root.token20.balanceOf(alice)
-    _send_back(child, bob, alice, 40, chain.chain_id)
-    services.round()
+    services, before = depth_services, sent_back
     child.w3.provider.make_request("anvil_reorg", [1, []])
     assert child.token20.functions.balanceOf(bob.address).call() == 100
     child.mine(DEPTH + 2)

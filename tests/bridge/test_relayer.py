@@ -233,22 +233,20 @@ def test_retry_command_puts_a_failed_message_back(wired, services, database, ali
     services.relay()
     rows(database, "UPDATE bridge.messages SET status = 'failed', attempts = 8")
     label = msg.label()
-    run = subprocess.run(
-        [sys.executable, "-m", "bridge", "retry", label],
-        env=services.env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    def retry() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "bridge", "retry", label],
+            env=services.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    run = retry()
     assert run.returncode == 0, run.stderr
     assert tuple(rows(database, "SELECT status, attempts FROM bridge.messages")[0]) == (PENDING, 0)
-    run = subprocess.run(
-        [sys.executable, "-m", "bridge", "retry", label],
-        env=services.env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = retry()
     assert run.returncode == 1 and "no failed message" in run.stderr
 
 

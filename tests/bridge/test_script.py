@@ -26,7 +26,7 @@ def test_send_approves_and_waits(wired, services, alice, carol, bob):
     receipt = send_tokens(root.bridge, root.token20, 0, 40, bob.address, CHILD_CHAIN_ID, carol)
     assert root.token20.allowance(carol, root.bridge) == 0
     erc20 = sent_transfer(receipt, str(root.bridge.address), abi)
-    assert (erc20.amount, erc20.recipient, erc20.dest_token) == (
+    assert (erc20.amount, erc20.recipient, erc20.token) == (
         40,
         bob.address,
         child.token20.address,

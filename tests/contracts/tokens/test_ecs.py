@@ -217,8 +217,10 @@ def test_seconds_at_or_above_follows_every_update(ecs, chain, oracle, alice):
             (t0 + 5_600, t0 + 8_000),
             (t0 - 100, t0 - 10),
         ):
-            expected = end - start if threshold == 0 and end > start else _model(
-                history, threshold, start, end
+            expected = (
+                end - start
+                if threshold == 0 and end > start
+                else _model(history, threshold, start, end)
             )
             assert ecs.seconds_at_or_above(alice, threshold, start, end) == expected, (
                 threshold,
