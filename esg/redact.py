@@ -58,7 +58,16 @@ def scrub(text: str, urls: Iterable[str]) -> str:
         parts = _split(url)
         if parts is None:
             continue
-        for secret in (parts.path, parts.query, parts.password, parts.username, parts.fragment):
-            if secret and len(secret) > 1:
+        values = [v for pair in parts.query.split("&") for v in pair.split("=")]
+        for secret in (
+            parts.path,
+            parts.query,
+            parts.password,
+            parts.username,
+            parts.fragment,
+            *parts.path.split("/"),
+            *values,
+        ):
+            if secret and len(secret) > 3:
                 text = text.replace(secret, "…")
     return text

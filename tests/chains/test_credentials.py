@@ -16,7 +16,7 @@ from esg.redact import is_public_url, redact_url, scrub
 from indexer.heads import HeadSubscription
 
 KEYED = "https://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef"
-USERINFO = "http://relayer:hunter2-secret@127.0.0.1:1/rpc?apikey=QUERYKEY42"
+USERINFO = "http://relayer:hunter2-secret@127.0.0.1:1/v3/PATHKEY77?apikey=QUERYKEY42"
 
 
 @pytest.mark.parametrize(
@@ -36,9 +36,9 @@ def test_urls_are_shown_without_their_secrets(url, public, shown):
 
 
 def test_scrub_removes_every_secret_part():
-    text = f"failed: {USERINFO} (and again: hunter2-secret, QUERYKEY42)"
+    text = f"failed: {USERINFO} (and again: hunter2-secret, QUERYKEY42, PATHKEY77)"
     cleaned = scrub(text, [USERINFO])
-    for secret in ("hunter2-secret", "QUERYKEY42", "relayer:"):
+    for secret in ("hunter2-secret", "QUERYKEY42", "PATHKEY77", "relayer:"):
         assert secret not in cleaned
 
 
@@ -76,7 +76,7 @@ def test_rpc_failures_never_name_the_url(caplog):
     logged = caplog.text + " ".join(str(r.__dict__) for r in caplog.records)
     labels = str([s.labels for m in metrics.errors.collect() for s in m.samples])
     for text in (shown, logged, labels):
-        for secret in ("hunter2-secret", "QUERYKEY42", "relayer:", "/rpc"):
+        for secret in ("hunter2-secret", "QUERYKEY42", "PATHKEY77", "relayer:"):
             assert secret not in text
     assert endpoint_label(0, USERINFO) == "0:127.0.0.1:1"
 
