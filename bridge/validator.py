@@ -6,9 +6,10 @@ its own nodes. It follows every source chain's bridge itself, behind the chain's
 
 1. reads the log again at signing time (``esg.chain.follower.reread_final``): the block is still
    final and canonical, and the receipt and ``eth_getLogs`` by that block hash hold the same log;
-2. checks the message: a transfer names a token pair both bridges agree on, a non-zero amount
-   and recipient, and its transaction really moved that amount of the token into the source
-   bridge; an admin message comes from the chain that governs the destination bridge;
+2. checks the message: the destination bridge pairs the destination token back with the source
+   token (the source bridge wrote the pairing into the event), amount and recipient are non-zero,
+   and the transaction really moved that amount of the token into the source bridge; an admin
+   message comes from the chain that governs the destination bridge;
 3. signs it under the destination bridge's EIP-712 domain and publishes the signature in the
    ``bridge.signatures`` table, together with its progress (one transaction).
 
@@ -174,11 +175,6 @@ class Validator:
     ) -> None:
         if m.amount == 0 or m.recipient == ZERO:
             raise Invalid("zero amount or zero recipient")
-        mapped = await link.bridge.call(
-            "remote_token", m.src_token, m.dest_chain_id, block=int(lg.blockNumber, 16)
-        )
-        if mapped.lower() != m.token.lower():
-            raise Invalid(f"source bridge maps {m.src_token} to {mapped}, not {m.token}")
         back = await dest.bridge.call("remote_token", m.token, m.src_chain_id)
         if back.lower() != m.src_token.lower():
             raise Invalid(f"destination bridge pairs {m.token} with {back}, not {m.src_token}")

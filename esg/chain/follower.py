@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from esg.chain.finality import Finality
-from esg.chain.rpc import RPC, Log, RangeTooLarge
+from esg.chain.rpc import RPC, Log, RangeTooLarge, RPCError
 
 
 @dataclass
@@ -33,7 +33,7 @@ class LogFollower:
             calls.append(("eth_getBlockByNumber", ["finalized", False]))
         res = await self.rpc.batch(calls, allow_errors=True)
         if res[0] is None:
-            raise RangeTooLarge("latest block unavailable")
+            raise RPCError(0, "latest block unavailable")
         head = int(res[0]["number"], 16)
         tagged = res[1] if self.finality.uses_tag else None
         return head, min(head, self.finality.finalized(head, tagged))

@@ -441,3 +441,21 @@ def test_store_reports_backlog_and_missing_signatures(wired, services, database,
             await store.close()
 
     asyncio.run(check())
+
+
+def test_validators_refuse_a_pair_the_bridges_disagree_on(
+    wired, services, database, admin, alice, bob, chain
+):
+    """If the destination bridge pairs the token with another root token, releasing it later
+    would pay out the wrong locked token: validators sign nothing."""
+    root, child = wired
+    child.transact(
+        child.bridge.functions.map_token(
+            child.token20.address, chain.chain_id, root.token1155.address
+        ),
+        admin.address,
+    )
+    root.bridge.send_erc20(root.token20, 5, bob, CHILD_CHAIN_ID, sender=alice)
+    services.round()
+    assert rows(database, "SELECT * FROM bridge.signatures") == []
+    assert child.token20.functions.totalSupply().call() == 0
