@@ -397,7 +397,7 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
     for r in batches:
         b = ccr.batch(int(r["batch_id"]))
         assert (r["registry"], r["project_id"], r["vintage"], r["methodology"]) == (
-            b.registry,
+            ccr.registry_name(b.registry_id),
             b.project_id,
             b.vintage,
             b.methodology,
