@@ -14,6 +14,7 @@ from api.middleware import EdgeMiddleware
 from api.routes import (
     accounts,
     ai_ethics,
+    bridge,
     carbon,
     certificates,
     chains,
@@ -41,6 +42,7 @@ ROUTERS = (
     governance,
     chains,
     deployment,
+    bridge,
 )
 
 

@@ -1,2 +1,3 @@
-"""Cross-chain bridge relayer: watches `MessageSent` on every chain of the deployment manifest,
-collects validator signatures and delivers each transfer once with `receive_message`."""
+"""The cross-chain bridge's off-chain half: validators (``bridge.validator``, one process and one
+key each, sign final messages) and the relayer (``bridge.relayer``, holds no validator key,
+collects signatures and submits). Their state lives in PostgreSQL (``bridge/schema.sql``)."""

@@ -1,210 +1,353 @@
-"""The relayer loop: scan every chain for `MessageSent`, deliver each message to its
-destination bridge with validator signatures, exactly once.
+"""The relayer: finds final messages, collects the validators' signatures, submits them.
 
-Exactly once rests on two things: the state store advances a chain's cursor in the same
-transaction that records the messages found (nothing is lost), and before every submission the
-destination bridge is asked `is_processed` (nothing is sent twice knowingly; the contract rejects
-a replay anyway, so a crash between submitting and recording costs one reverted transaction).
+It holds no validator key and no authority: it follows every chain's bridge behind the chain's
+finality rule (recording each message and its progress in one transaction), reads the signatures
+the validators published, keeps those that recover to a current validator of the destination
+bridge over the exact digest, orders ``threshold`` of them by signer address and submits
+``receive_message`` (or ``receive_admin``, later ``execute_admin``) from its own account, which
+only pays gas. Anyone else holding the signatures could do the same.
+
+Exactly once: the destination bridge accepts a message id once, and the relayer asks it
+(``is_processed``) before every submission and treats "already processed" as delivered. A
+submission is recorded (with its transaction hash) before it is sent, so after a crash it is
+awaited, not repeated blindly. A message that cannot be delivered is retried with exponential
+backoff and, after ``max_attempts``, marked failed with its reason (metrics, the API's
+``/api/v1/bridge/messages``); a paused destination or missing signatures only make it wait.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
 import logging
-from dataclasses import dataclass
+import sys
 
 from eth_account.signers.local import LocalAccount
-from web3 import AsyncHTTPProvider, AsyncWeb3
-from web3.contract import AsyncContract
-from web3.exceptions import ContractLogicError, TimeExhausted, TransactionNotFound
 
-from bridge.abi import BRIDGE_ABI
-from bridge.config import RelayerConfig
-from bridge.message import Message, collect_signatures
-from bridge.state import DELIVERED, PENDING, SUBMITTED, StateStore, StoredMessage
-from esg.manifest import load_manifest
+from bridge import metrics, service
+from bridge.chains import ChainLink
+from bridge.message import AdminCall, Message, Transfer, decode, ordered
+from bridge.service import guarded
+from bridge.settings import RelayerSettings
+from bridge.store import (
+    CANCELED,
+    DELIVERED,
+    EXECUTED,
+    QUEUED,
+    SUBMITTED,
+    Store,
+    Stored,
+    connect,
+)
+from esg import logs
+from esg.chain.abi import Reverted, hex_bytes
+from esg.chain.tx import TxSender, succeeded
 
 log = logging.getLogger("bridge.relayer")
 
-BRIDGE = "Bridge"
-RECEIPT_TIMEOUT = 120.0
-
-
-@dataclass
-class ChainLink:
-    """One chain's node connection and bridge contract."""
-
-    chain_id: int
-    w3: AsyncWeb3
-    bridge: AsyncContract
-    start_block: int
-
-
-def connect(chain_id: int, rpc_url: str, bridge_address: str, start_block: int) -> ChainLink:
-    w3 = AsyncWeb3(AsyncHTTPProvider(rpc_url, request_kwargs={"timeout": 30}))
-    bridge = w3.eth.contract(address=AsyncWeb3.to_checksum_address(bridge_address), abi=BRIDGE_ABI)
-    return ChainLink(chain_id=chain_id, w3=w3, bridge=bridge, start_block=start_block)
+# Revert reasons that mean "wait", not "this attempt failed".
+_WAIT_REASONS = ("contract is paused", "not enough signatures", "admin delay not passed")
 
 
 class Relayer:
     """Moves messages between all chains of a manifest that have a Bridge."""
 
-    def __init__(self, config: RelayerConfig) -> None:
-        self.config = config
-        self.store = StateStore(config.state_path)
-        manifest = load_manifest(config.manifest)
-        self.links: dict[int, ChainLink] = {}
-        for chain_id, dep in manifest.chains.items():
-            entry = dep.contracts.get(BRIDGE)
-            if entry is None or not dep.rpc_urls:
-                continue
-            self.links[chain_id] = connect(chain_id, dep.rpc_urls[0], entry.address, entry.block)
-        if len(self.links) < 2:
-            log.warning("manifest %s has a Bridge on %d chain(s)", config.manifest, len(self.links))
-
-    async def run(self, once: bool = False) -> None:
-        """Scan and deliver until cancelled (or one round with `once`)."""
-        if self.config.dev_keys:
-            log.warning("using the DEVELOPMENT validator/relayer keys (public mnemonic)")
-        while True:
-            await self.round()
-            if once:
-                return
-            await asyncio.sleep(self.config.poll_interval)
+    def __init__(
+        self,
+        settings: RelayerSettings,
+        account: LocalAccount,
+        chain_links: dict[int, ChainLink],
+        store: Store,
+    ) -> None:
+        self.settings = settings
+        self.links = chain_links
+        self.store = store
+        self.senders = {cid: TxSender(link.rpc, account, cid) for cid, link in chain_links.items()}
+        # Validator set per destination chain, followed from its Validator{Added,Removed} logs.
+        self._validators: dict[int, tuple[set[str], int]] = {}
 
     async def round(self) -> None:
-        """One scan of every chain followed by one delivery pass per destination."""
-        await asyncio.gather(*(self._guard(self.scan, link) for link in self.links.values()))
-        await asyncio.gather(*(self._guard(self.deliver_all, link) for link in self.links.values()))
+        """Scan every chain, then deliver to every chain, then update the gauges."""
+        links_ = self.links.values()
+        await asyncio.gather(*(guarded("scan", self.scan(x), x.chain_id) for x in links_))
+        await asyncio.gather(*(guarded("deliver", self.deliver_all(x), x.chain_id) for x in links_))
+        await guarded("report", self.report())
+
+    # ------------------------------------------------------------------ scanning
 
     async def scan(self, link: ChainLink) -> None:
-        """Record every `MessageSent` up to the confirmed head of `link`'s chain."""
-        head = await link.w3.eth.block_number - self.config.confirmations
-        last = self.store.last_block(link.chain_id)
-        start = link.start_block if last is None else last + 1
-        event = link.bridge.events.MessageSent()
-        topic = event.topic
-        while start <= head:
-            end = min(head, start + self.config.block_range - 1)
-            logs = await link.w3.eth.get_logs(
-                {
-                    "address": link.bridge.address,
-                    "topics": [topic],
-                    "fromBlock": start,
-                    "toBlock": end,
-                }
-            )
+        """Record the messages of the final blocks of ``link`` not yet scanned."""
+        _, final = await link.follower.heads()
+        last = await self.store.cursor("relayer", link.chain_id)
+        after = link.start_block - 1 if last is None else last
+        async for end, found in link.follower.ranges(after, final):
             messages = []
-            for raw in logs:
-                args = event.process_log(raw)["args"]
-                if args["src_chain_id"] != link.chain_id:
-                    continue
-                messages.append(
-                    Message(
-                        src_chain_id=link.chain_id,
-                        src_tx_hash=bytes(raw["transactionHash"]),
-                        src_log_index=raw["logIndex"],
-                        dest_chain_id=args["dest_chain_id"],
-                        token=args["dest_token"],
-                        id=args["id"],
-                        amount=args["amount"],
-                        recipient=args["recipient"],
-                    )
+            for lg in found:
+                m = decode(link.abi, link.chain_id, lg)
+                if m is not None:
+                    messages.append((m, int(lg.blockNumber, 16), hex_bytes(lg.blockHash)))
+            for m in await self.store.record_messages(link.chain_id, end, messages):
+                metrics.SEEN.labels(str(m.src_chain_id), str(m.dest_chain_id)).inc()
+                log.info(
+                    "seen",
+                    extra={
+                        "bridge_message": m.label(),
+                        "kind": m.kind,
+                        "dest_chain": m.dest_chain_id,
+                    },
                 )
-            self.store.record_scan(link.chain_id, end, messages)
-            for m in messages:
-                log.info("seen %s -> chain %d amount %d", m.key, m.dest_chain_id, m.amount)
-            start = end + 1
 
-    async def deliver_all(self, link: ChainLink) -> None:
-        """Deliver the open messages bound for `link`'s chain, one after another."""
-        pending = self.store.open_messages(link.chain_id)
-        if not pending:
-            return
-        threshold = await link.bridge.functions.threshold().call()
-        keys = [
-            k
-            for k in self.config.validator_keys
-            if await link.bridge.functions.is_validator(k.address).call()
-        ]
-        for stored in pending:
-            await self.deliver(link, stored, keys, threshold)
+    # ------------------------------------------------------------------ delivery
 
-    async def deliver(
-        self, link: ChainLink, stored: StoredMessage, keys: list[LocalAccount], threshold: int
-    ) -> None:
+    async def deliver_all(self, dest: ChainLink) -> None:
+        """Work on the due messages bound for ``dest``, one after another, after checking that
+        acceptances in blocks not yet final are still there."""
+        _, final = await dest.follower.heads()
+        for stored in await self.store.unsettled(dest.chain_id, final):
+            if not await dest.bridge.call("is_processed", *stored.message.key):
+                await self.store.reopen(stored.message)
+                log.warning(
+                    "delivery removed by a reorg; delivering again",
+                    extra={"bridge_message": stored.message.label(), "dest_chain": dest.chain_id},
+                )
+        known: dict[str, bool] = {}
+        for stored in await self.store.due(dest.chain_id):
+            if stored.status == QUEUED:
+                await self._execute(dest, stored)
+            else:
+                await self.deliver(dest, stored, known)
+
+    async def deliver(self, dest: ChainLink, stored: Stored, known: dict[str, bool]) -> None:
         """Deliver one message unless the destination already accepted it."""
         m = stored.message
-        if await self._processed(link, m):
-            self.store.mark(m, DELIVERED)
-            log.info("delivered %s (found on chain)", m.key)
+        if await dest.bridge.call("is_processed", *m.key):
+            await self._accepted(dest, m, await self._head(dest))
             return
-        if (
-            stored.status == SUBMITTED
-            and stored.dest_tx_hash
-            and await self._await_earlier(link, stored)
-        ):
-            return
-        signatures = collect_signatures(m, link.bridge.address, keys, threshold)
+        sender = self.senders[dest.chain_id]
+        if stored.status == SUBMITTED and stored.dest_tx_hash:
+            receipt = await dest.rpc.call("eth_getTransactionReceipt", [stored.dest_tx_hash])
+            if receipt is None and await sender.known(stored.dest_tx_hash):
+                return  # still pending: wait for it
+            if receipt is not None and not succeeded(receipt):
+                await self._attempt_failed(dest, m, "the submitted transaction reverted")
+                return
+        if isinstance(m, Transfer) and await dest.bridge.call("paused"):
+            return  # a paused bridge loses nothing: the message waits
+        threshold = await dest.bridge.call("threshold")
+        signatures = await self._valid_signatures(dest, m, known)
         if len(signatures) < threshold:
-            self.store.mark(m, PENDING, error=f"{len(keys)} usable validator keys < {threshold}")
-            log.error("cannot sign %s: too few validator keys for %d", m.key, link.chain_id)
             return
-        relayer = self.config.relayer_key
-        call = link.bridge.functions.receive_message(*m.call_args(signatures))
+        name, args = m.call(ordered(signatures, threshold))
         try:
-            tx = await call.build_transaction(
-                {
-                    "from": relayer.address,
-                    "chainId": link.chain_id,
-                    "nonce": await link.w3.eth.get_transaction_count(relayer.address, "pending"),
-                }
+            tx_hash, raw = await sender.prepare(
+                dest.bridge.address, dest.bridge.calldata(name, *args)
             )
-        except ContractLogicError as exc:
-            if "already processed" in str(exc):
-                self.store.mark(m, DELIVERED)
-            else:
-                self.store.mark(m, PENDING, error=str(exc))
-                log.error("%s would revert on chain %d: %s", m.key, link.chain_id, exc)
+        except Reverted as exc:
+            if "already processed" in exc.reason:
+                await self._accepted(dest, m, await self._head(dest))
+            elif not any(w in exc.reason for w in _WAIT_REASONS):
+                await self._attempt_failed(dest, m, exc.reason)
             return
-        signed = relayer.sign_transaction(tx)
-        tx_hash = await link.w3.eth.send_raw_transaction(signed.raw_transaction)
-        self.store.mark(m, SUBMITTED, dest_tx_hash="0x" + bytes(tx_hash).hex(), attempt=True)
-        log.info("submitted %s on chain %d: 0x%s", m.key, link.chain_id, bytes(tx_hash).hex())
-        receipt = await link.w3.eth.wait_for_transaction_receipt(tx_hash, RECEIPT_TIMEOUT)
-        await self._settle(link, m, receipt["status"])
-
-    async def _await_earlier(self, link: ChainLink, stored: StoredMessage) -> bool:
-        """A submission recorded before a restart: wait for it if the node still knows it."""
-        try:
-            await link.w3.eth.get_transaction(stored.dest_tx_hash)
-        except TransactionNotFound:
-            return False
-        try:
-            receipt = await link.w3.eth.wait_for_transaction_receipt(
-                stored.dest_tx_hash, RECEIPT_TIMEOUT
-            )
-        except TimeExhausted:
-            return False
-        await self._settle(link, stored.message, receipt["status"])
-        return True
-
-    async def _settle(self, link: ChainLink, m: Message, status: int) -> None:
-        if status == 1 or await self._processed(link, m):
-            self.store.mark(m, DELIVERED)
-            log.info("delivered %s on chain %d", m.key, link.chain_id)
+        await self.store.set_status(m, SUBMITTED, dest_tx_hash=tx_hash)
+        await sender.submit(raw)
+        log.info(
+            "submitted",
+            extra={"bridge_message": m.label(), "dest_chain": dest.chain_id, "tx": tx_hash},
+        )
+        receipt = await sender.receipt(tx_hash, self.settings.receipt_timeout)
+        if receipt is None:
+            return  # the next round looks again
+        if succeeded(receipt) or await dest.bridge.call("is_processed", *m.key):
+            await self._accepted(dest, m, int(receipt["blockNumber"], 16))
         else:
-            self.store.mark(m, PENDING, error="receive_message reverted")
-            log.error("receive_message for %s reverted on chain %d", m.key, link.chain_id)
+            await self._attempt_failed(
+                dest, m, f"{name} reverted in block {int(receipt['blockNumber'], 16)}"
+            )
 
-    async def _processed(self, link: ChainLink, m: Message) -> bool:
-        return await link.bridge.functions.is_processed(
-            m.src_chain_id, m.src_tx_hash, m.src_log_index
-        ).call()
+    async def _valid_signatures(
+        self, dest: ChainLink, m: Message, known: dict[str, bool]
+    ) -> dict[str, bytes]:
+        """Published signatures that recover to a current validator over the exact digest."""
+        digest = m.digest(dest.bridge.address)
+        out = {}
+        for validator, (signed_digest, signature) in (await self.store.signatures(m)).items():
+            if signed_digest != digest or m.signer(signature, dest.bridge.address) != validator:
+                log.warning(
+                    "ignored a signature that does not match",
+                    extra={"bridge_message": m.label(), "validator": validator},
+                )
+                continue
+            if validator not in known:
+                known[validator] = await dest.bridge.call("is_validator", validator)
+            if known[validator]:
+                out[validator] = signature
+        return out
 
-    async def _guard(self, step, link: ChainLink) -> None:
-        """Run one chain's step; a node that is down must not stop the other chains."""
+    @staticmethod
+    async def _head(link: ChainLink) -> int:
+        return int(await link.rpc.call("eth_blockNumber", []), 16)
+
+    async def _accepted(self, dest: ChainLink, m: Message, block: int) -> None:
+        """The destination accepted ``m`` in ``block`` (or earlier): a transfer is delivered; an
+        admin message is queued until its delay passes (or already applied, for a
+        cancellation)."""
+        status, eta = DELIVERED, None
+        if isinstance(m, AdminCall):
+            eta = await dest.bridge.call("admin_eta", m.message_id)
+            if eta:
+                status = QUEUED
+        await self.store.set_status(m, status, eta=eta, dest_block=block)
+        metrics.DELIVERED.labels(str(m.src_chain_id), str(dest.chain_id)).inc()
+        log.info(
+            "delivered",
+            extra={"bridge_message": m.label(), "dest_chain": dest.chain_id, "status": status},
+        )
+
+    async def _execute(self, dest: ChainLink, stored: Stored) -> None:
+        """Execute a queued admin message once its delay has passed."""
+        m = stored.message
+        assert isinstance(m, AdminCall)
+        eta = await dest.bridge.call("admin_eta", m.message_id)
+        if eta == 0:
+            executed = await dest.rpc.get_logs(
+                [dest.bridge.address],
+                dest.start_block,
+                int(await dest.rpc.call("eth_blockNumber", []), 16),
+                [dest.abi.event("AdminMessageExecuted").topic0, "0x" + m.message_id.hex()],
+            )
+            await self.store.set_status(m, EXECUTED if executed else CANCELED)
+            return
+        latest = await dest.rpc.call("eth_getBlockByNumber", ["latest", False])
+        if int(latest["timestamp"], 16) < eta:
+            return
+        name, args = m.execute_call()
+        sender = self.senders[dest.chain_id]
         try:
-            await step(link)
-        except Exception:
-            log.exception("chain %d: %s failed; retrying next round", link.chain_id, step.__name__)
+            tx_hash, raw = await sender.prepare(
+                dest.bridge.address, dest.bridge.calldata(name, *args)
+            )
+        except Reverted as exc:
+            if not any(w in exc.reason for w in _WAIT_REASONS):
+                await self._attempt_failed(dest, m, exc.reason)
+            return
+        await sender.submit(raw)
+        receipt = await sender.receipt(tx_hash, self.settings.receipt_timeout)
+        if receipt is not None and succeeded(receipt):
+            await self.store.set_status(m, EXECUTED, dest_tx_hash=tx_hash)
+            log.info(
+                "admin message executed",
+                extra={"bridge_message": m.label(), "dest_chain": dest.chain_id},
+            )
+        elif receipt is not None:
+            await self._attempt_failed(dest, m, "execute_admin reverted")
+
+    async def _attempt_failed(self, dest: ChainLink, m: Message, reason: str) -> None:
+        s = self.settings
+        failed = await self.store.attempt_failed(
+            m, reason, max_attempts=s.max_attempts, base=s.backoff_base, cap=s.backoff_max
+        )
+        if failed:
+            metrics.FAILED.labels(str(dest.chain_id)).inc()
+            log.error(
+                "delivery failed for good",
+                extra={"bridge_message": m.label(), "dest_chain": dest.chain_id, "reason": reason},
+            )
+        else:
+            log.warning(
+                "delivery attempt failed",
+                extra={"bridge_message": m.label(), "dest_chain": dest.chain_id, "reason": reason},
+            )
+
+    # ------------------------------------------------------------------ gauges
+
+    async def report(self) -> None:
+        """Backlog per destination, missing signatures per validator, balance per chain."""
+        backlog = await self.store.backlog()
+        for cid in self.links:
+            metrics.BACKLOG.labels(str(cid)).set(backlog.get(cid, 0))
+        validators: set[str] = set()
+        for link in self.links.values():
+            validators |= await self._validator_set(link)
+        for validator, n in (await self.store.missing_signatures(sorted(validators))).items():
+            metrics.MISSING.labels(validator).set(n)
+        for cid, sender in self.senders.items():
+            metrics.BALANCE.labels(str(cid)).set(await sender.balance())
+
+    async def _validator_set(self, link: ChainLink) -> set[str]:
+        current, last = self._validators.get(link.chain_id, (set(), link.start_block - 1))
+        head = int(await link.rpc.call("eth_blockNumber", []), 16)
+        added = link.abi.event("ValidatorAdded")
+        removed = link.abi.event("ValidatorRemoved")
+        start = last + 1
+        while start <= head:
+            end = min(head, start + self.settings.block_range - 1)
+            for lg in await link.rpc.get_logs(
+                [link.bridge.address], start, end, [[added.topic0, removed.topic0]]
+            ):
+                if lg.removed:
+                    continue
+                event = added if lg.topics[0].lower() == added.topic0 else removed
+                validator = event.decode(lg.topics, lg.data)["validator"]
+                (current.add if event is added else current.discard)(validator)
+            start = end + 1
+        self._validators[link.chain_id] = (current, head)
+        return set(current)
+
+
+async def _status(settings: RelayerSettings) -> None:
+    store = Store(await connect(settings.database_url))
+    try:
+        for s in await store.all_messages():
+            m = s.message
+            row = {
+                "message": m.label(),
+                "kind": m.kind,
+                "dest_chain_id": m.dest_chain_id,
+                "status": s.status,
+                "attempts": s.attempts,
+                "dest_tx_hash": s.dest_tx_hash,
+                "last_error": s.last_error,
+            }
+            if isinstance(m, Transfer):
+                row.update(token=m.token, id=m.id, amount=str(m.amount), recipient=m.recipient)
+            else:
+                row.update(target=m.target, eta=s.eta)
+            print(json.dumps(row), flush=True)
+    finally:
+        await store.close()
+
+
+async def _retry(settings: RelayerSettings, label: str) -> bool:
+    src, tx, index = label.split("/")
+    store = Store(await connect(settings.database_url))
+    try:
+        return await store.retry((int(src), hex_bytes(tx), int(index)))
+    finally:
+        await store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bridge [run|status|retry MESSAGE]``."""
+    parser = argparse.ArgumentParser(prog="python -m bridge", description=__doc__.splitlines()[0])
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "status", "retry"])
+    parser.add_argument("message", nargs="?", help="retry: SRC_CHAIN/0xTX_HASH/LOG_INDEX")
+    parser.add_argument("--once", action="store_true", help="one round, then exit")
+    args = parser.parse_args(argv)
+    settings = RelayerSettings()
+    logs.setup(settings.log_level)
+    if args.command == "status":
+        asyncio.run(_status(settings))
+        return 0
+    if args.command == "retry":
+        if not args.message or args.message.count("/") != 2:
+            parser.error("retry needs a message as SRC_CHAIN/0xTX_HASH/LOG_INDEX")
+        if not asyncio.run(_retry(settings, args.message)):
+            print(f"bridge: no failed message {args.message}", file=sys.stderr)
+            return 1
+        return 0
+    return service.run("relayer", "bridge", settings, Relayer, args.once)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

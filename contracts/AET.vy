@@ -15,11 +15,13 @@ from snekmate.auth import access_control
 from snekmate.tokens import erc20
 from snekmate.utils import ecdsa
 from snekmate.utils import pausable
+from .modules import role_pausable
 
 initializes: ownable
 initializes: access_control
 initializes: erc20[ownable := ownable]
 initializes: pausable
+initializes: role_pausable[access_control := access_control, pausable := pausable]
 
 exports: (
     erc20.name,
@@ -35,13 +37,12 @@ exports: (
     erc20.eip712Domain,
     access_control.__interface__,
     pausable.paused,
+    role_pausable.__interface__,
 )
 
 
 # @dev Role whose members sign audit attestations.
 AUDITOR_ROLE: public(constant(bytes32)) = keccak256("AUDITOR_ROLE")
-# @dev Role that may pause and unpause.
-PAUSER_ROLE: public(constant(bytes32)) = keccak256("PAUSER_ROLE")
 # @dev Upper bound of each audit score.
 MAX_AUDIT_SCORE: public(constant(uint256)) = 1000
 # @dev EIP-712 type hash of the signed attestation.
@@ -232,19 +233,3 @@ def set_base_reward(new_reward: uint256):
     self.base_reward = new_reward
 
 
-@external
-def pause():
-    """
-    @notice Pause minting and transfers; needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._pause()
-
-
-@external
-def unpause():
-    """
-    @notice Lift the pause; needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._unpause()

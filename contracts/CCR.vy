@@ -5,21 +5,26 @@
 @notice Tokenized carbon credits as ERC-1155: one token id per project-vintage
         batch, 1 unit = 1 tCO2e.
 
-        Serial ranges. Each registry (compared byte for byte, so issuers must use
-        one canonical spelling such as "Verra") has a high-water mark: the next
-        serial that may be tokenized. A batch must start at or above the mark and
-        moves it to `serial_end + 1`, which makes the overlap check O(1). The
-        consequence is that ranges of one registry must be tokenized in
-        increasing serial order: a range below the mark reverts with
-        "ccr: serial range overlaps" even if it does not touch an earlier range
-        (the contract keeps no list of gaps), so a skipped range cannot be
-        tokenized later.
+        Registries. Governance (DEFAULT_ADMIN_ROLE) keeps the list of registries
+        (`add_registry`, ids from 1); issuers tokenize against a registry id, so one
+        registry cannot be spelled two ways ("Verra", "verra ") to tokenize its serials
+        twice.
+
+        Serial ranges. Each registry id has a high-water mark: the next serial that may
+        be tokenized. A batch must start at or above the mark and moves it to
+        `serial_end + 1`, which makes the overlap check O(1). The consequence is that
+        ranges of one registry must be tokenized in increasing serial order: a range
+        below the mark reverts with "ccr: serial range overlaps" even if it does not
+        touch an earlier range (the contract keeps no list of gaps), so a skipped range
+        cannot be tokenized later.
 
         Retirement. `retire` burns units from the caller's transferable balance
         into a permanent `retired(id, account)` balance and issues a soulbound
         ECR certificate to the beneficiary (this contract holds ECR's
         CERTIFIER_ROLE). `invalidate` (VERIFIER_ROLE) burns faulty credits of a
-        holder into a separate `invalidated(id, account)` balance.
+        holder into a separate `invalidated(id, account)` balance; units the bridge
+        holds (locked for another chain) cannot be invalidated, or the units they back
+        on the other chain would be left without cover.
 
         Compliance. When enabled by the admin, the sender and the receiver of
         every transfer (and the receiver of `tokenize`) must be on the allowlist
@@ -32,10 +37,14 @@
         Accounting, for every id: total_supply + retired_total + invalidated_total
         + withdrawn = tokenized amount + deposited.
 
-        Polygon PoS child interface: `deposit` (DEPOSITOR_ROLE) mints the ids
-        and amounts of `abi_encode(ids, amounts, data)`; `withdrawSingle` and
-        `withdrawBatch` burn. On a child chain ISSUER_ROLE should not be granted,
-        so that batch ids come only from the root chain.
+        Root and child. On the root chain batches are tokenized here. A child copy
+        (`is_child`) tokenizes nothing: a batch appears there on its first bridge
+        deposit, under its root batch id and with the root's metadata (registry,
+        project, vintage, methodology, serial range), which the bridge carries from
+        `bridge_metadata(id)` on the root chain. Polygon PoS child interface:
+        `deposit` (DEPOSITOR_ROLE, child only) mints the ids and amounts of
+        `abi_encode(ids, amounts, data)`, where a non-empty `data` is the batch
+        metadata of the single id deposited; `withdrawSingle` and `withdrawBatch` burn.
 """
 
 
@@ -59,6 +68,12 @@ initializes: access_control
 from snekmate.utils import pausable
 initializes: pausable
 
+from .modules import role_pausable
+initializes: role_pausable[access_control := access_control, pausable := pausable]
+
+from .modules import bridged_child
+initializes: bridged_child[access_control := access_control]
+
 
 exports: (
     erc1155.balanceOf,
@@ -76,17 +91,18 @@ exports: (
     access_control.renounceRole,
     access_control.set_role_admin,
     pausable.paused,
+    role_pausable.__interface__,
+    bridged_child.DEPOSITOR_ROLE,
 )
+# `bridged_child.is_child` is not exported here (GST and ECT export it): with one function
+# fewer, Vyper's selector table keeps `safeTransferFrom` alone in its bucket, which saves a
+# comparison (23 gas) on every transfer.
 
 
 # @dev Role allowed to tokenize batches.
 ISSUER_ROLE: public(constant(bytes32)) = keccak256("ISSUER_ROLE")
 # @dev Role allowed to invalidate credits and to edit the compliance allowlist.
 VERIFIER_ROLE: public(constant(bytes32)) = keccak256("VERIFIER_ROLE")
-# @dev Role allowed to pause and unpause.
-PAUSER_ROLE: public(constant(bytes32)) = keccak256("PAUSER_ROLE")
-# @dev Role of the Polygon bridge (ChildChainManager) allowed to call `deposit`.
-DEPOSITOR_ROLE: public(constant(bytes32)) = keccak256("DEPOSITOR_ROLE")
 
 # @dev ERC-165 identifiers: ERC-165, ERC-1155, ERC-1155 Metadata URI, IAccessControl.
 _SUPPORTED_INTERFACES: constant(bytes4[4]) = [
@@ -102,14 +118,17 @@ _BATCH_SIZE: constant(uint256) = 128
 # @dev Maximum size of `abi_encode(ids, amounts, data)` for a bridge deposit.
 _DEPOSIT_DATA_SIZE: constant(uint256) = 9_408
 
+# @dev Size of the batch metadata the bridge carries: abi_encode(registry name, Batch).
+METADATA_SIZE: constant(uint256) = 512
+
 
 # @dev The EcoCertificate contract that issues retirement certificates.
 ECR: public(immutable(IECR))
 
 
-# @dev Metadata of one project-vintage batch.
+# @dev Metadata of one project-vintage batch (`registry_id` 0: no such batch).
 struct Batch:
-    registry: String[32]
+    registry_id: uint256
     project_id: String[64]
     vintage: uint16
     methodology: String[64]
@@ -123,8 +142,17 @@ _batches: HashMap[uint256, Batch]
 # @dev Number of batches tokenized on this chain; batch ids run from 1 to batch_count.
 batch_count: public(uint256)
 
-# @dev Per registry (keccak256 of its name): the lowest serial that may still be tokenized.
-_next_serial: HashMap[bytes32, uint256]
+# @dev Registry name by id (ids from 1; empty: unknown). A child copy learns names from deposits.
+registry_name: public(HashMap[uint256, String[32]])
+
+# @dev Number of registries added by governance; the next one gets _registry_count + 1.
+_registry_count: uint256
+
+# @dev Registry id by keccak256 of its name, so a name is added once.
+_registry_by_name: HashMap[bytes32, uint256]
+
+# @dev Per registry id: the lowest serial that may still be tokenized.
+_next_serial: HashMap[uint256, uint256]
 
 # @dev Permanently retired units per id and retiring account.
 retired: public(HashMap[uint256, HashMap[address, uint256]])
@@ -166,6 +194,25 @@ event BatchTokenized:
     serial_start: uint256
     serial_end: uint256
     amount: uint256
+    registry_id: uint256
+
+
+# @dev A batch tokenized on the root chain arrived on this child copy with its first deposit.
+event BatchBridged:
+    batch_id: indexed(uint256)
+    registry_id: indexed(uint256)
+    registry: String[32]
+    project_id: String[64]
+    vintage: uint16
+    methodology: String[64]
+    serial_start: uint256
+    serial_end: uint256
+
+
+# @dev Governance added a registry that issuers may tokenize against.
+event RegistryAdded:
+    registry_id: indexed(uint256)
+    name: String[32]
 
 
 # @dev `account` retired `amount` units of `id` for `beneficiary`, who got ECR `certificate_id`.
@@ -199,17 +246,19 @@ event AllowedSet:
 
 
 @deploy
-def __init__(base_uri_: String[80], ecr_: IECR):
+def __init__(base_uri_: String[80], ecr_: IECR, child: bool):
     """
     @notice Deploy CCR; the deployer gets DEFAULT_ADMIN_ROLE.
     @dev CCR must then be granted CERTIFIER_ROLE on `ecr_` before anyone can retire.
     @param base_uri_ Prefix of `uri(id)` for batches without their own URI (may be empty).
     @param ecr_ The EcoCertificate contract.
+    @param child True to deploy a child copy (no tokenizing; batches arrive by bridge deposit).
     """
     ownable.__init__()
     erc1155.__init__(base_uri_)
     access_control.__init__()
     pausable.__init__()
+    bridged_child.__init__(child)
     ECR = ecr_
 
 
@@ -265,7 +314,7 @@ def safeBatchTransferFrom(
 @external
 def tokenize(
     to: address,
-    registry: String[32],
+    registry_id: uint256,
     project_id: String[64],
     vintage: uint16,
     methodology: String[64],
@@ -276,10 +325,11 @@ def tokenize(
     """
     @notice Tokenize the registry serials `serial_start`..`serial_end` (inclusive) of one
             project-vintage as a new batch id and mint `serial_end - serial_start + 1` units to `to`.
-    @dev Needs ISSUER_ROLE; blocked by pause; `to` must be allowed when compliance is on.
-         `serial_start` must be at least `next_serial(registry)` (see the module notes).
+    @dev Needs ISSUER_ROLE; blocked by pause and on a child copy; `to` must be allowed when
+         compliance is on. `serial_start` must be at least `next_serial(registry_id)` (see
+         the module notes).
     @param to The receiver of the units.
-    @param registry Registry name, e.g. "Verra"; not empty.
+    @param registry_id A registry added by governance (`add_registry`).
     @param project_id Registry project identifier; not empty.
     @param vintage Vintage year.
     @param methodology Methodology identifier.
@@ -288,22 +338,23 @@ def tokenize(
     @param token_uri Token URI of the batch; empty means base URI followed by the id.
     @return uint256 The new batch id.
     """
+    bridged_child._check_native()
     access_control._check_role(ISSUER_ROLE, msg.sender)
     pausable._require_not_paused()
-    assert len(registry) != 0, "ccr: empty registry"
+    registry: String[32] = self.registry_name[registry_id]
+    assert len(registry) != 0, "ccr: unknown registry"
     assert len(project_id) != 0, "ccr: empty project id"
     assert serial_start <= serial_end and serial_end != max_value(uint256), "ccr: invalid serial range"
     if self.compliance_enabled:
         assert self.allowed[to], "ccr: receiver not allowed"
 
-    registry_key: bytes32 = keccak256(registry)
-    assert serial_start >= self._next_serial[registry_key], "ccr: serial range overlaps"
-    self._next_serial[registry_key] = unsafe_add(serial_end, 1)
+    assert serial_start >= self._next_serial[registry_id], "ccr: serial range overlaps"
+    self._next_serial[registry_id] = unsafe_add(serial_end, 1)
 
     batch_id: uint256 = self.batch_count + 1
     self.batch_count = batch_id
     self._batches[batch_id] = Batch(
-        registry=registry,
+        registry_id=registry_id,
         project_id=project_id,
         vintage=vintage,
         methodology=methodology,
@@ -322,6 +373,7 @@ def tokenize(
         serial_start=serial_start,
         serial_end=serial_end,
         amount=amount,
+        registry_id=registry_id,
     )
     if len(token_uri) != 0:
         erc1155._set_uri(batch_id, token_uri)
@@ -334,36 +386,74 @@ def tokenize(
 def batch(batch_id: uint256) -> Batch:
     """
     @notice Metadata of batch `batch_id`.
-    @param batch_id The batch id; reverts if it was not tokenized on this chain.
-    @return Batch Registry, project id, vintage, methodology and serial range.
+    @param batch_id The batch id; reverts if it is unknown here (on a child copy: until
+           its first deposit).
+    @return Batch Registry id, project id, vintage, methodology and serial range.
     """
-    assert batch_id != 0 and batch_id <= self.batch_count, "ccr: unknown batch"
-    return self._batches[batch_id]
+    b: Batch = self._batches[batch_id]
+    assert b.registry_id != 0, "ccr: unknown batch"
+    return b
 
 
 @external
 @view
 def batch_amount(batch_id: uint256) -> uint256:
     """
-    @notice Units minted by tokenizing batch `batch_id` (0 if it was not tokenized here).
+    @notice Units minted by tokenizing batch `batch_id` on the root chain (0 if unknown here).
     @param batch_id The batch id.
     @return uint256 serial_end - serial_start + 1, or 0.
     """
-    if batch_id == 0 or batch_id > self.batch_count:
-        return 0
     b: Batch = self._batches[batch_id]
+    if b.registry_id == 0:
+        return 0
     return b.serial_end - b.serial_start + 1
 
 
 @external
 @view
-def next_serial(registry: String[32]) -> uint256:
+def next_serial(registry_id: uint256) -> uint256:
     """
-    @notice The lowest serial of `registry` that may still be tokenized.
-    @param registry Registry name, byte for byte as given to `tokenize`.
+    @notice The lowest serial of registry `registry_id` that may still be tokenized.
+    @param registry_id The registry id.
     @return uint256 One past the highest serial tokenized so far, 0 if none.
     """
-    return self._next_serial[keccak256(registry)]
+    return self._next_serial[registry_id]
+
+
+@external
+@view
+def bridge_metadata(id: uint256) -> Bytes[METADATA_SIZE]:
+    """
+    @notice The metadata the bridge carries with units of batch `id` to another chain.
+    @dev abi_encode(registry name, Batch); a child copy creates the batch from it on the
+         first deposit. Reverts for an unknown batch, so such units cannot be sent.
+    @param id The batch id.
+    @return Bytes The encoded metadata.
+    """
+    b: Batch = self._batches[id]
+    assert b.registry_id != 0, "ccr: unknown batch"
+    return abi_encode(self.registry_name[b.registry_id], b)
+
+
+@external
+def add_registry(name: String[32]) -> uint256:
+    """
+    @notice Add a carbon registry issuers may tokenize against; needs DEFAULT_ADMIN_ROLE.
+    @dev Root chain only. Each name is added once; choose one canonical spelling.
+    @param name The registry's name, e.g. "Verra"; not empty.
+    @return uint256 The new registry id.
+    """
+    bridged_child._check_native()
+    access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
+    assert len(name) != 0, "ccr: empty registry"
+    key: bytes32 = keccak256(name)
+    assert self._registry_by_name[key] == 0, "ccr: registry exists"
+    registry_id: uint256 = self._registry_count + 1
+    self._registry_count = registry_id
+    self._registry_by_name[key] = registry_id
+    self.registry_name[registry_id] = name
+    log RegistryAdded(registry_id=registry_id, name=name)
+    return registry_id
 
 
 @external
@@ -413,7 +503,8 @@ def invalidate(id: uint256, holder: address, amount: uint256, reason: String[256
     """
     @notice Move `amount` faulty units of `id` held by `holder` into its invalidated balance.
     @dev Needs VERIFIER_ROLE; not blocked by pause. The units are burned (TransferSingle to
-         the zero address) and added to `invalidated(id, holder)`.
+         the zero address) and added to `invalidated(id, holder)`. Units held by the bridge
+         back units on another chain and cannot be invalidated here.
     @param id The batch id.
     @param holder The account whose transferable units are invalidated.
     @param amount Units to invalidate; not zero.
@@ -421,6 +512,7 @@ def invalidate(id: uint256, holder: address, amount: uint256, reason: String[256
     """
     access_control._check_role(VERIFIER_ROLE, msg.sender)
     assert amount != 0, "ccr: zero amount"
+    assert not bridged_child._is_bridge(holder), "ccr: units locked in the bridge"
     self._burn_from(holder, id, amount)
     self.invalidated[id][holder] += amount
     self.invalidated_total[id] += amount
@@ -451,33 +543,18 @@ def set_allowed(account: address, allowed_: bool):
 
 
 @external
-def pause():
-    """
-    @notice Stop transfers, tokenize, retire and withdrawals; caller needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._pause()
-
-
-@external
-def unpause():
-    """
-    @notice Resume; caller needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._unpause()
-
-
-@external
 def deposit(user: address, depositData: Bytes[_DEPOSIT_DATA_SIZE]):
     """
-    @notice Polygon PoS bridge: mint the deposited units to `user`; caller needs DEPOSITOR_ROLE.
+    @notice Polygon PoS bridge: mint the deposited units to `user`; caller needs
+            DEPOSITOR_ROLE, child copy only.
     @dev Not blocked by pause or compliance. `depositData` is
-         abi_encode(ids: uint256[], amounts: uint256[], data: bytes).
+         abi_encode(ids: uint256[], amounts: uint256[], data: bytes). A non-empty `data` is
+         the root chain's `bridge_metadata` of the single id deposited: it creates that
+         batch here on its first deposit. Every id must be a known batch afterwards.
     @param user The receiver on this chain.
-    @param depositData The encoded ids, amounts and receiver-hook data.
+    @param depositData The encoded ids, amounts and batch metadata.
     """
-    access_control._check_role(DEPOSITOR_ROLE, msg.sender)
+    bridged_child._check_deposit()
     ids: DynArray[uint256, _BATCH_SIZE] = []
     amounts: DynArray[uint256, _BATCH_SIZE] = []
     data: Bytes[1_024] = b""
@@ -485,11 +562,15 @@ def deposit(user: address, depositData: Bytes[_DEPOSIT_DATA_SIZE]):
         depositData, (DynArray[uint256, _BATCH_SIZE], DynArray[uint256, _BATCH_SIZE], Bytes[1_024])
     )
     assert len(ids) == len(amounts), "ccr: ids and amounts length mismatch"
+    if len(data) != 0:
+        assert len(ids) == 1, "ccr: metadata for one id only"
+        self._import_batch(ids[0], data)
     idx: uint256 = 0
     for id: uint256 in ids:
+        assert self._batches[id].registry_id != 0, "ccr: unknown batch"
         self.deposited[id] += amounts[idx]
         idx = unsafe_add(idx, 1)
-    erc1155._safe_mint_batch(user, ids, amounts, data)
+    erc1155._safe_mint_batch(user, ids, amounts, b"")
 
 
 @external
@@ -497,10 +578,11 @@ def withdrawSingle(id: uint256, amount: uint256):
     """
     @notice Polygon PoS bridge: burn `amount` units of `id` from the caller to release them
             on the root chain.
-    @dev Blocked by pause.
+    @dev Child copy only; blocked by pause.
     @param id The batch id.
     @param amount Units to withdraw.
     """
+    bridged_child._check_withdraw()
     pausable._require_not_paused()
     self._burn_from(msg.sender, id, amount)
     self.withdrawn[id] += amount
@@ -510,10 +592,11 @@ def withdrawSingle(id: uint256, amount: uint256):
 def withdrawBatch(ids: DynArray[uint256, _BATCH_SIZE], amounts: DynArray[uint256, _BATCH_SIZE]):
     """
     @notice Polygon PoS bridge: batched `withdrawSingle`.
-    @dev Blocked by pause; `ids` and `amounts` must have the same length.
+    @dev Child copy only; blocked by pause; `ids` and `amounts` must have the same length.
     @param ids The batch ids.
     @param amounts Units per id.
     """
+    bridged_child._check_withdraw()
     pausable._require_not_paused()
     assert len(ids) == len(amounts), "ccr: ids and amounts length mismatch"
     idx: uint256 = 0
@@ -547,3 +630,29 @@ def _burn_from(holder: address, id: uint256, amount: uint256):
     """
     assert erc1155.balanceOf[holder][id] >= amount, "ccr: amount exceeds balance"
     erc1155._burn(holder, id, amount)
+
+
+@internal
+def _import_batch(id: uint256, data: Bytes[1_024]):
+    """
+    @dev Creates batch `id` from the root chain's metadata on its first deposit here; later
+         deposits of a known batch leave it as it is (the root's metadata never changes).
+    """
+    if self._batches[id].registry_id != 0:
+        return
+    registry: String[32] = ""
+    b: Batch = empty(Batch)
+    registry, b = abi_decode(data, (String[32], Batch))
+    assert b.registry_id != 0, "ccr: metadata without registry"
+    self._batches[id] = b
+    self.registry_name[b.registry_id] = registry
+    log BatchBridged(
+        batch_id=id,
+        registry_id=b.registry_id,
+        registry=registry,
+        project_id=b.project_id,
+        vintage=b.vintage,
+        methodology=b.methodology,
+        serial_start=b.serial_start,
+        serial_end=b.serial_end,
+    )

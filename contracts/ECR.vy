@@ -30,6 +30,9 @@ initializes: access_control
 from snekmate.utils import pausable
 initializes: pausable
 
+from .modules import role_pausable
+initializes: role_pausable[access_control := access_control, pausable := pausable]
+
 
 exports: (
     access_control.DEFAULT_ADMIN_ROLE,
@@ -40,13 +43,12 @@ exports: (
     access_control.renounceRole,
     access_control.set_role_admin,
     pausable.paused,
+    role_pausable.__interface__,
 )
 
 
 # @dev Role allowed to issue certificates (CCR and human certifiers).
 CERTIFIER_ROLE: public(constant(bytes32)) = keccak256("CERTIFIER_ROLE")
-# @dev Role allowed to pause and unpause transfers.
-PAUSER_ROLE: public(constant(bytes32)) = keccak256("PAUSER_ROLE")
 
 # @dev ERC-721 metadata name.
 name: public(constant(String[14])) = "EcoCertificate"
@@ -368,24 +370,6 @@ def set_base_uri(base_uri_: String[128]):
     access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
     self.base_uri = base_uri_
     log BaseURIUpdated(base_uri=base_uri_)
-
-
-@external
-def pause():
-    """
-    @notice Stop certificate transfers; caller needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._pause()
-
-
-@external
-def unpause():
-    """
-    @notice Resume certificate transfers; caller needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._unpause()
 
 
 @internal

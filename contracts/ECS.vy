@@ -8,13 +8,16 @@
         Also holds oracle-attested ESG metrics that a verifier confirms.
 """
 
-# @dev `score_of` matches contracts/interfaces/IECS.vy (that file has `...` bodies, so
-# Vyper 0.4 cannot import it as a module; it would need the .vyi extension).
+from interfaces import IECS
+implements: IECS
+
 from snekmate.auth import access_control
 from snekmate.utils import pausable
+from .modules import role_pausable
 
 initializes: access_control
 initializes: pausable
+initializes: role_pausable[access_control := access_control, pausable := pausable]
 
 exports: (
     access_control.hasRole,
@@ -25,6 +28,7 @@ exports: (
     access_control.set_role_admin,
     access_control.DEFAULT_ADMIN_ROLE,
     pausable.paused,
+    role_pausable.__interface__,
 )
 
 
@@ -32,12 +36,15 @@ exports: (
 ORACLE_ROLE: public(constant(bytes32)) = keccak256("ORACLE_ROLE")
 # @dev Role that verifies recorded metrics.
 VERIFIER_ROLE: public(constant(bytes32)) = keccak256("VERIFIER_ROLE")
-# @dev Role that may pause and unpause.
-PAUSER_ROLE: public(constant(bytes32)) = keccak256("PAUSER_ROLE")
 # @dev Upper bound of a score component and of the overall score (100.00%).
 MAX_SCORE: public(constant(uint256)) = 10000
 # @dev Mask of one 16-bit field of a packed score.
 _MASK_16: constant(uint256) = 65535
+# @dev Score-history entries one `seconds_at_or_above` call reads at most; older entries of
+# a longer window count as not eligible (so a reader never credits time it cannot see).
+_HISTORY_STEPS: constant(uint256) = 64
+# @dev Binary-search iterations over a history; 2**64 entries can never exist.
+_SEARCH_STEPS: constant(uint256) = 64
 # @dev ERC-165 ids: ERC-165, IAccessControl, ERC-5192.
 _SUPPORTED_INTERFACES: constant(bytes4[3]) = [0x01FFC9A7, 0x7965DB0B, 0xB45A3C0E]
 
@@ -65,6 +72,10 @@ struct Metric:
 _packed_scores: HashMap[address, uint256]
 # @dev Evidence hash of each account's current score.
 _evidence: HashMap[address, bytes32]
+# @dev Account => number of entries in its overall-score history.
+score_history_length: public(HashMap[address, uint256])
+# @dev Account => index => (timestamp << 16 | overall score): the score from that time on.
+_score_history: HashMap[address, HashMap[uint256, uint256]]
 # @dev Weight of the environmental component in basis points.
 weight_environmental: public(uint256)
 # @dev Weight of the social component in basis points.
@@ -179,6 +190,7 @@ def set_score(
         | (block.timestamp << 80)
     )
     self._evidence[account] = evidence_hash
+    self._record_history(account, overall)
     if old_packed == 0:
         log Locked(tokenId=convert(convert(account, uint160), uint256))
     old_score: uint256 = old_packed & _MASK_16
@@ -216,6 +228,50 @@ def score_of(account: address) -> uint256:
     @return uint256 Overall score.
     """
     return self._packed_scores[account] & _MASK_16
+
+
+@external
+@view
+def seconds_at_or_above(account: address, threshold: uint256, start: uint256, end: uint256) -> uint256:
+    """
+    @notice Seconds in [start, end) during which `account`'s overall score was at least
+            `threshold`, from the score history (0 before the first score).
+    @dev Reads at most 64 history entries inside the window, newest first; if the window
+         holds more updates, its older part counts as below the threshold.
+    @param account Queried account.
+    @param threshold Score in basis points.
+    @param start First second of the window (a timestamp).
+    @param end End of the window (exclusive).
+    @return uint256 Seconds at or above the threshold.
+    """
+    if end <= start:
+        return 0
+    if threshold == 0:
+        return end - start
+    # Entries [0, i) start before `end`: binary search for i.
+    low: uint256 = 0
+    high: uint256 = self.score_history_length[account]
+    for _: uint256 in range(_SEARCH_STEPS):
+        if low >= high:
+            break
+        mid: uint256 = unsafe_add(low, high) >> 1
+        if self._score_history[account][mid] >> 16 < end:
+            low = unsafe_add(mid, 1)
+        else:
+            high = mid
+    i: uint256 = low
+    total: uint256 = 0
+    upper: uint256 = end
+    for _: uint256 in range(_HISTORY_STEPS):
+        if i == 0 or upper <= start:
+            break
+        i = unsafe_sub(i, 1)
+        entry: uint256 = self._score_history[account][i]
+        since: uint256 = max(entry >> 16, start)
+        if entry & _MASK_16 >= threshold:
+            total += upper - since
+        upper = since
+    return total
 
 
 @external
@@ -358,22 +414,21 @@ def verify_metric(metric_id: uint256):
     log MetricVerified(metric_id=metric_id, verifier=msg.sender)
 
 
-@external
-def pause():
+@internal
+def _record_history(account: address, overall: uint256):
     """
-    @notice Pause score updates and metric recording; needs PAUSER_ROLE.
+    @dev Appends (now, overall) to the account's score history; a second update in the same
+         block replaces the first.
+    @param account Scored account.
+    @param overall The new overall score.
     """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._pause()
-
-
-@external
-def unpause():
-    """
-    @notice Lift the pause; needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._unpause()
+    n: uint256 = self.score_history_length[account]
+    entry: uint256 = (block.timestamp << 16) | overall
+    if n != 0 and self._score_history[account][unsafe_sub(n, 1)] >> 16 == block.timestamp:
+        self._score_history[account][unsafe_sub(n, 1)] = entry
+        return
+    self._score_history[account][n] = entry
+    self.score_history_length[account] = unsafe_add(n, 1)
 
 
 @internal

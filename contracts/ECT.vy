@@ -4,7 +4,8 @@
 @license GNU Affero General Public License v3.0 only
 @notice ERC-20 + EIP-2612 reward token minted once per verified sustainable
         action, under a per-epoch mint cap. Bridgeable to Polygon through the
-        PoS child-token interface (`deposit` / `withdraw`).
+        PoS child-token interface (`deposit` / `withdraw`); a child copy mints
+        no rewards, its units come only from bridge deposits.
 """
 
 from ethereum.ercs import IERC20
@@ -14,11 +15,15 @@ from snekmate.auth import ownable
 from snekmate.auth import access_control
 from snekmate.tokens import erc20
 from snekmate.utils import pausable
+from .modules import role_pausable
+from .modules import bridged_child
 
 initializes: ownable
 initializes: access_control
 initializes: erc20[ownable := ownable]
 initializes: pausable
+initializes: role_pausable[access_control := access_control, pausable := pausable]
+initializes: bridged_child[access_control := access_control]
 
 exports: (
     erc20.name,
@@ -34,15 +39,14 @@ exports: (
     erc20.eip712Domain,
     access_control.__interface__,
     pausable.paused,
+    role_pausable.__interface__,
+    bridged_child.DEPOSITOR_ROLE,
+    bridged_child.is_child,
 )
 
 
 # @dev Role that mints rewards for verified actions.
 ORACLE_ROLE: public(constant(bytes32)) = keccak256("ORACLE_ROLE")
-# @dev Role that may pause and unpause.
-PAUSER_ROLE: public(constant(bytes32)) = keccak256("PAUSER_ROLE")
-# @dev Role of the Polygon bridge (ChildChainManager) that mints deposits.
-DEPOSITOR_ROLE: public(constant(bytes32)) = keccak256("DEPOSITOR_ROLE")
 
 
 # @dev Length of a mint-cap epoch in seconds; epoch number = timestamp // EPOCH_LENGTH.
@@ -72,17 +76,19 @@ event EpochCapChanged:
 
 
 @deploy
-def __init__(epoch_length: uint256, epoch_cap: uint256):
+def __init__(epoch_length: uint256, epoch_cap: uint256, child: bool):
     """
     @notice Deploy the token; the deployer receives DEFAULT_ADMIN_ROLE.
     @param epoch_length Length of a mint-cap epoch in seconds (non-zero).
     @param epoch_cap Initial maximum amount mintable per epoch via `mint_for_action`.
+    @param child True to deploy a child copy (no rewards; bridge deposits only).
     """
     assert epoch_length != 0, "ect: zero epoch length"
     ownable.__init__()
     access_control.__init__()
     erc20.__init__("EcoToken", "ECT", 18, "EcoToken", "1")
     pausable.__init__()
+    bridged_child.__init__(child)
     EPOCH_LENGTH = epoch_length
     self.epoch_cap = epoch_cap
     log EpochCapChanged(old_cap=0, new_cap=epoch_cap)
@@ -143,11 +149,13 @@ def mint_for_action(to: address, amount: uint256, action_id: bytes32):
     """
     @notice Reward `to` with `amount` tokens for the verified action `action_id`.
     @dev Needs ORACLE_ROLE. Each action id is rewarded once; the sum minted in
-         the current epoch may not exceed `epoch_cap`. Blocked while paused.
+         the current epoch may not exceed `epoch_cap`. Blocked while paused and on a
+         child copy.
     @param to Rewarded account.
     @param amount Reward amount.
     @param action_id Identifier of the verified action (e.g. hash of its evidence).
     """
+    bridged_child._check_native()
     access_control._check_role(ORACLE_ROLE, msg.sender)
     pausable._require_not_paused()
     assert not self.action_rewarded[action_id], "ect: action already rewarded"
@@ -186,12 +194,12 @@ def current_epoch() -> uint256:
 def deposit(user: address, depositData: Bytes[32]):
     """
     @notice Polygon PoS child-token deposit: mint the bridged amount to `user`.
-    @dev Needs DEPOSITOR_ROLE (the ChildChainManager). Not blocked by pause nor
+    @dev Needs DEPOSITOR_ROLE (the bridge) and a child copy. Not blocked by pause nor
          by the epoch cap, so bridged funds always arrive.
     @param user Receiver on this chain.
     @param depositData abi-encoded uint256 amount.
     """
-    access_control._check_role(DEPOSITOR_ROLE, msg.sender)
+    bridged_child._check_deposit()
     erc20._mint(user, abi_decode(depositData, uint256))
 
 
@@ -199,26 +207,10 @@ def deposit(user: address, depositData: Bytes[32]):
 def withdraw(amount: uint256):
     """
     @notice Polygon PoS child-token withdrawal: burn `amount` of the caller's tokens.
-    @dev The bridge reads the Transfer to the zero address. Blocked while paused.
+    @dev Only on a child copy. Blocked while paused.
     @param amount Amount to withdraw to the root chain.
     """
+    bridged_child._check_withdraw()
     pausable._require_not_paused()
     erc20._burn(msg.sender, amount)
 
-
-@external
-def pause():
-    """
-    @notice Pause transfers, burns, withdrawals and action rewards; needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._pause()
-
-
-@external
-def unpause():
-    """
-    @notice Lift the pause; needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._unpause()

@@ -16,11 +16,13 @@ from snekmate.auth import ownable
 from snekmate.auth import access_control
 from snekmate.tokens import erc1155
 from snekmate.utils import pausable
+from .modules import role_pausable
 
 initializes: ownable
 initializes: access_control
 initializes: erc1155[ownable := ownable]
 initializes: pausable
+initializes: role_pausable[access_control := access_control, pausable := pausable]
 
 exports: (
     erc1155.balanceOf,
@@ -38,6 +40,7 @@ exports: (
     access_control.set_role_admin,
     access_control.DEFAULT_ADMIN_ROLE,
     pausable.paused,
+    role_pausable.__interface__,
 )
 
 
@@ -46,8 +49,6 @@ interface IEcoScore:
     def score_of(account: address) -> uint256: view
 
 
-# @dev Role that may pause and unpause.
-PAUSER_ROLE: public(constant(bytes32)) = keccak256("PAUSER_ROLE")
 # @dev ERC-165 ids: ERC-165, ERC-1155, ERC-1155 metadata URI, IAccessControl.
 _SUPPORTED_INTERFACES: constant(bytes4[4]) = [0x01FFC9A7, 0xD9B67A26, 0x0E89341C, 0x7965DB0B]
 # @dev Maximum ids per batch call (as in snekmate erc1155).
@@ -320,24 +321,6 @@ def set_treasury(new_treasury: address):
     assert new_treasury != empty(address), "egm: zero treasury"
     log TreasuryChanged(old_treasury=self.treasury, new_treasury=new_treasury)
     self.treasury = new_treasury
-
-
-@external
-def pause():
-    """
-    @notice Pause claims, purchases and transfers; needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._pause()
-
-
-@external
-def unpause():
-    """
-    @notice Lift the pause; needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._unpause()
 
 
 @internal

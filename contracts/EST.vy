@@ -11,9 +11,13 @@
          apr_bp = base_apr_bp + (max_apr_bp - base_apr_bp) * (lock_days - 7) / 358
      so a 7-day lock earns base_apr_bp and a 365-day lock earns max_apr_bp.
      Rewards accrue linearly from the stake until the unlock time:
-         reward = amount * (apr_bp + bonus) * seconds / (10000 * 365 days)
-     where bonus = bonus_bp if ECS.score_of(owner) >= bonus_threshold_bp at the
-     moment of accrual (claim or unstake), else 0. A payout is limited by the
+         reward = amount * (apr_bp * seconds + bonus_bp * eligible_seconds)
+                  / (10000 * 365 days)
+     where eligible_seconds are the seconds of the same period during which the
+     owner's ECS score was at least the bonus threshold, read from the ECS score
+     history: qualifying late earns the bonus from then on only, and falling below
+     the threshold keeps what was earned while above it. The APR and the bonus
+     terms (rate and threshold) are fixed when the position opens. A payout is limited by the
      reward reserve; any shortfall stays owed to the position and can be
      claimed once the reserve is refilled, even after unstaking.
      GST held by this contract == totalSupply + reward_reserve + nothing else
@@ -22,28 +26,27 @@
 
 from ethereum.ercs import IERC20
 
-# @dev The ECS read interface of contracts/interfaces/IECS.vy, declared inline
-# because that file has `...` bodies and Vyper 0.4 imports only `.vyi` that way.
-interface IECS:
-    def score_of(account: address) -> uint256: view
-
+from interfaces import IECS
 
 from snekmate.auth import access_control
 from snekmate.utils import pausable
+from .modules import role_pausable
 from .modules import vote_checkpoints
+from .modules import vote_clock
 
 initializes: access_control
 initializes: pausable
+initializes: role_pausable[access_control := access_control, pausable := pausable]
 initializes: vote_checkpoints
 
 exports: (
     access_control.__interface__,
     pausable.paused,
+    role_pausable.__interface__,
+    vote_clock.__interface__,
 )
 
 
-# @dev Role that may pause and unpause staking.
-PAUSER_ROLE: public(constant(bytes32)) = keccak256("PAUSER_ROLE")
 # @dev Shortest lock in days.
 MIN_LOCK_DAYS: public(constant(uint256)) = 7
 # @dev Longest lock in days.
@@ -77,6 +80,8 @@ struct Position:
     amount: uint256
     lock_days: uint256
     apr_bp: uint256
+    bonus_bp: uint256
+    bonus_threshold_bp: uint256
     unlock_at: uint256
     last_accrual: uint256
     owed: uint256
@@ -201,6 +206,8 @@ def stake(amount: uint256, lock_days: uint256) -> uint256:
         amount=amount,
         lock_days=lock_days,
         apr_bp=apr,
+        bonus_bp=self.bonus_bp,
+        bonus_threshold_bp=self.bonus_threshold_bp,
         unlock_at=unlock_at,
         last_accrual=block.timestamp,
         owed=0,
@@ -289,8 +296,8 @@ def set_rates(base_apr_bp_: uint256, max_apr_bp_: uint256):
 @external
 def set_bonus(threshold_bp: uint256, bonus_bp_: uint256):
     """
-    @notice Sets the ECS bonus; caller needs DEFAULT_ADMIN_ROLE.
-    @dev A bonus of 0 switches it off (and skips the ECS read).
+    @notice Sets the ECS bonus of positions opened from now on; caller needs DEFAULT_ADMIN_ROLE.
+    @dev A bonus of 0 switches it off (and skips the ECS read). Open positions keep theirs.
     @param threshold_bp The ECS score (0-10000) at or above which the bonus applies.
     @param bonus_bp_ The extra APR in basis points, at most 10000.
     """
@@ -300,24 +307,6 @@ def set_bonus(threshold_bp: uint256, bonus_bp_: uint256):
     self.bonus_threshold_bp = threshold_bp
     self.bonus_bp = bonus_bp_
     log BonusSet(threshold_bp=threshold_bp, bonus_bp=bonus_bp_)
-
-
-@external
-def pause():
-    """
-    @notice Pauses staking (unstake and claim stay open); caller needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._pause()
-
-
-@external
-def unpause():
-    """
-    @notice Lifts the pause; caller needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._unpause()
 
 
 @external
@@ -397,26 +386,6 @@ def pending_reward(position_id: uint256) -> uint256:
 
 @external
 @view
-def clock() -> uint48:
-    """
-    @notice The current timepoint of the vote clock (the block number).
-    @return uint48 The block number.
-    """
-    return convert(block.number, uint48)
-
-
-@external
-@view
-def CLOCK_MODE() -> String[32]:
-    """
-    @notice ERC-6372 description of the clock.
-    @return String "mode=blocknumber&from=default".
-    """
-    return "mode=blocknumber&from=default"
-
-
-@external
-@view
 def getVotes(account: address) -> uint256:
     """
     @notice Current voting weight of `account` from staking.
@@ -482,19 +451,22 @@ def _apr_for(lock_days: uint256) -> uint256:
 def _accrue(pos: Position) -> Position:
     """
     @dev Adds the reward earned since the last accrual (up to the unlock time)
-         to `pos.owed`; applies the bonus when the owner's ECS score qualifies.
+         to `pos.owed`: the APR over the whole period and the bonus over the seconds
+         of it during which the owner's ECS score was at or above the threshold.
     @param pos The position (in memory).
     @return Position The updated position.
     """
     until: uint256 = min(block.timestamp, pos.unlock_at)
     if until <= pos.last_accrual:
         return pos
-    rate: uint256 = pos.apr_bp
-    bonus: uint256 = self.bonus_bp
-    if bonus != 0 and staticcall ECS.score_of(pos.owner) >= self.bonus_threshold_bp:
-        rate += bonus
+    earned: uint256 = pos.apr_bp * (until - pos.last_accrual)
+    if pos.bonus_bp != 0:
+        eligible: uint256 = staticcall ECS.seconds_at_or_above(
+            pos.owner, pos.bonus_threshold_bp, pos.last_accrual, until
+        )
+        earned += pos.bonus_bp * eligible
     result: Position = pos
-    result.owed += pos.amount * rate * (until - pos.last_accrual) // (_BPS * _YEAR)
+    result.owed += pos.amount * earned // (_BPS * _YEAR)
     result.last_accrual = until
     return result
 

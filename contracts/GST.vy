@@ -5,7 +5,8 @@
 @notice The hub token of the ecosystem: ERC-20 with EIP-2612 permit, a capped
         supply minted by MINTER_ROLE, ERC-5805 style checkpointed voting power
         with delegation (block-number clock), pause, burn, and the Polygon PoS
-        child-token interface (`deposit` / `withdraw`).
+        child-token interface (`deposit` / `withdraw`). Deployed as a child copy,
+        it has no minting at all: its units come only from bridge deposits.
 @dev Votes are counted only for balances whose holder has delegated (to
      itself or to another account), as in ERC20Votes. Transfers skip all vote
      bookkeeping when neither side has a delegate.
@@ -21,12 +22,17 @@ from snekmate.utils import pausable
 from snekmate.utils import ecdsa
 from snekmate.utils import eip712_domain_separator
 from .modules import vote_checkpoints
+from .modules import vote_clock
+from .modules import role_pausable
+from .modules import bridged_child
 
 initializes: ownable
 initializes: access_control
 initializes: erc20[ownable := ownable]
 initializes: pausable
 initializes: vote_checkpoints
+initializes: role_pausable[access_control := access_control, pausable := pausable]
+initializes: bridged_child[access_control := access_control]
 uses: eip712_domain_separator
 
 exports: (
@@ -42,15 +48,15 @@ exports: (
     erc20.eip712Domain,
     access_control.__interface__,
     pausable.paused,
+    role_pausable.__interface__,
+    vote_clock.__interface__,
+    bridged_child.DEPOSITOR_ROLE,
+    bridged_child.is_child,
 )
 
 
 # @dev Role that mints new supply up to the cap.
 MINTER_ROLE: public(constant(bytes32)) = keccak256("MINTER_ROLE")
-# @dev Role that may pause and unpause transfers.
-PAUSER_ROLE: public(constant(bytes32)) = keccak256("PAUSER_ROLE")
-# @dev Role of the Polygon bridge (ChildChainManager) that mints deposits.
-DEPOSITOR_ROLE: public(constant(bytes32)) = keccak256("DEPOSITOR_ROLE")
 # @dev Full token name (snekmate's erc20 limits its own to 25 characters).
 _NAME: constant(String[32]) = "Green Sustainability Token"
 # @dev EIP-712 type hash of a delegation signature.
@@ -80,11 +86,13 @@ event DelegateVotesChanged:
 
 
 @deploy
-def __init__(cap_: uint256):
+def __init__(cap_: uint256, child: bool):
     """
     @notice Deploys GST with supply cap `cap_`; the deployer gets DEFAULT_ADMIN_ROLE.
-    @dev No tokens are minted here: grant MINTER_ROLE and mint.
+    @dev No tokens are minted here: on the root chain grant MINTER_ROLE and mint; a
+         child copy receives units only from bridge deposits.
     @param cap_ The maximum total supply (18 decimals), non-zero and within 208 bits.
+    @param child True to deploy a child copy (no minting; bridge deposits only).
     """
     assert cap_ != 0, "gst: zero cap"
     assert cap_ <= vote_checkpoints.MAX_VALUE, "gst: cap exceeds 208 bits"
@@ -93,6 +101,7 @@ def __init__(cap_: uint256):
     access_control.__init__()
     erc20.__init__("Green Sustainability Tkn", "GST", 18, _NAME, "1")
     pausable.__init__()
+    bridged_child.__init__(child)
 
 
 @external
@@ -141,10 +150,11 @@ def transferFrom(owner: address, to: address, amount: uint256) -> bool:
 def mint(to: address, amount: uint256):
     """
     @notice Mints `amount` new tokens to `to`; caller needs MINTER_ROLE.
-    @dev Reverts while paused and when the cap would be exceeded.
+    @dev Reverts on a child copy, while paused and when the cap would be exceeded.
     @param to The receiver.
     @param amount The amount to mint.
     """
+    bridged_child._check_native()
     access_control._check_role(MINTER_ROLE, msg.sender)
     pausable._require_not_paused()
     self._mint(to, amount)
@@ -178,13 +188,13 @@ def burn_from(owner: address, amount: uint256):
 def deposit(user: address, depositData: Bytes[32]):
     """
     @notice Polygon PoS bridge entry: mints the deposited amount to `user`;
-            caller needs DEPOSITOR_ROLE.
+            caller needs DEPOSITOR_ROLE, and only on a child copy.
     @dev Not blocked by pause. Still bounded by the cap, so a deposit that
          would exceed it reverts.
     @param user The receiver on this chain.
     @param depositData The ABI-encoded uint256 amount.
     """
-    access_control._check_role(DEPOSITOR_ROLE, msg.sender)
+    bridged_child._check_deposit()
     self._mint(user, abi_decode(depositData, uint256))
 
 
@@ -193,29 +203,13 @@ def withdraw(amount: uint256):
     """
     @notice Polygon PoS bridge exit: burns `amount` of the caller's tokens
             (a Transfer to the zero address the bridge proves on the root chain).
-    @dev Reverts while paused, like every other movement of user tokens.
+    @dev Only on a child copy. Reverts while paused, like every other movement of
+         user tokens.
     @param amount The amount to withdraw.
     """
+    bridged_child._check_withdraw()
     pausable._require_not_paused()
     self._burn(msg.sender, amount)
-
-
-@external
-def pause():
-    """
-    @notice Pauses transfers, mint, burn and withdraw; caller needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._pause()
-
-
-@external
-def unpause():
-    """
-    @notice Lifts the pause; caller needs PAUSER_ROLE.
-    """
-    access_control._check_role(PAUSER_ROLE, msg.sender)
-    pausable._unpause()
 
 
 @external
@@ -247,26 +241,6 @@ def delegateBySig(delegatee: address, nonce: uint256, expiry: uint256, v: uint8,
     assert nonce == erc20.nonces[signer], "gst: invalid nonce"
     erc20.nonces[signer] = unsafe_add(nonce, 1)
     self._delegate(signer, delegatee)
-
-
-@external
-@view
-def clock() -> uint48:
-    """
-    @notice The current timepoint of the vote clock (the block number).
-    @return uint48 The block number.
-    """
-    return convert(block.number, uint48)
-
-
-@external
-@view
-def CLOCK_MODE() -> String[32]:
-    """
-    @notice ERC-6372 description of the clock.
-    @return String "mode=blocknumber&from=default".
-    """
-    return "mode=blocknumber&from=default"
 
 
 @external

@@ -13,6 +13,9 @@
      after the delay. The proposer can cancel while Pending.
      Quorum = GST.getPastTotalSupply(snapshot) * quorum_bp / 10000.
      The Governor needs PROPOSER_ROLE and EXECUTOR_ROLE on the Timelock.
+     A proposal id hashes the proposer with the calls and the description, so
+     nobody can take another account's id by proposing the same calls first
+     (and then cancel it). The Timelock salt is the proposal id.
 """
 
 # @dev ERC-5805 vote reads of GST and EST.
@@ -188,14 +191,14 @@ def propose(
     @param values The wei sent with each call.
     @param calldatas The ABI-encoded calls.
     @param description Human-readable description (its hash is part of the id).
-    @return uint256 The proposal id.
+    @return uint256 The proposal id (it depends on the caller, see `hashProposal`).
     """
     assert len(targets) != 0, "governor: empty proposal"
     assert len(targets) == len(values) and len(targets) == len(calldatas), "governor: length mismatch"
     threshold: uint256 = self.proposal_threshold
     if threshold != 0:
         assert self._weight(msg.sender, block.number - 1) >= threshold, "governor: proposer votes below threshold"
-    proposal_id: uint256 = self._hash_proposal(targets, values, calldatas, keccak256(description))
+    proposal_id: uint256 = self._hash_proposal(targets, values, calldatas, keccak256(description), msg.sender)
     assert self.proposals[proposal_id].vote_start == 0, "governor: proposal exists"
     vote_start: uint256 = block.number + self.voting_delay
     vote_end: uint256 = vote_start + self.voting_period
@@ -252,22 +255,26 @@ def queue(
     values: DynArray[uint256, MAX_ACTIONS],
     calldatas: DynArray[Bytes[MAX_CALLDATA], MAX_ACTIONS],
     description_hash: bytes32,
+    proposer: address,
 ) -> uint256:
     """
     @notice Schedules a succeeded proposal on the Timelock with its minimum delay.
-    @dev Anyone may call. The Timelock salt is the description hash.
+    @dev Anyone may call. The Timelock salt is the proposal id.
     @param targets The proposal's targets.
     @param values The proposal's values.
     @param calldatas The proposal's calldatas.
     @param description_hash keccak256 of the proposal's description.
+    @param proposer The account that proposed it.
     @return uint256 The proposal id.
     """
-    proposal_id: uint256 = self._hash_proposal(targets, values, calldatas, description_hash)
+    proposal_id: uint256 = self._hash_proposal(targets, values, calldatas, description_hash, proposer)
     assert self._state(proposal_id) == STATE_SUCCEEDED, "governor: proposal not successful"
     delay: uint256 = staticcall TIMELOCK.get_minimum_delay()
     eta: uint256 = block.timestamp + delay
     self.proposals[proposal_id].eta = eta
-    extcall TIMELOCK.schedule_batch(targets, values, calldatas, empty(bytes32), description_hash, delay)
+    extcall TIMELOCK.schedule_batch(
+        targets, values, calldatas, empty(bytes32), convert(proposal_id, bytes32), delay
+    )
     log ProposalQueued(proposal_id=proposal_id, eta=eta)
     return proposal_id
 
@@ -279,6 +286,7 @@ def execute(
     values: DynArray[uint256, MAX_ACTIONS],
     calldatas: DynArray[Bytes[MAX_CALLDATA], MAX_ACTIONS],
     description_hash: bytes32,
+    proposer: address,
 ) -> uint256:
     """
     @notice Executes a queued proposal through the Timelock once its delay has passed.
@@ -287,12 +295,15 @@ def execute(
     @param values The proposal's values.
     @param calldatas The proposal's calldatas.
     @param description_hash keccak256 of the proposal's description.
+    @param proposer The account that proposed it.
     @return uint256 The proposal id.
     """
-    proposal_id: uint256 = self._hash_proposal(targets, values, calldatas, description_hash)
+    proposal_id: uint256 = self._hash_proposal(targets, values, calldatas, description_hash, proposer)
     assert self._state(proposal_id) == STATE_QUEUED, "governor: proposal not queued"
     self.proposals[proposal_id].executed = True
-    extcall TIMELOCK.execute_batch(targets, values, calldatas, empty(bytes32), description_hash, value=msg.value)
+    extcall TIMELOCK.execute_batch(
+        targets, values, calldatas, empty(bytes32), convert(proposal_id, bytes32), value=msg.value
+    )
     log ProposalExecuted(proposal_id=proposal_id)
     return proposal_id
 
@@ -341,16 +352,19 @@ def hashProposal(
     values: DynArray[uint256, MAX_ACTIONS],
     calldatas: DynArray[Bytes[MAX_CALLDATA], MAX_ACTIONS],
     description_hash: bytes32,
+    proposer: address,
 ) -> uint256:
     """
-    @notice The id a proposal with these calls and description hash gets.
+    @notice The id a proposal with these calls and description hash gets when `proposer`
+            proposes it.
     @param targets The targets.
     @param values The values.
     @param calldatas The calldatas.
     @param description_hash keccak256 of the description.
+    @param proposer The proposing account.
     @return uint256 The proposal id.
     """
-    return self._hash_proposal(targets, values, calldatas, description_hash)
+    return self._hash_proposal(targets, values, calldatas, description_hash, proposer)
 
 
 @external
@@ -467,16 +481,20 @@ def _hash_proposal(
     values: DynArray[uint256, MAX_ACTIONS],
     calldatas: DynArray[Bytes[MAX_CALLDATA], MAX_ACTIONS],
     description_hash: bytes32,
+    proposer: address,
 ) -> uint256:
     """
-    @dev keccak256 of the ABI-encoded calls and description hash, as a number.
+    @dev keccak256 of the ABI-encoded calls, description hash and proposer, as a number.
     @param targets The targets.
     @param values The values.
     @param calldatas The calldatas.
     @param description_hash keccak256 of the description.
+    @param proposer The proposing account.
     @return uint256 The proposal id.
     """
-    return convert(keccak256(abi_encode(targets, values, calldatas, description_hash)), uint256)
+    return convert(
+        keccak256(abi_encode(targets, values, calldatas, description_hash, proposer)), uint256
+    )
 
 
 @internal

@@ -1,26 +1,30 @@
 """``make demo``: bring the whole system up on embedded defaults and play the demo scenario.
 
 1. start the three local chains (besu profile from besu/genesis.json, ethereum, polygon);
-2. deploy the ecosystem and a bridge to each (reusing deployments still live on running chains),
-   pair the besu and polygon bridges, and hand every admin role to each chain's timelock;
+2. deploy the ecosystem and a bridge to each (reusing deployments still live on running chains):
+   besu is the root chain, polygon a child of it (child copies of GST, ECT and CCR, governed from
+   besu); pair the two bridges and hand every admin role over;
 3. play the demo scenario on the besu profile;
-4. start the bridge relayer, the indexer, the API and the oracle (HTTPS) under a supervisor
-   (esg.supervisor: a crashed service is restarted with backoff); bridge GST, ECT and CCR from besu
-   to polygon and back; play one organization through the oracle (sign-in, evidence, review,
-   attestations, new score in the API); then keep everything running until Ctrl-C or SIGTERM,
-   which stops all it started.
+4. start three bridge validators (threshold two), the relayer, the indexer, the API, the oracle
+   (HTTPS) and the web app under a supervisor (esg.supervisor: a crashed service is restarted with
+   backoff); bridge GST, ECT and CCR from besu to polygon, stop one validator, and bridge some
+   back; play one organization through the oracle (sign-in, evidence, review, attestations, new
+   score in the API); then keep everything running until Ctrl-C or SIGTERM, which stops all it
+   started.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import sys
 import time
 
 from esg import nodes
+from esg.chain.abi import ContractABI
 from esg.database import database_url, drop_embedded_database
 from esg.deploy import (
     WAD,
@@ -39,10 +43,18 @@ from esg.supervisor import Supervisor
 from esg.web import WebSettings
 from oracle import demo as oracle_demo
 
-# The long-running services: name (of the log file) -> module run with ``python -m``.
-SERVICES = {"bridge": "bridge", "indexer": "indexer", "api": "api", "web": "esg.web"}
+# The long-running services besides the bridge's: name (of the log file) -> module run with
+# ``python -m``.
+SERVICES = {"indexer": "indexer", "api": "api", "web": "esg.web"}
 SCENARIO_PROFILE = "besu"
 ROOT_PROFILE, CHILD_PROFILE = "besu", "polygon"
+# Finality the bridge services use for the local polygon profile (one block a second): a short
+# depth, so a transfer back to besu waits a few seconds instead of the 64 blocks of Polygon PoS.
+LOCAL_CHILD_FINALITY = "depth:3"
+# Anvil accounts of the development validators (threshold two) and relayer: DEVELOPMENT ONLY.
+DEV_VALIDATORS = (10, 11, 12)
+DEV_THRESHOLD = 2
+DEV_RELAYER = 9
 
 
 def _say(line: str) -> None:
@@ -61,13 +73,15 @@ def deploy_all(profiles: list[str], *, replay: bool) -> dict[str, int]:
     """
     from ape import accounts, project
 
-    from bridge.config import DEV_THRESHOLD, dev_validators
+    from bridge.keys import dev_account
 
     who = Personas.from_accounts(accounts.test_accounts)
+    validators = [dev_account(i).address for i in DEV_VALIDATORS]
     manifest = load_manifest(manifest_path("local"))
     fresh: list[str] = []
     chain_ids: dict[str, int] = {}
-    for profile in profiles:
+    # The root chain first: a child is deployed knowing the chain that governs it.
+    for profile in sorted(profiles, key=lambda p: p != ROOT_PROFILE):
         with connect(profile) as provider:
             chain_id = chain_ids[profile] = provider.chain_id
             existing = manifest.chains.get(chain_id)
@@ -75,17 +89,21 @@ def deploy_all(profiles: list[str], *, replay: bool) -> dict[str, int]:
                 gst = existing.contracts["GST"].address
                 _say(f"[{profile}] chain {chain_id}: ecosystem already deployed (GST {gst})")
                 continue
-            _say(f"[{profile}] chain {chain_id}: deploying the ecosystem and its bridge ...")
+            child = profile == CHILD_PROFILE and ROOT_PROFILE in chain_ids
+            side = f"child of chain {chain_ids[ROOT_PROFILE]}" if child else "root"
+            _say(
+                f"[{profile}] chain {chain_id}: deploying the ecosystem and its bridge ({side}) ..."
+            )
             out = deploy_ecosystem(
-                project, who.admin, operators=who.operators(), hand_over_admin=False
+                project, who.admin, operators=who.operators(), hand_over_admin=False, child=child
             )
             deploy_bridge(
                 project,
                 who.admin,
                 out,
-                child=profile == CHILD_PROFILE,
-                validators=[v.address for v in dev_validators()],
+                validators=validators,
                 threshold=DEV_THRESHOLD,
+                governance_chain_id=chain_ids[ROOT_PROFILE] if child else 0,
                 operators=who.operators(),
             )
             record(
@@ -119,7 +137,13 @@ def deploy_all(profiles: list[str], *, replay: bool) -> dict[str, int]:
         with connect(profile):
             d = attach(project, manifest.chains[chain_ids[profile]])
             transfer_admin(d, who.admin, d["Timelock"])
-        _say(f"[{profile}] admin of every contract handed to the timelock")
+        if d.child:
+            _say(
+                f"[{profile}] admin handed over: the bridge, GST, ECT and CCR to the bridge itself"
+                f" (governed from chain {chain_ids[ROOT_PROFILE]}), the rest to the timelock"
+            )
+        else:
+            _say(f"[{profile}] admin of every contract handed to the timelock")
 
     if fresh:
         _forget_indexed_state()
@@ -138,10 +162,7 @@ def deploy_all(profiles: list[str], *, replay: bool) -> dict[str, int]:
 
 
 def _forget_indexed_state() -> None:
-    """New chains: the relayer's progress and the embedded index describe the old ones."""
-
-    for path in (runtime_dir() / "bridge").glob("relayer.sqlite*"):
-        path.unlink()
+    """New chains: the embedded index and the bridge's state describe the old ones."""
     if asyncio.run(drop_embedded_database()):
         _say("[index] fresh chains: the embedded index starts over")
     else:
@@ -150,8 +171,9 @@ def _forget_indexed_state() -> None:
         )
 
 
-def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None:
-    """Send GST, ECT and CCR from the root chain to polygon, wait, and send some GST back."""
+def bridge_round_trip(chain_ids: dict[str, int], stop_validator, timeout: float = 120.0) -> None:
+    """Send GST, ECT and CCR from the root chain to polygon and wait; then stop one validator
+    (``stop_validator``) and send some GST and CCR back, which two of three still sign."""
     from ape import accounts, project
 
     from bridge.transfer import send_tokens, sent_transfer, wait_for_arrival
@@ -166,21 +188,17 @@ def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None
     def send(profile, here, there, items):
         sent = []
         with connect(profile):
-            bridge = project.Bridge.at(here.contracts["Bridge"].address)
+            d = attach(project, here)
             for name, token_id, amount, sender in items:
                 receipt = send_tokens(
-                    bridge,
-                    here.contracts[name].address,
-                    token_id,
-                    amount,
-                    sender.address,
-                    there.chain_id,
-                    sender,
+                    d["Bridge"], d[name], token_id, amount, sender.address, there.chain_id, sender
                 )
-                sent.append((name, sent_transfer(receipt, bridge)))
+                bridge_abi = ContractABI.from_manifest(manifest, here.chain_id, "Bridge")
+                sent.append((name, sent_transfer(receipt, str(d["Bridge"].address), bridge_abi)))
+        abi = ContractABI.from_manifest(manifest, there.chain_id, "Bridge")
         for name, message in sent:
             waited = wait_for_arrival(
-                there.rpc_urls[0], there.contracts["Bridge"].address, message, timeout
+                there.rpc_urls, there.contracts["Bridge"].address, abi, message, timeout
             )
             route = f"chain {here.chain_id} -> {there.chain_id}"
             what = (
@@ -190,7 +208,7 @@ def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None
             )
             _say(f"    {what}, {route}: arrived after {waited:.1f}s")
 
-    _say(f"[bridge] {ROOT_PROFILE} -> {CHILD_PROFILE} and back, through the relayer:")
+    _say(f"[bridge] {ROOT_PROFILE} -> {CHILD_PROFILE}, signed by 3 validators (2 needed):")
     send(
         ROOT_PROFILE,
         root,
@@ -201,7 +219,14 @@ def bridge_round_trip(chain_ids: dict[str, int], timeout: float = 120.0) -> None
             ("CCR", 1, 20, who.carol),
         ],
     )
-    send(CHILD_PROFILE, child, root, [("GST", 0, 400 * WAD, who.alice)])
+    stopped = stop_validator()
+    _say(f"[bridge] validator {stopped} stopped; {CHILD_PROFILE} -> {ROOT_PROFILE} with two left:")
+    send(
+        CHILD_PROFILE,
+        child,
+        root,
+        [("GST", 0, 400 * WAD, who.alice), ("CCR", 1, 5, who.carol)],
+    )
 
 
 def show_api(chain_ids: dict[str, int], timeout: float = 90.0) -> bool:
@@ -252,6 +277,29 @@ def show_api(chain_ids: dict[str, int], timeout: float = 90.0) -> bool:
     return True
 
 
+def _bridge_env(chain_ids: dict[str, int]) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Environments of the three validators and of the relayer (DEVELOPMENT keys)."""
+    finality = {}
+    if CHILD_PROFILE in chain_ids:
+        finality = {str(chain_ids[CHILD_PROFILE]): LOCAL_CHILD_FINALITY}
+    metrics = os.environ.get("BRIDGE_VALIDATOR_METRICS_PORT")
+    validators = [
+        {
+            "BRIDGE_VALIDATOR_DEV_ACCOUNT": str(index),
+            "BRIDGE_VALIDATOR_FINALITY": json.dumps(finality),
+            "BRIDGE_VALIDATOR_POLL_INTERVAL": "0.5",
+            "BRIDGE_VALIDATOR_METRICS_PORT": "0" if metrics == "0" else str(9466 + i),
+        }
+        for i, index in enumerate(DEV_VALIDATORS)
+    ]
+    relayer = {
+        "BRIDGE_RELAYER_DEV_ACCOUNT": str(DEV_RELAYER),
+        "BRIDGE_RELAYER_FINALITY": json.dumps(finality),
+        "BRIDGE_RELAYER_POLL_INTERVAL": "0.5",
+    }
+    return validators, relayer
+
+
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
@@ -285,6 +333,10 @@ def main(argv: list[str] | None = None) -> int:
         # The browser app reads the API from the web server's origin.
         os.environ.setdefault("API_CORS_ORIGINS", ",".join(WebSettings().origins))
         python = sys.executable
+        validator_envs, relayer_env = _bridge_env(chain_ids)
+        for i, env in enumerate(validator_envs, 1):
+            services.add(f"validator{i}", [python, "-m", "bridge.validator"], env)
+        services.add("relayer", [python, "-m", "bridge"], relayer_env)
         services_to_run = dict(SERVICES)
         if SCENARIO_PROFILE in chain_ids:
             oracle_demo.prepare(chain_ids[SCENARIO_PROFILE])
@@ -292,9 +344,18 @@ def main(argv: list[str] | None = None) -> int:
         for name, module in services_to_run.items():
             services.add(name, [python, "-m", module])
         services.start()
-        _say(f"[services] {', '.join(services_to_run)} started; logs in {runtime_dir()}")
+        _say(
+            f"[services] {len(validator_envs)} bridge validators, the relayer, "
+            f"{', '.join(services_to_run)} started; logs in {runtime_dir()}"
+        )
+
+        def stop_validator() -> str:
+            name = f"validator{len(validator_envs)}"
+            services.remove(name)
+            return name
+
         if ROOT_PROFILE in chain_ids and CHILD_PROFILE in chain_ids:
-            bridge_round_trip(chain_ids)
+            bridge_round_trip(chain_ids, stop_validator)
         shown = show_api(chain_ids)
         if shown and "oracle" in services_to_run:
             shown = oracle_demo.play_demo(chain_ids[SCENARIO_PROFILE], _say)

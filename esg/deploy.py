@@ -11,6 +11,13 @@ every path deploys exactly the same way. Order and links:
 Operational roles (minter, oracle, verifier, auditor, issuer, certifier, pauser) go to the
 accounts given in ``Operators``; then the admin role of every contract moves to the Timelock that
 GST governance controls, and the deployer renounces its own.
+
+A chain deployed as a child of a root chain (``child=True``) gets child copies of GST, ECT and
+CCR: they have no minting, reward or tokenizing path at all (the contracts refuse it), so the
+roles for those paths are not granted; units arrive only by bridge deposit. The child's bridge
+and those three tokens are administered by the child bridge itself, that is, by admin messages
+from the root chain's governance (``docs/security.md``); the child's own Timelock administers
+the rest.
 """
 
 from __future__ import annotations
@@ -21,11 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from esg.manifest import ChainDeployment, DeployedContract, Manifest
+from esg.redact import is_public_url
 
 TOKENS = ("GST", "ECT", "CCR", "ECS", "ECR", "EST", "EGM", "AET")
-GOVERNANCE = ("Timelock", "Governor")
 # Tokens that cross between a root chain and Polygon, with their bridge standard.
 BRIDGED = {"GST": 20, "ECT": 20, "CCR": 1155}
+# The role of each bridged token's native issuance path, which a child copy does not have.
+NATIVE_ISSUANCE = {"GST": "MINTER_ROLE", "ECT": "ORACLE_ROLE", "CCR": "ISSUER_ROLE"}
 OPERATOR_ROLES = (
     "MINTER_ROLE",
     "ORACLE_ROLE",
@@ -50,6 +59,16 @@ class Params:
     ecr_base_uri: str = "https://esg.example/certificates/"
     ccr_base_uri: str = "https://esg.example/carbon/"
     timelock_delay: int = 60
+    # Carbon registries CCR accepts on the root chain (ids 1, 2, ... in this order).
+    registries: tuple[str, ...] = ("VERRA", "GOLD")
+    # Seconds a child bridge waits before executing an admin message from the root chain.
+    bridge_admin_delay: int = 60
+    # Smallest amount a bridge send may carry, per bridged token (dust costs the relayer gas).
+    bridge_min_amounts: tuple[tuple[str, int], ...] = (
+        ("GST", 10**15),
+        ("ECT", 10**15),
+        ("CCR", 1),
+    )
     voting_delay: int = 1
     voting_period: int = 20
     proposal_threshold: int = 1_000 * WAD
@@ -63,8 +82,13 @@ class Params:
 
     @classmethod
     def live(cls) -> Params:
-        """Parameters for a public network: two-day timelock, about a week of voting."""
-        return cls(timelock_delay=2 * 86_400, voting_delay=7_200, voting_period=50_400)
+        """Parameters for a public network: two-day timelocks, about a week of voting."""
+        return cls(
+            timelock_delay=2 * 86_400,
+            bridge_admin_delay=2 * 86_400,
+            voting_delay=7_200,
+            voting_period=50_400,
+        )
 
 
 @dataclass
@@ -83,6 +107,8 @@ class Deployment:
 
     contracts: dict[str, Any]
     receipts: dict[str, Any]
+    # A child deployment: GST, ECT and CCR are child copies governed through the bridge.
+    child: bool = False
 
     def __getitem__(self, name: str) -> Any:
         return self.contracts[name]
@@ -101,9 +127,11 @@ def _deploy(project, deployer, name: str, *args, out: Deployment) -> Any:
     return instance
 
 
-def _roles_of(instance) -> list[str]:
+def _roles_of(instance, name: str = "", child: bool = False) -> list[str]:
+    """The operator roles a contract declares; a child copy skips its native issuance role."""
     names = {abi.name for abi in instance.contract_type.view_methods}
-    return [role for role in OPERATOR_ROLES if role in names]
+    skip = NATIVE_ISSUANCE.get(name) if child else None
+    return [role for role in OPERATOR_ROLES if role in names and role != skip]
 
 
 def deploy_ecosystem(
@@ -113,18 +141,21 @@ def deploy_ecosystem(
     params: Params | None = None,
     operators: Operators | None = None,
     hand_over_admin: bool = True,
+    child: bool = False,
 ) -> Deployment:
-    """Deploy all eight tokens plus governance, grant roles and (by default) hand admin to the timelock."""
+    """Deploy all eight tokens plus governance, grant roles and (by default) hand admin to the
+    timelock. With ``child``, GST, ECT and CCR are child copies (see the module notes); a child
+    deployment hands admin over only once its bridge exists (``deploy_bridge``)."""
     p = params or Params()
     ops = operators or Operators()
-    out = Deployment(contracts={}, receipts={})
+    out = Deployment(contracts={}, receipts={}, child=child)
     tx = {"sender": deployer}
 
-    gst = _deploy(project, deployer, "GST", p.gst_cap, out=out)
+    gst = _deploy(project, deployer, "GST", p.gst_cap, child, out=out)
     ecs = _deploy(project, deployer, "ECS", out=out)
     ecr = _deploy(project, deployer, "ECR", p.ecr_base_uri, out=out)
-    ccr = _deploy(project, deployer, "CCR", p.ccr_base_uri, ecr, out=out)
-    _deploy(project, deployer, "ECT", p.ect_epoch_length, p.ect_epoch_cap, out=out)
+    ccr = _deploy(project, deployer, "CCR", p.ccr_base_uri, ecr, child, out=out)
+    _deploy(project, deployer, "ECT", p.ect_epoch_length, p.ect_epoch_cap, child, out=out)
     est = _deploy(project, deployer, "EST", gst, ecs, out=out)
     timelock = _deploy(project, deployer, "Timelock", p.timelock_delay, [], [], deployer, out=out)
     egm = _deploy(project, deployer, "EGM", gst, ecs, timelock, out=out)
@@ -145,17 +176,20 @@ def deploy_ecosystem(
 
     for name in TOKENS:
         token = out.contracts[name]
-        for role in _roles_of(token):
+        for role in _roles_of(token, name, child):
             holder = ops.holder(role, deployer)
             token.grantRole(getattr(token, role)(), holder, **tx)
     ecr.grantRole(ecr.CERTIFIER_ROLE(), ccr, **tx)
+    if not child:
+        for registry in p.registries:
+            ccr.add_registry(registry, **tx)
     for gem in p.gems:
         egm.define_gem(*gem, **tx)
 
     for role in ("PROPOSER_ROLE", "EXECUTOR_ROLE", "CANCELLER_ROLE"):
         timelock.grantRole(getattr(timelock, role)(), governor, **tx)
 
-    if hand_over_admin:
+    if hand_over_admin and not child:
         transfer_admin(out, deployer, timelock)
     return out
 
@@ -165,26 +199,46 @@ def deploy_bridge(
     deployer,
     out: Deployment,
     *,
-    child: bool,
     validators,
     threshold: int,
+    governance_chain_id: int = 0,
+    params: Params | None = None,
     operators: Operators | None = None,
 ):
     """Deploy the bridge beside a deployment and configure the bridged tokens on it.
 
-    On a child chain (Polygon) the bridge mints through the tokens' Polygon PoS child interface,
-    so it receives their DEPOSITOR_ROLE; on a root chain it locks and releases the originals.
+    On a child deployment the bridge mints through the child copies' Polygon PoS interface and
+    is governed from ``governance_chain_id`` (the root chain) by admin messages; on a root chain
+    it locks and releases the originals and is governed by the local timelock. Either way it
+    receives the tokens' DEPOSITOR_ROLE (on a root token that only marks the bridge's locked
+    units, which CCR then refuses to invalidate).
     """
+    if out.child and not governance_chain_id:
+        raise ValueError("a child bridge needs the root chain id that governs it")
+    if not out.child and governance_chain_id:
+        raise ValueError("a root bridge is governed locally: no governance chain id")
+    p = params or Params()
     tx = {"sender": deployer}
-    bridge = _deploy(project, deployer, "Bridge", [str(v) for v in validators], threshold, out=out)
+    delay = p.bridge_admin_delay if out.child else 0
+    bridge = _deploy(
+        project,
+        deployer,
+        "Bridge",
+        [str(v) for v in validators],
+        threshold,
+        governance_chain_id,
+        delay,
+        out=out,
+    )
     ops = operators or Operators()
     for role in _roles_of(bridge):
         bridge.grantRole(getattr(bridge, role)(), ops.holder(role, deployer), **tx)
     for name, standard in BRIDGED.items():
         token = out.contracts[name]
-        bridge.set_token(token, standard, child, **tx)
-        if child:
-            token.grantRole(token.DEPOSITOR_ROLE(), bridge, **tx)
+        bridge.set_token(token, standard, out.child, **tx)
+        token.grantRole(token.DEPOSITOR_ROLE(), bridge, **tx)
+    for name, amount in p.bridge_min_amounts:
+        bridge.set_min_amount(out.contracts[name], amount, **tx)
     return bridge
 
 
@@ -196,24 +250,39 @@ def map_bridge(
         bridge.map_token(local[name], remote_chain_id, remote[name], sender=deployer)
 
 
+def admin_of(out: Deployment, name: str, timelock) -> Any:
+    """Who administers contract ``name``: the timelock, except on a child deployment, where the
+    bridge administers itself and the child copies (so only the root chain governs them)."""
+    if out.child and (name == "Bridge" or name in BRIDGED):
+        return out.contracts["Bridge"]
+    return timelock
+
+
 def transfer_admin(out: Deployment, deployer, timelock) -> None:
-    """Give DEFAULT_ADMIN_ROLE of every token (and the bridge) to the timelock; drop the deployer's."""
+    """Give DEFAULT_ADMIN_ROLE of every token (and the bridge) to its admin (``admin_of``) and
+    drop the deployer's."""
+    if out.child and "Bridge" not in out.contracts:
+        raise ValueError("a child deployment hands admin over to its bridge: deploy it first")
     tx = {"sender": deployer}
     for name in (*TOKENS, "Bridge"):
         token = out.contracts.get(name)
         if token is None:
             continue
         admin_role = token.DEFAULT_ADMIN_ROLE()
-        token.grantRole(admin_role, timelock, **tx)
+        token.grantRole(admin_role, admin_of(out, name, timelock), **tx)
         token.renounceRole(admin_role, deployer, **tx)
     admin_role = timelock.DEFAULT_ADMIN_ROLE()
     timelock.renounceRole(admin_role, deployer, **tx)
 
 
 def record(
-    manifest: Manifest, out: Deployment, *, chain_id: int, network: str, rpc_url: str
+    manifest: Manifest, out: Deployment, *, chain_id: int, network: str, rpc_url: str | None
 ) -> None:
-    """Add one chain's deployment to the manifest and write every contract's ABI beside it."""
+    """Add one chain's deployment to the manifest and write every contract's ABI beside it.
+
+    The RPC URL is recorded only when it cannot carry a credential (no user info, path or
+    query: a local node such as ``http://127.0.0.1:8545``); otherwise services get their node
+    URLs from their own settings."""
     abi_dir = manifest.path.parent / "abi"
     abi_dir.mkdir(parents=True, exist_ok=True)
     contracts = {}
@@ -231,7 +300,7 @@ def record(
     manifest.chains[chain_id] = ChainDeployment(
         chain_id=chain_id,
         network=network,
-        rpc_urls=[rpc_url],
+        rpc_urls=[rpc_url] if rpc_url and is_public_url(rpc_url) else [],
         deployed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         contracts=contracts,
     )
@@ -241,4 +310,5 @@ def record(
 def attach(project, chain: ChainDeployment) -> Deployment:
     """The contracts of a recorded deployment, as ape contract instances."""
     contracts = {name: getattr(project, name).at(c.address) for name, c in chain.contracts.items()}
-    return Deployment(contracts=contracts, receipts={})
+    child = "GST" in contracts and bool(contracts["GST"].is_child())
+    return Deployment(contracts=contracts, receipts={}, child=child)

@@ -17,7 +17,8 @@ Ports come from ``ESG_BESU_PORT``, ``ESG_ETHEREUM_PORT`` and ``ESG_POLYGON_PORT`
 run elsewhere instead: start only waits until it answers with the profile's chain id, and stop
 leaves it alone.
 Each node's log and PID live in ``<runtime dir>/nodes/<profile>.{log,pid}`` (``ESG_HOME``).
-Blocks are mined on every transaction unless a block time is given. The besu profile takes its
+Blocks are mined on every transaction unless a block time is given; the polygon profile also mines
+an empty block every second, as a live chain does, so its depth finality advances. The besu profile takes its
 chain id, prefunded accounts, base fee (zero), block gas limit and hardfork from the genesis, so the
 genesis Besu would boot is the one exercised locally.
 """
@@ -77,6 +78,9 @@ class Profile:
     chain_id: int
     default_port: int
     genesis: Path | None = None
+    # Seconds between empty blocks besides mining each transaction at once (anvil's mixed
+    # mining): a chain whose finality is a depth (Polygon) needs blocks to keep coming.
+    heartbeat: int | None = None
 
     @property
     def port_env(self) -> str:
@@ -118,13 +122,15 @@ class Profile:
             args += ["--chain-id", str(self.chain_id), "--hardfork", HARDFORK]
         if block_time:
             args += ["--block-time", str(block_time)]
+        elif self.heartbeat:
+            args += ["--block-time", str(self.heartbeat), "--mixed-mining"]
         return args
 
 
 PROFILES: dict[str, Profile] = {
     "besu": Profile("besu", 2025, 8545, BESU_GENESIS),
     "ethereum": Profile("ethereum", 31337, 8546),
-    "polygon": Profile("polygon", 31338, 8547),
+    "polygon": Profile("polygon", 31338, 8547, heartbeat=1),
 }
 
 

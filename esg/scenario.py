@@ -57,6 +57,16 @@ def _advance(provider, *, blocks: int = 0, seconds: int = 0) -> None:
         provider.make_request("anvil_mine", [hex(max(blocks, 1))])
 
 
+def registry_id(ccr, name: str) -> int:
+    """The id under which governance added registry ``name`` to CCR (ids count from 1)."""
+    i = 1
+    while known := ccr.registry_name(i):
+        if known == name:
+            return i
+        i += 1
+    raise LookupError(f"registry {name!r} was not added to CCR")
+
+
 def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = print) -> dict:
     """Play the scenario; returns the ids it created (batches, certificates, position, proposal)."""
     gst, ect, ccr, ecs, ecr, est, egm, aet = (
@@ -69,14 +79,15 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
     ids: dict = {"run": run}
 
     # Carbon credits: two project-vintage batches from two registries.
-    verra = max(100_001, ccr.next_serial("VERRA"))
-    gold = max(5_001, ccr.next_serial("GOLD"))
+    verra_id, gold_id = registry_id(ccr, "VERRA"), registry_id(ccr, "GOLD")
+    verra = max(100_001, ccr.next_serial(verra_id))
+    gold = max(5_001, ccr.next_serial(gold_id))
     tx = ccr.tokenize(
-        who.alice, "VERRA", "VCS-1234", 2023, "VM0042", verra, verra + 999, "", sender=who.admin
+        who.alice, verra_id, "VCS-1234", 2023, "VM0042", verra, verra + 999, "", sender=who.admin
     )
     ids["batch_verra"] = tx.return_value
     tx = ccr.tokenize(
-        who.bob, "GOLD", "GS-7781", 2024, "GS-TPDDTEC", gold, gold + 499, "", sender=who.admin
+        who.bob, gold_id, "GS-7781", 2024, "GS-TPDDTEC", gold, gold + 499, "", sender=who.admin
     )
     ids["batch_gold"] = tx.return_value
     say(f"CCR  tokenized batch {ids['batch_verra']} (VERRA VCS-1234/2023, 1000 t) to alice")
@@ -131,8 +142,8 @@ def play(d: Deployment, who: Personas, provider, say: Callable[[str], None] = pr
     governor.castVote(ids["proposal"], 0, sender=who.bob)
     _advance(provider, blocks=governor.voting_period() + 1)
     description_hash = keccak(text=description)
-    governor.queue(targets, values, calldatas, description_hash, sender=who.alice)
+    governor.queue(targets, values, calldatas, description_hash, who.alice, sender=who.alice)
     _advance(provider, blocks=1, seconds=timelock.get_minimum_delay() + 1)
-    governor.execute(targets, values, calldatas, description_hash, sender=who.alice)
+    governor.execute(targets, values, calldatas, description_hash, who.alice, sender=who.alice)
     say(f"GOV  proposal {ids['proposal']} passed and executed through the timelock: {description}")
     return ids

@@ -40,6 +40,8 @@ def describe_exit(code: int) -> str:
 class Service:
     name: str
     argv: list[str]
+    # Variables set on top of the supervisor's own environment.
+    env: dict[str, str] = field(default_factory=dict)
     proc: subprocess.Popen | None = None
     started_at: float = 0.0
     restarts: int = 0
@@ -78,11 +80,18 @@ class Supervisor:
         self._halt = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def add(self, name: str, argv: list[str]) -> None:
-        """Register a service (started by :meth:`start`)."""
+    def add(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
+        """Register a service (started by :meth:`start`), run with ``env`` added to the
+        environment."""
         if name in self.services:
             raise ValueError(f"supervisor: service {name!r} is already registered")
-        self.services[name] = Service(name, argv)
+        self.services[name] = Service(name, argv, dict(env or {}))
+
+    def remove(self, name: str) -> None:
+        """Stop one service on purpose and forget it (it is not restarted)."""
+        with self._lock:
+            service = self.services.pop(name)
+            self._terminate([service])
 
     def start(self) -> None:
         """Start every registered service that is not running, and the supervising thread."""
@@ -149,15 +158,15 @@ class Supervisor:
             self._thread.join()
         with self._lock:
             self.stopping = True
-            self._terminate()
+            self._terminate(list(self.services.values()))
 
     def _run(self) -> None:
         while not self._halt.wait(self.interval):
             with self._lock:
                 self.tick()
 
-    def _terminate(self) -> None:
-        running = [s.proc for s in self.services.values() if s.proc and s.proc.poll() is None]
+    def _terminate(self, services: list[Service]) -> None:
+        running = [s.proc for s in services if s.proc and s.proc.poll() is None]
         for proc in running:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -179,6 +188,7 @@ class Supervisor:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                env={**os.environ, **service.env} if service.env else None,
             )
         service.started_at = time.monotonic()
 

@@ -68,7 +68,7 @@ class WebSettings(BaseSettings):
 
 def runtime_config(settings: WebSettings) -> dict:
     """What the frontend reads at start: the API, the local chains, the development accounts."""
-    from bridge.config import dev_account
+    from bridge.keys import dev_account
     from esg.scenario import PERSONAS
 
     chains = [

@@ -7,9 +7,10 @@ import gc
 import logging
 import sys
 
+from esg import logs
 from esg.database import database_url, ensure_database
 from esg.manifest import load_manifest
-from indexer import logs, metrics
+from indexer import metrics
 from indexer.chain import BulkIndexes, ChainIndexer
 from indexer.partitions import PartitionKeeper
 from indexer.settings import Settings

@@ -9,12 +9,13 @@ import sys
 import time
 from dataclasses import dataclass
 
+from esg.chain.finality import Finality
+from esg.chain.rpc import RPC, RangeTooLarge, RPCError, Unavailable
 from esg.manifest import ChainDeployment, Manifest
 from indexer import metrics
 from indexer.decode import ChainContracts, decode_logs
 from indexer.heads import HeadSubscription, ws_url_for
 from indexer.projections import Batch
-from indexer.rpc import RPC, RangeTooLarge, RPCError, Unavailable
 from indexer.settings import Settings
 from indexer.store import (
     ChainStore,
@@ -135,7 +136,7 @@ class ChainIndexer:
         self.db_url = db_url
         self.contracts = ChainContracts(manifest, dep)
         self.start_block = max(0, dep.start_block)
-        self.finality = settings.finality_for(dep.chain_id, dep.network)
+        self.finality = Finality.parse(settings.finality_for(dep.chain_id, dep.network))
         urls = settings.rpc_urls.get(dep.chain_id) or dep.rpc_urls
         self.rpc = RPC(
             dep.chain_id,
@@ -143,6 +144,7 @@ class ChainIndexer:
             timeout=settings.rpc_timeout,
             max_backoff=settings.rpc_max_backoff,
             max_span=settings.max_block_span,
+            metrics=metrics.RPC,
         )
         ws_url, derived = ws_url_for(dep.chain_id, settings.ws_urls, urls, settings.ws_derive)
         self.heads = (
@@ -193,7 +195,7 @@ class ChainIndexer:
                 extra={
                     "chain": self.chain_id,
                     "indexed": self.indexed,
-                    "finality": self.finality,
+                    "finality": str(self.finality),
                     "contracts": len(self.contracts.addresses),
                 },
             )
@@ -281,7 +283,7 @@ class ChainIndexer:
         check = self.indexed >= self.start_block and self.last_hash is not None
         if check:
             calls.append(("eth_getBlockByNumber", [hex(self.indexed), False]))
-        if self.finality == "tag":
+        if self.finality.uses_tag:
             calls.append(("eth_getBlockByNumber", ["finalized", False]))
         # A node without the `finalized` tag answers that item with an error (None here).
         res = await self.rpc.batch(calls, allow_errors=True)
@@ -292,22 +294,12 @@ class ChainIndexer:
             mine = res[1]
             if mine is None or bytes.fromhex(mine["hash"][2:]) != self.last_hash:
                 raise _Reorg()
-        finalized = self._finalized(head, res[-1] if self.finality == "tag" else None)
+        finalized = self.finality.finalized(head, res[-1] if self.finality.uses_tag else None)
         self.head, self.finalized = head, finalized
         metrics.HEAD.labels(self.label).set(head)
         metrics.FINALIZED.labels(self.label).set(finalized)
         metrics.LAG.labels(self.label).set(max(0, head - self.indexed))
         return head, finalized
-
-    def _finalized(self, head: int, tagged: dict | None) -> int:
-        if self.finality == "instant":
-            return head
-        if self.finality == "tag":
-            if tagged:
-                return int(tagged["number"], 16)
-            return max(-1, head - 64)
-        depth = int(self.finality.split(":", 1)[1])
-        return max(-1, head - depth)
 
     # ---------------------------------------------------------------- backfill / follow
 

@@ -12,6 +12,7 @@ import orjson
 import websockets
 from websockets.asyncio.client import connect
 
+from esg.redact import redact_url, scrub
 from indexer import metrics
 
 log = logging.getLogger("indexer.heads")
@@ -61,6 +62,8 @@ class HeadSubscription:
         self.chain_id = chain_id
         self.label = str(chain_id)
         self.url = url
+        # What log lines name the endpoint by: a configured URL may carry an API key.
+        self.shown_url = redact_url(url)
         self.derived = derived
         self.open_timeout = open_timeout
         self.max_backoff = max_backoff
@@ -74,11 +77,13 @@ class HeadSubscription:
         self.subscribed = subscribed
         metrics.HEAD_SUBSCRIPTION.labels(self.label).set(1 if subscribed else 0)
         if subscribed:
-            log.info("following by subscription", extra={"chain": self.chain_id, "url": self.url})
+            log.info(
+                "following by subscription", extra={"chain": self.chain_id, "url": self.shown_url}
+            )
         else:
             log.warning(
                 "following by polling: subscription lost",
-                extra={"chain": self.chain_id, "url": self.url, **extra},
+                extra={"chain": self.chain_id, "url": self.shown_url, **extra},
             )
         # Wake the loop either way: it re-reads the head now rather than after a full wait.
         self.event.set()
@@ -95,7 +100,7 @@ class HeadSubscription:
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - any failure means: poll meanwhile
-                    error = f"{type(exc).__name__}: {exc}"
+                    error = scrub(f"{type(exc).__name__}: {exc}", [self.url])
                 if self.subscribed:
                     ever = True
                     delay = 0.25
@@ -104,7 +109,7 @@ class HeadSubscription:
                 elif self.derived and not ever:
                     log.info(
                         "following by polling: no WebSocket at the derived URL",
-                        extra={"chain": self.chain_id, "url": self.url, "error": error},
+                        extra={"chain": self.chain_id, "url": self.shown_url, "error": error},
                     )
                     return
                 else:
@@ -113,7 +118,7 @@ class HeadSubscription:
                         "following by polling: subscription failed, retrying",
                         extra={
                             "chain": self.chain_id,
-                            "url": self.url,
+                            "url": self.shown_url,
                             "error": error,
                             "retry_in": round(delay, 2),
                         },

@@ -2,6 +2,8 @@
 
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
+from esg.chain.rpc import RPCMetrics
+
 EVENTS = Counter("indexer_events_indexed_total", "Events committed to the database", ["chain"])
 EVENTS_RATE = Gauge("indexer_events_per_second", "Events committed per second (recent)", ["chain"])
 HEAD = Gauge("indexer_head_block", "Latest block of the node", ["chain"])
@@ -35,6 +37,8 @@ RPC_LATENCY = Histogram(
     ["chain", "method"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
+
+RPC = RPCMetrics(latency=RPC_LATENCY, errors=RPC_ERRORS)
 
 
 def serve(port: int, host: str = "127.0.0.1") -> None:

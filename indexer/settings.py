@@ -7,8 +7,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Finality rule per network ecosystem (the manifest's ``network`` starts with it).
-DEFAULT_FINALITY = {"besu": "instant", "ethereum": "tag", "polygon": "depth:64"}
+from esg.chain.finality import Finality
 
 
 class Settings(BaseSettings):
@@ -68,6 +67,4 @@ class Settings(BaseSettings):
     exit_when_synced: bool = False
 
     def finality_for(self, chain_id: int, network: str) -> str:
-        if chain_id in self.finality:
-            return self.finality[chain_id]
-        return DEFAULT_FINALITY.get(network.split(":", 1)[0], "tag")
+        return str(Finality.for_network(network, self.finality.get(chain_id)))

@@ -12,7 +12,7 @@ from ape.cli import ConnectedProviderCommand
 from eth_utils import keccak
 
 from esg.deploy import WAD, deploy_ecosystem
-from esg.scenario import Personas
+from esg.scenario import Personas, registry_id
 from esg.signing import Attestation, sign_attestation, sign_permit
 
 TARGETS = {
@@ -80,8 +80,9 @@ def cli(provider):
         ect.mint_for_action(who.bob, WAD, keccak(text="bench-3"), sender=who.oracle),
     )
 
+    verra = registry_id(ccr, "VERRA")
     batch = ccr.tokenize(
-        who.alice, "VERRA", "VCS-1", 2024, "VM0042", 1, 10_000, "", sender=who.admin
+        who.alice, verra, "VCS-1", 2024, "VM0042", 1, 10_000, "", sender=who.admin
     ).return_value
     ccr.safeTransferFrom(who.alice, who.bob, batch, 1, b"", sender=who.alice)
     ccr.set_compliance(True, sender=who.admin)

@@ -5,8 +5,10 @@
     ape run deploy --network polygon:amoy:node --account deployer --manifest amoy
 
 With ``--bridge root|child --validator 0x.. [--validator ..]`` the bridge is deployed and its tokens
-configured too; pairing it with the other chain's bridge (``map_token``) is an admin call, so deploy
-with ``--keep-admin``, pair both sides, then hand admin to the timelock (see docs/bridge.md).
+configured too; a child deployment (``--bridge child --governance-chain <root chain id>``) gets child
+copies of GST, ECT and CCR (no minting: units only by bridge deposit), governed from the root chain.
+Pairing with the other chain's bridge (``map_token``) is an admin call, so deploy with
+``--keep-admin``, pair both sides, then hand admin over (see docs/bridge.md).
 
 The deployment is recorded in ``deployments/<manifest>.json`` (one entry per chain id, with every
 contract's address, deploy block and ABI path). A chain that already has a deployment in that
@@ -59,6 +61,12 @@ def _operator_option(role: str):
 @click.option(
     "--threshold", type=int, default=None, help="Bridge signatures required (default: a majority)"
 )
+@click.option(
+    "--governance-chain",
+    type=int,
+    default=0,
+    help="With --bridge child: the root chain id whose governance administers this chain's bridge",
+)
 @_operator_option("ORACLE_ROLE")
 @_operator_option("VERIFIER_ROLE")
 @_operator_option("AUDITOR_ROLE")
@@ -77,6 +85,7 @@ def cli(
     bridge,
     validators,
     threshold,
+    governance_chain,
     **roles,
 ):
     chain_id = provider.chain_id
@@ -100,8 +109,16 @@ def cli(
         raise click.BadParameter(
             "the bridge needs at least one --validator address", param_hint="--validator"
         )
+    child = bridge == "child"
+    if child and not governance_chain:
+        raise click.BadParameter(
+            "a child deployment is governed from its root chain: give its chain id",
+            param_hint="--governance-chain",
+        )
+    if governance_chain and not child:
+        raise click.BadParameter("only with --bridge child", param_hint="--governance-chain")
     out = deploy_ecosystem(
-        project, account, params=params, operators=operators, hand_over_admin=False
+        project, account, params=params, operators=operators, hand_over_admin=False, child=child
     )
     if bridge != "none":
         m = threshold or len(validators) // 2 + 1
@@ -109,19 +126,22 @@ def cli(
             project,
             account,
             out,
-            child=bridge == "child",
             validators=validators,
             threshold=m,
+            governance_chain_id=governance_chain,
+            params=params,
             operators=operators,
         )
     if not keep_admin:
         transfer_admin(out, account, out["Timelock"])
+    # Recorded only if it cannot carry an API key (a local node); see esg.deploy.record.
+    rpc_url = getattr(provider, "http_uri", None) or provider.uri
     record(
         manifest,
         out,
         chain_id=chain_id,
         network=f"{ecosystem.name}:{network.name}:{provider.name}",
-        rpc_url=getattr(provider, "http_uri", None) or provider.uri,
+        rpc_url=rpc_url,
     )
     for name, instance in out.contracts.items():
         click.echo(f"{name:9} {instance.address}  block {out.receipts[name].block_number}")

@@ -1,5 +1,6 @@
 """``make demo`` end to end: three local chains, the deployed ecosystem, the scenario, the bridge
-round trip through the relayer, the indexer and the API — then everything stops again.
+round trip through three validators (threshold two, one of them stopped halfway) and the
+relayer, the indexer and the API — then everything stops again.
 
 Runs ``python -m esg.demo --once`` in its own runtime folder, on free ports, with its own fresh
 database on the embedded PostgreSQL, so it never touches a demo a user is running.
@@ -35,6 +36,8 @@ def demo_env(tmp_path, monkeypatch):
         WEB_PORT=str(free_port()),
         ORACLE_PORT=str(free_port()),
         INDEXER_METRICS_PORT="0",
+        BRIDGE_VALIDATOR_METRICS_PORT="0",
+        BRIDGE_RELAYER_METRICS_PORT="0",
         DATABASE_URL=idx_helpers.new_database("demo"),
     )
     # The node manager in this process looks at the same runtime folder and ports.
@@ -58,7 +61,14 @@ def test_demo_brings_everything_up_and_stops(demo_env):
     for chain_id in (2025, 31337, 31338):
         assert f"chain {chain_id}: deploying the ecosystem and its bridge" in out
     assert "GOV  proposal" in out and "executed through the timelock" in out
-    assert out.count("arrived after") == 4
+    assert "3 bridge validators, the relayer, the indexer and the API started" in out
+    assert (
+        "polygon] chain 31338: deploying the ecosystem and its bridge (child of chain 2025)" in out
+    )
+    assert out.count("arrived after") == 5
+    before, after = out.split("validator3 stopped", 1)
+    assert before.count("arrived after") == 3 and after.count("arrived after") == 2
+    assert "chain 31338 -> 2025: arrived after" in after
     summary = next(line for line in out.splitlines() if line.startswith("[api] alice holds"))
     for token in ("CCR", "ECR", "EGM", "EST", "GST"):
         assert token in summary

@@ -57,7 +57,7 @@ async def _timed(coro) -> Component:
 
 async def _node_head(client: httpx.AsyncClient, urls: list[str]) -> tuple[Component, int | None]:
     last = "no RPC URL configured"
-    for url in urls:
+    for i, url in enumerate(urls):
         t = time.perf_counter()
         try:
             r = await client.post(
@@ -66,7 +66,8 @@ async def _node_head(client: httpx.AsyncClient, urls: list[str]) -> tuple[Compon
             head = int(r.json()["result"], 16)
             return Component(ok=True, latency_ms=round((time.perf_counter() - t) * 1000, 2)), head
         except Exception as e:  # an unreachable node is reported, never raised
-            last = f"{url}: {type(e).__name__}"
+            # Named by its position only: a node URL may carry an API key.
+            last = f"node {i}: {type(e).__name__}"
     return Component(ok=False, detail=last), None
 
 

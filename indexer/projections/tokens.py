@@ -553,6 +553,7 @@ register_append(
         "src_log_index",
         "token_id",
         "amount",
+        "data",
     ),
 )
 
@@ -575,6 +576,7 @@ def bridge_message_sent(b: Batch, c: Ctx, v: tuple) -> None:
             None,
             v[7],
             v[8],
+            _b(v[9]),
         )
     )
 
@@ -597,5 +599,6 @@ def bridge_message_received(b: Batch, c: Ctx, v: tuple) -> None:
             v[5],
             v[6],
             v[7],
+            None,
         )
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ape
 import pytest
 from conftest import (
+    ADMIN_DELAY,
     CCR_ID,
     CHILD_CHAIN_ID,
     ERC20,
@@ -15,13 +16,19 @@ from conftest import (
     signed,
     stranger,
 )
+from eth_abi import encode
 from eth_utils import keccak
 from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 
-from bridge.message import sign
+from bridge.message import AdminCall
 
 ZERO = "0x" + "00" * 20
+
+
+def call_args(message, signatures) -> tuple:
+    """The arguments of the destination call delivering ``message``."""
+    return message.call(signatures)[1]
 
 
 def test_constructor_state(root, validators):
@@ -39,11 +46,13 @@ def test_constructor_state(root, validators):
 def test_constructor_rejects_bad_threshold(project, admin, validators):
     addresses = [v.address for v in validators]
     with ape.reverts("bridge: zero threshold"):
-        project.Bridge.deploy(addresses, 0, sender=admin)
+        project.Bridge.deploy(addresses, 0, 0, 0, sender=admin)
     with ape.reverts("bridge: threshold above validator count"):
-        project.Bridge.deploy(addresses, 4, sender=admin)
+        project.Bridge.deploy(addresses, 4, 0, 0, sender=admin)
     with ape.reverts("bridge: already a validator"):
-        project.Bridge.deploy(addresses + addresses[:1], 2, sender=admin)
+        project.Bridge.deploy(addresses + addresses[:1], 2, 0, 0, sender=admin)
+    with ape.reverts("bridge: governance chain is this chain"):
+        project.Bridge.deploy(addresses, 2, project.provider.chain_id, 0, sender=admin)
 
 
 def test_send_erc20_locks_on_root(wired, alice, bob, chain):
@@ -134,7 +143,9 @@ def test_receive_mints_on_child_and_burns_on_send(wired, alice, bob, validators,
     receipt = root.bridge.send_erc20(root.token20, 5 * 10**18, bob, CHILD_CHAIN_ID, sender=alice)
     msg = root_message(receipt, root.bridge)
     sigs = signed(msg, child.bridge.address, validators)
-    tx = child.transact(child.bridge.functions.receive_message(*msg.call_args(sigs)), alice.address)
+    tx = child.transact(
+        child.bridge.functions.receive_message(*call_args(msg, sigs)), alice.address
+    )
     print(f"gas receive_message (child, deposit erc20, 2 sigs): {tx['gasUsed']}")
     assert tx["status"] == 1
     assert child.token20.functions.balanceOf(bob.address).call() == 5 * 10**18
@@ -157,7 +168,7 @@ def test_receive_mints_on_child_and_burns_on_send(wired, alice, bob, validators,
     msg_back = child_message(back, child.bridge)
     before = root.token20.balanceOf(alice)
     release = root.bridge.receive_message(
-        *msg_back.call_args(signed(msg_back, root.bridge.address, validators)), sender=bob
+        *call_args(msg_back, signed(msg_back, root.bridge.address, validators)), sender=bob
     )
     print(f"gas receive_message (root, release erc20, 2 sigs): {release.gas_used}")
     assert root.token20.balanceOf(alice) == before + 2 * 10**18
@@ -172,7 +183,7 @@ def test_erc1155_round_trip(wired, alice, bob, validators, chain):
     msg = root_message(receipt, root.bridge)
     tx = child.transact(
         child.bridge.functions.receive_message(
-            *msg.call_args(signed(msg, child.bridge.address, validators))
+            *call_args(msg, signed(msg, child.bridge.address, validators))
         ),
         alice.address,
     )
@@ -186,7 +197,7 @@ def test_erc1155_round_trip(wired, alice, bob, validators, chain):
     assert child.token1155.functions.total_supply(CCR_ID).call() == 18
     msg_back = child_message(back, child.bridge)
     release = root.bridge.receive_message(
-        *msg_back.call_args(signed(msg_back, root.bridge.address, validators)), sender=bob
+        *call_args(msg_back, signed(msg_back, root.bridge.address, validators)), sender=bob
     )
     print(f"gas receive_message (root, release erc1155): {release.gas_used}")
     assert root.token1155.balanceOf(carol_address(chain), CCR_ID) == 12
@@ -206,7 +217,7 @@ def locked(wired, alice, bob):
 
 
 def _receive(child, msg, sigs, sender):
-    return child.bridge.functions.receive_message(*msg.call_args(sigs)).transact({"from": sender})
+    return child.bridge.functions.receive_message(*call_args(msg, sigs)).transact({"from": sender})
 
 
 def test_replayed_message_reverts(locked, validators, mallory):
@@ -243,7 +254,7 @@ def test_forged_signer_reverts(locked, validators, mallory):
 
 def test_duplicate_signer_reverts(locked, validators, mallory):
     _, child, msg = locked
-    _, sig = sign(msg, child.bridge.address, validators[0])
+    sig = msg.sign(validators[0], child.bridge.address)
     with pytest.raises(ContractLogicError, match="bridge: invalid signer"):
         _receive(child, msg, [sig, sig], mallory.address)
     ordered = signed(msg, child.bridge.address, validators)
@@ -258,7 +269,7 @@ def test_wrong_chain_message_reverts(locked, validators, mallory, chain, alice):
     root_token = root.token20.address
     on_root = type(msg)(**{**msg.__dict__, "token": root_token, "src_chain_id": CHILD_CHAIN_ID})
     with ape.reverts("bridge: invalid signer"):
-        root.bridge.receive_message(*on_root.call_args(sigs), sender=alice)
+        root.bridge.receive_message(*call_args(on_root, sigs), sender=alice)
     # a message claiming to come from the chain it is delivered on
     own = type(msg)(**{**msg.__dict__, "src_chain_id": CHILD_CHAIN_ID})
     with pytest.raises(ContractLogicError, match="bridge: wrong source chain"):
@@ -278,11 +289,10 @@ def test_erc20_message_with_id_reverts(locked, validators, mallory):
 
 def test_message_digest_matches_offchain_signing(locked, validators):
     _, child, msg = locked
-    signer, sig = sign(msg, child.bridge.address, validators[0])
-    digest = child.bridge.functions.message_digest(*msg.call_args([])[:7]).call()
-    from eth_account import Account
-
-    assert Account._recover_hash(digest, signature=sig) == signer
+    sig = msg.sign(validators[0], child.bridge.address)
+    digest = child.bridge.functions.message_digest(*call_args(msg, [])[:8]).call()
+    assert digest == msg.digest(child.bridge.address)
+    assert msg.signer(sig, child.bridge.address) == validators[0].address
 
 
 def test_pause_blocks_send_and_receive(locked, validators, pauser, admin, alice, bob):
@@ -299,7 +309,7 @@ def test_pause_blocks_send_and_receive(locked, validators, pauser, admin, alice,
     )
     with ape.reverts("pausable: contract is paused"):
         root.bridge.receive_message(
-            *back.call_args(signed(back, root.bridge.address, validators)), sender=alice
+            *call_args(back, signed(back, root.bridge.address, validators)), sender=alice
         )
     root.bridge.unpause(sender=pauser)
     assert not root.bridge.paused()
@@ -341,7 +351,7 @@ def test_removed_validator_signature_rejected(locked, validators, admin, mallory
         _receive(child, msg, signed(msg, child.bridge.address, validators, 3), mallory.address)
     tx = child.transact(
         child.bridge.functions.receive_message(
-            *msg.call_args(signed(msg, child.bridge.address, validators[1:]))
+            *call_args(msg, signed(msg, child.bridge.address, validators[1:]))
         ),
         mallory.address,
     )
@@ -381,6 +391,10 @@ ADMIN_CALLS = {
     "add_validator": lambda r: (stranger().address,),
     "remove_validator": lambda r: (r.bridge.address,),
     "set_threshold": lambda r: (1,),
+    "set_min_amount": lambda r: (r.token20, 1),
+    "set_admin_delay": lambda r: (1,),
+    "send_admin": lambda r: (CHILD_CHAIN_ID, r.bridge.address, b""),
+    "cancel_admin": lambda r: (b"\x01" * 32,),
 }
 
 
@@ -420,3 +434,223 @@ def test_receive_needs_depositor_role_on_child_token(locked, validators, admin, 
     child.transact(child.token20.functions.revokeRole(role, child.bridge.address), admin.address)
     with pytest.raises(ContractLogicError, match="access_control: account is missing role"):
         _receive(child, msg, signed(msg, child.bridge.address, validators), mallory.address)
+
+
+# --- amounts -------------------------------------------------------------------------------
+
+
+def test_send_records_the_amount_that_arrived(project, wired, admin, alice, bob, mallory):
+    """A token that takes a fee on transfer is bridged net of the fee: the message (and so the
+    units minted on the other side) carries what the bridge actually holds."""
+    root, child = wired
+    fee_token = project.MockFeeERC20.deploy(mallory, sender=admin)
+    fee_token.mint(alice, 10_000, sender=admin)
+    fee_token.approve(root.bridge, 10_000, sender=alice)
+    root.bridge.set_token(fee_token, ERC20, False, sender=admin)
+    root.bridge.map_token(fee_token, CHILD_CHAIN_ID, child.token20.address, sender=admin)
+    receipt = root.bridge.send_erc20(fee_token, 1_000, bob, CHILD_CHAIN_ID, sender=alice)
+    (event,) = receipt.decode_logs(root.bridge.MessageSent)
+    assert fee_token.balanceOf(root.bridge) == 990
+    assert event.amount == 990
+
+
+def test_min_amount_set_by_governance(wired, admin, alice, bob):
+    """Sends below a token's minimum (dust whose delivery gas the relayer would pay) revert."""
+    root, _ = wired
+    receipt = root.bridge.set_min_amount(root.token20, 10**15, sender=admin)
+    assert receipt.decode_logs(root.bridge.MinAmountSet)[0].amount == 10**15
+    assert root.bridge.min_amount(root.token20) == 10**15
+    with ape.reverts("bridge: amount below minimum"):
+        root.bridge.send_erc20(root.token20, 10**15 - 1, bob, CHILD_CHAIN_ID, sender=alice)
+    root.bridge.send_erc20(root.token20, 10**15, bob, CHILD_CHAIN_ID, sender=alice)
+    root.bridge.set_min_amount(root.token1155, 5, sender=admin)
+    with ape.reverts("bridge: amount below minimum"):
+        root.bridge.send_erc1155(root.token1155, CCR_ID, 4, bob, CHILD_CHAIN_ID, sender=alice)
+
+
+def test_bridged_batch_keeps_root_id_and_metadata(wired, alice, bob, validators):
+    """A CCR batch arrives on the child under its root batch id with the root's metadata."""
+    root, child = wired
+    receipt = root.bridge.send_erc1155(root.token1155, CCR_ID, 3, bob, CHILD_CHAIN_ID, sender=alice)
+    msg = root_message(receipt, root.bridge)
+    assert msg.data == bytes(root.token1155.bridge_metadata(CCR_ID))
+    child.transact(
+        child.bridge.functions.receive_message(
+            *call_args(msg, signed(msg, child.bridge.address, validators))
+        ),
+        alice.address,
+    )
+    on_child = child.token1155.functions.batch(CCR_ID).call()
+    assert tuple(on_child) == tuple(root.token1155.batch(CCR_ID))
+    assert child.token1155.functions.registry_name(1).call() == "Verra"
+    with pytest.raises(ContractLogicError, match="ccr: unknown batch"):
+        child.token1155.functions.batch(CCR_ID + 1).call()
+
+
+# --- governance of a child bridge from the root chain --------------------------------------
+
+
+def _admin_message(root, receipt) -> AdminCall:
+    (event,) = receipt.decode_logs(root.bridge.AdminMessageSent)
+    return AdminCall(
+        src_chain_id=event.src_chain_id,
+        src_tx_hash=bytes.fromhex(receipt.txn_hash.removeprefix("0x")),
+        src_log_index=event.log_index,
+        dest_chain_id=event.dest_chain_id,
+        target=event.target,
+        payload=bytes(event.payload),
+    )
+
+
+@pytest.fixture
+def self_governed(wired, admin):
+    """The child bridge administers itself (only admin messages change it)."""
+    root, child = wired
+    bridge = child.bridge
+    child.transact(bridge.functions.grantRole(b"\x00" * 32, bridge.address), admin.address)
+    child.transact(bridge.functions.renounceRole(b"\x00" * 32, admin.address), admin.address)
+    return root, child
+
+
+def _deliver_admin(child, msg, validators, sender):
+    return child.transact(
+        child.bridge.functions.receive_admin(
+            *call_args(msg, signed(msg, child.bridge.address, validators))
+        ),
+        sender,
+    )
+
+
+def _after_delay(child) -> None:
+    """Let the child bridge's admin delay pass (and mine, so calls see the new time)."""
+    child.w3.provider.make_request("evm_increaseTime", [ADMIN_DELAY + 1])
+    child.mine(1)
+
+
+def _govern(root, child, fn, validators, admin, relayer):
+    """Root governance runs ``fn`` (a call of the child bridge) through an admin message, after
+    the child bridge's delay."""
+    payload = bytes.fromhex(fn._encode_transaction_data()[2:])
+    receipt = root.bridge.send_admin(CHILD_CHAIN_ID, child.bridge.address, payload, sender=admin)
+    msg = _admin_message(root, receipt)
+    _deliver_admin(child, msg, validators, relayer.address)
+    _after_delay(child)
+    child.transact(child.bridge.functions.execute_admin(*msg.execute_call()[1]), relayer.address)
+    return msg
+
+
+def test_admin_message_waits_its_delay(self_governed, validators, admin, mallory, chain):
+    root, child = self_governed
+    newcomer = stranger().address
+    payload = child.bridge.functions.add_validator(newcomer)._encode_transaction_data()
+    receipt = root.bridge.send_admin(
+        CHILD_CHAIN_ID, child.bridge.address, bytes.fromhex(payload[2:]), sender=admin
+    )
+    msg = _admin_message(root, receipt)
+    assert (msg.src_chain_id, msg.target) == (chain.chain_id, child.bridge.address)
+    tx = _deliver_admin(child, msg, validators, mallory.address)
+    (queued,) = child.bridge.events.AdminMessageQueued().process_receipt(tx, errors=DISCARD)
+    eta = queued["args"]["eta"]
+    assert eta == child.w3.eth.get_block(tx["blockNumber"])["timestamp"] + ADMIN_DELAY
+    assert child.bridge.functions.admin_eta(msg.message_id).call() == eta
+    execute = child.bridge.functions.execute_admin(*msg.execute_call()[1])
+    with pytest.raises(ContractLogicError, match="bridge: admin delay not passed"):
+        execute.transact({"from": mallory.address})
+    assert not child.bridge.functions.is_validator(newcomer).call()
+    _after_delay(child)
+    child.transact(execute, mallory.address)
+    assert child.bridge.functions.is_validator(newcomer).call()
+    with pytest.raises(ContractLogicError, match="bridge: admin message not queued"):
+        execute.transact({"from": mallory.address})
+    with pytest.raises(ContractLogicError, match="bridge: message already processed"):
+        _deliver_admin(child, msg, validators, mallory.address)
+
+
+def test_admin_message_cancelled_at_once(self_governed, validators, admin, mallory):
+    root, child = self_governed
+    bridge = child.bridge
+    payload = bytes.fromhex(bridge.functions.set_threshold(1)._encode_transaction_data()[2:])
+    first = _admin_message(
+        root, root.bridge.send_admin(CHILD_CHAIN_ID, bridge.address, payload, sender=admin)
+    )
+    _deliver_admin(child, first, validators, mallory.address)
+    cancel = bytes.fromhex(
+        bridge.functions.cancel_admin(first.message_id)._encode_transaction_data()[2:]
+    )
+    second = _admin_message(
+        root, root.bridge.send_admin(CHILD_CHAIN_ID, bridge.address, cancel, sender=admin)
+    )
+    tx = _deliver_admin(child, second, validators, mallory.address)
+    assert bridge.events.AdminMessageCanceled().process_receipt(tx, errors=DISCARD)
+    assert bridge.functions.admin_eta(first.message_id).call() == 0
+    _after_delay(child)
+    with pytest.raises(ContractLogicError, match="bridge: admin message not queued"):
+        bridge.functions.execute_admin(*first.execute_call()[1]).transact({"from": mallory.address})
+    assert bridge.functions.threshold().call() == 2
+
+
+def test_admin_messages_only_from_the_governance_chain(self_governed, validators, mallory, chain):
+    root, child = self_governed
+    msg = AdminCall(
+        src_chain_id=4242,
+        src_tx_hash=b"\x01" * 32,
+        src_log_index=0,
+        dest_chain_id=CHILD_CHAIN_ID,
+        target=child.bridge.address,
+        payload=b"",
+    )
+    with pytest.raises(ContractLogicError, match="bridge: not the governance chain"):
+        _deliver_admin(child, msg, validators, mallory.address)
+    forged = AdminCall(**{**msg.__dict__, "src_chain_id": chain.chain_id})
+    with pytest.raises(ContractLogicError, match="bridge: invalid signer"):
+        _deliver_admin(child, forged, [stranger(), stranger()], mallory.address)
+    # The root bridge is governed locally and accepts no admin message at all.
+    on_root = AdminCall(**{**forged.__dict__, "src_chain_id": CHILD_CHAIN_ID})
+    with ape.reverts("bridge: not governed by another chain"):
+        root.bridge.receive_admin(
+            *call_args(on_root, signed(on_root, root.bridge.address, validators)), sender=mallory
+        )
+
+
+def test_admin_path_ignores_pause(self_governed, validators, admin, mallory, pauser):
+    """A paused child bridge can still be governed (e.g. to replace its pauser)."""
+    root, child = self_governed
+    bridge = child.bridge
+    pauser_role = bridge.functions.PAUSER_ROLE().call()
+    _govern(
+        root,
+        child,
+        bridge.functions.grantRole(pauser_role, pauser.address),
+        validators,
+        admin,
+        mallory,
+    )
+    child.transact(bridge.functions.pause(), pauser.address)
+    _govern(
+        root,
+        child,
+        bridge.functions.revokeRole(pauser_role, pauser.address),
+        validators,
+        admin,
+        mallory,
+    )
+    assert bridge.functions.paused().call()
+    assert not bridge.functions.hasRole(pauser_role, pauser.address).call()
+
+
+def test_failing_admin_call_stays_queued(self_governed, validators, admin, mallory):
+    root, child = self_governed
+    bridge = child.bridge
+    payload = bytes.fromhex(bridge.functions.set_threshold(9)._encode_transaction_data()[2:])
+    msg = _admin_message(
+        root, root.bridge.send_admin(CHILD_CHAIN_ID, bridge.address, payload, sender=admin)
+    )
+    _deliver_admin(child, msg, validators, mallory.address)
+    _after_delay(child)
+    execute = bridge.functions.execute_admin(*msg.execute_call()[1])
+    with pytest.raises(ContractLogicError, match="bridge: threshold above validator count"):
+        execute.transact({"from": mallory.address})
+    assert bridge.functions.admin_eta(msg.message_id).call() != 0
+    other = AdminCall(**{**msg.__dict__, "payload": encode(["uint256"], [1])})
+    with pytest.raises(ContractLogicError, match="bridge: admin call mismatch"):
+        bridge.functions.execute_admin(*other.execute_call()[1]).transact({"from": mallory.address})

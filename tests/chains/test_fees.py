@@ -12,7 +12,7 @@ import pytest
 from web3 import Web3
 from web3.middleware import SignAndSendRawMiddlewareBuilder
 
-from bridge.config import dev_account
+from bridge.keys import dev_account
 from esg import nodes
 from esg.paths import PROJECT_ROOT
 

@@ -18,7 +18,7 @@ import uvicorn
 from web3 import Web3
 from web3.middleware import SignAndSendRawMiddlewareBuilder
 
-from bridge.config import dev_account
+from bridge.keys import dev_account
 from esg.web import WebSettings, create_app
 from indexer.devnet import free_port
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from starlette.testclient import TestClient
 
-from bridge.config import dev_account
+from bridge.keys import dev_account
 from esg import nodes
 from esg.web import WebSettings, create_app
 

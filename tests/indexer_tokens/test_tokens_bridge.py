@@ -4,7 +4,7 @@ import idx_helpers as helpers
 import tok_helpers as tok
 from eth_account import Account
 
-from bridge.message import Message, collect_signatures
+from bridge.message import Transfer
 from esg.deploy import WAD, Deployment
 
 REMOTE_CHAIN = 999
@@ -14,8 +14,12 @@ REMOTE_TOKEN = "0x00000000000000000000000000000000000000aa"
 def test_bridge_messages(project, who, chain, chain_id, rpc_url, tmp_path):
     validator = Account.create()
     d = Deployment(contracts={}, receipts={})
-    d.contracts["GST"] = gst = project.GST.deploy(10**9 * WAD, sender=who.admin)
-    d.contracts["Bridge"] = bridge = project.Bridge.deploy([validator.address], 1, sender=who.admin)
+    d.contracts["GST"] = gst = project.GST.deploy(10**9 * WAD, False, sender=who.admin)
+    d.contracts["Bridge"] = bridge = project.Bridge.deploy(
+        [validator.address], 1, 0, 0, sender=who.admin
+    )
+    d.contracts["ECR"] = ecr = project.ECR.deploy("ipfs://ecr/", sender=who.admin)
+    d.contracts["CCR"] = ccr = project.CCR.deploy("ipfs://ccr/", ecr, False, sender=who.admin)
     for name, c in d.contracts.items():
         d.receipts[name] = chain.get_receipt(c.txn_hash)
     gst.grantRole(gst.MINTER_ROLE(), who.admin, sender=who.admin)
@@ -27,8 +31,15 @@ def test_bridge_messages(project, who, chain, chain_id, rpc_url, tmp_path):
         bridge.send_erc20(gst, amount * WAD, who.carol, REMOTE_CHAIN, sender=who.alice)
         for amount in (100, 250)
     ]
+    ccr.grantRole(ccr.ISSUER_ROLE(), who.admin, sender=who.admin)
+    ccr.add_registry("Verra", sender=who.admin)
+    ccr.tokenize(who.alice, 1, "VCS-1", 2024, "VM0042", 1, 50, "", sender=who.admin)
+    bridge.set_token(ccr, 1155, False, sender=who.admin)
+    bridge.map_token(ccr, REMOTE_CHAIN, REMOTE_TOKEN, sender=who.admin)
+    ccr.setApprovalForAll(bridge, True, sender=who.alice)
+    batch_sent = bridge.send_erc1155(ccr, 1, 7, who.carol, REMOTE_CHAIN, sender=who.alice)
     src_tx = bytes(range(32))
-    msg = Message(
+    msg = Transfer(
         src_chain_id=REMOTE_CHAIN,
         src_tx_hash=src_tx,
         src_log_index=3,
@@ -38,14 +49,18 @@ def test_bridge_messages(project, who, chain, chain_id, rpc_url, tmp_path):
         amount=40 * WAD,
         recipient=str(who.bob.address),
     )
-    sigs = collect_signatures(msg, str(bridge.address), [validator], 1)
-    received = bridge.receive_message(*msg.call_args(sigs), sender=who.carol)
+    _, args = msg.call([msg.sign(validator, str(bridge.address))])
+    received = bridge.receive_message(*args, sender=who.carol)
 
     manifest = tok.write_manifest(tmp_path / "m.json", d, chain_id, rpc_url)
     url = helpers.new_database("tokbridge")
     helpers.index_once(url, manifest, chain_id)
     rows = helpers.query(url, "SELECT * FROM bridge_messages ORDER BY block_number, log_index")
-    assert [r["direction"] for r in rows] == ["sent", "sent", "received"]
+    assert [r["direction"] for r in rows] == ["sent", "sent", "sent", "received"]
+    batch_row = rows.pop(2)
+    assert "0x" + bytes(batch_row["tx_hash"]).hex() == str(batch_sent.txn_hash)
+    assert (int(batch_row["token_id"]), int(batch_row["amount"])) == (1, 7)
+    assert bytes(batch_row["data"]) == bytes(ccr.bridge_metadata(1))
     for r, tx in zip(rows[:2], sent, strict=True):
         log = next(iter(bridge.MessageSent.from_receipt(tx)))
         assert "0x" + bytes(r["tx_hash"]).hex() == str(tx.txn_hash)
@@ -57,11 +72,12 @@ def test_bridge_messages(project, who, chain, chain_id, rpc_url, tmp_path):
         ) == (log.sequence, log.amount, chain_id, REMOTE_CHAIN)
         assert "0x" + bytes(r["sender"]).hex() == str(who.alice.address).lower()
         assert "0x" + bytes(r["dest_token"]).hex() == REMOTE_TOKEN
+        assert bytes(r["data"]) == b""
     r = rows[2]
     assert "0x" + bytes(r["tx_hash"]).hex() == str(received.txn_hash)
     assert bytes(r["message_id"]) == bytes(bridge.message_id(REMOTE_CHAIN, src_tx, 3))
     assert bytes(r["src_tx_hash"]) == src_tx and int(r["src_log_index"]) == 3
-    assert int(r["amount"]) == 40 * WAD and r["sender"] is None
+    assert int(r["amount"]) == 40 * WAD and r["sender"] is None and r["data"] is None
     assert "0x" + bytes(r["recipient"]).hex() == str(who.bob.address).lower()
     assert bridge.is_processed(REMOTE_CHAIN, src_tx, 3)
     locked = helpers.query(

@@ -12,7 +12,7 @@ from eth_utils import keccak
 
 from esg.deploy import WAD, Deployment, record
 from esg.manifest import Manifest
-from esg.scenario import Personas, _advance
+from esg.scenario import Personas, _advance, registry_id
 from esg.signing import Attestation, sign_attestation
 
 # Token tables that must equal a fresh index row for row, with their sort keys.
@@ -130,11 +130,12 @@ class Activity:
 
     def do_ccr_tokenize(self):
         ccr = self.d["CCR"]
-        start = max(900_001, ccr.next_serial("TEST"))
+        registry = registry_id(ccr, "VERRA")
+        start = max(900_001, ccr.next_serial(registry))
         size = self.rng.randint(1, 300)
         ccr.tokenize(
             self._pick(),
-            "TEST",
+            registry,
             f"T-{self.nonce}",
             2020 + self.rng.randint(0, 5),
             "VM0001",
@@ -396,7 +397,7 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
     for r in batches:
         b = ccr.batch(int(r["batch_id"]))
         assert (r["registry"], r["project_id"], r["vintage"], r["methodology"]) == (
-            b.registry,
+            ccr.registry_name(b.registry_id),
             b.project_id,
             b.vintage,
             b.methodology,
@@ -565,6 +566,7 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
                 [int(x) for x in r["call_values"]],
                 calldatas,
                 keccak(text=r["description"]),
+                "0x" + bytes(r["proposer"]).hex(),
             )
             == pid
         )

@@ -1,4 +1,9 @@
-"""Fixtures for the CCR and ECR tests: one deployment per session, wired as in production."""
+"""Fixtures for the CCR and ECR tests: one deployment per session, wired as in production.
+
+``ccr`` is the root CCR (registries "Verra" and "GoldStandard" added by the admin; the bridge
+persona holds DEPOSITOR_ROLE, as the root bridge does); ``child_ccr`` is a child copy as deployed
+on a child chain (no tokenizing; units only from the bridge persona's deposits).
+"""
 
 import pytest
 from eth_utils import keccak
@@ -17,6 +22,10 @@ PAUSER = role("PAUSER_ROLE")
 DEPOSITOR = role("DEPOSITOR_ROLE")
 CERTIFIER = role("CERTIFIER_ROLE")
 ADMIN = b"\x00" * 32
+# Registry ids the admin adds to the root CCR, in this order.
+REGISTRIES = {"Verra": 1, "GoldStandard": 2}
+# A registry id nobody added.
+UNKNOWN_REGISTRY = 99
 
 
 @pytest.fixture(scope="session")
@@ -41,9 +50,21 @@ def ecr(project, admin, pauser, certifier):
 
 @pytest.fixture(scope="session")
 def ccr(project, admin, ecr, issuer, verifier, pauser, bridge):
-    contract = project.CCR.deploy("ipfs://ccr/", ecr, sender=admin)
+    contract = project.CCR.deploy("ipfs://ccr/", ecr, False, sender=admin)
     ecr.grantRole(CERTIFIER, contract, sender=admin)
     contract.grantRole(ISSUER, issuer, sender=admin)
+    contract.grantRole(VERIFIER, verifier, sender=admin)
+    contract.grantRole(PAUSER, pauser, sender=admin)
+    contract.grantRole(DEPOSITOR, bridge, sender=admin)
+    for name in REGISTRIES:
+        contract.add_registry(name, sender=admin)
+    return contract
+
+
+@pytest.fixture
+def child_ccr(project, admin, ecr, verifier, pauser, bridge):
+    contract = project.CCR.deploy("ipfs://ccr/", ecr, True, sender=admin)
+    ecr.grantRole(CERTIFIER, contract, sender=admin)
     contract.grantRole(VERIFIER, verifier, sender=admin)
     contract.grantRole(PAUSER, pauser, sender=admin)
     contract.grantRole(DEPOSITOR, bridge, sender=admin)
@@ -89,8 +110,17 @@ def tokenize(ccr, issuer):
         uri="",
         sender=None,
     ):
+        registry_id = REGISTRIES.get(registry, UNKNOWN_REGISTRY) if registry else 0
         receipt = ccr.tokenize(
-            to, registry, project_id, vintage, methodology, start, end, uri, sender=sender or issuer
+            to,
+            registry_id,
+            project_id,
+            vintage,
+            methodology,
+            start,
+            end,
+            uri,
+            sender=sender or issuer,
         )
         return receipt, receipt.return_value
 

@@ -2,8 +2,8 @@
 
 import ape
 import pytest
-from conftest import ADMIN, DEPOSITOR, ISSUER, PAUSER, VERIFIER
-from eth_abi import encode
+from conftest import ADMIN, DEPOSITOR, ISSUER, PAUSER, REGISTRIES, UNKNOWN_REGISTRY, VERIFIER
+from eth_abi import decode, encode
 from eth_utils import keccak
 
 MAX_UINT = 2**256 - 1
@@ -67,18 +67,19 @@ def test_tokenize_mints_and_records(ccr, tokenize, alice, issuer):
     assert ccr.exists(batch_id)
     assert ccr.batch_amount(batch_id) == 100
     b = ccr.batch(batch_id)
-    assert (b.registry, b.project_id, b.vintage, b.methodology) == (
-        "Verra",
+    assert (b.registry_id, b.project_id, b.vintage, b.methodology) == (
+        1,
         "VCS-1234",
         2021,
         "VM0007",
     )
     assert (b.serial_start, b.serial_end) == (100, 199)
-    assert ccr.next_serial("Verra") == 200
+    assert ccr.next_serial(1) == 200
     [ev] = ccr.BatchTokenized.from_receipt(receipt)
     assert ev.batch_id == batch_id and ev.to == alice and ev.issuer == issuer
-    assert (ev.registry, ev.project_id, ev.vintage, ev.methodology) == (
+    assert (ev.registry, ev.registry_id, ev.project_id, ev.vintage, ev.methodology) == (
         "Verra",
+        1,
         "VCS-1234",
         2021,
         "VM0007",
@@ -94,7 +95,7 @@ def test_tokenize_single_serial_and_ids_increase(ccr, tokenize, alice, bob):
     assert (first, second) == (1, 2)
     assert ccr.balanceOf(alice, first) == 1
     assert ccr.balanceOf(bob, second) == 1
-    assert ccr.next_serial("Verra") == 2
+    assert ccr.next_serial(1) == 2
 
 
 def test_tokenize_uri(ccr, tokenize, alice):
@@ -127,9 +128,9 @@ def test_serials_are_per_registry(ccr, tokenize, alice):
     tokenize(alice, 1, 100, registry="Verra")
     _, other = tokenize(alice, 1, 100, registry="GoldStandard")
     assert ccr.balanceOf(alice, other) == 100
-    assert ccr.next_serial("GoldStandard") == 101
-    assert ccr.next_serial("Verra") == 101
-    assert ccr.next_serial("ACR") == 0
+    assert ccr.next_serial(REGISTRIES["GoldStandard"]) == 101
+    assert ccr.next_serial(REGISTRIES["Verra"]) == 101
+    assert ccr.next_serial(UNKNOWN_REGISTRY) == 0
 
 
 def test_tokenize_contiguous_ranges(tokenize, ccr, alice):
@@ -153,7 +154,7 @@ def test_tokenize_largest_range(ccr, tokenize, alice):
 
 
 def test_tokenize_empty_fields(tokenize, alice):
-    with ape.reverts("ccr: empty registry"):
+    with ape.reverts("ccr: unknown registry"):
         tokenize(alice, 1, 2, registry="")
     with ape.reverts("ccr: empty project id"):
         tokenize(alice, 1, 2, project_id="")
@@ -192,7 +193,7 @@ def test_tokenize_failed_does_not_move_mark(ccr, tokenize, alice, pauser):
     ccr.pause(sender=pauser)
     with ape.reverts("pausable: contract is paused"):
         tokenize(alice, 1, 100)
-    assert ccr.next_serial("Verra") == 0
+    assert ccr.next_serial(1) == 0
 
 
 def test_batch_unknown(ccr, tokenize, alice):
@@ -205,6 +206,35 @@ def test_batch_unknown(ccr, tokenize, alice):
         ccr.batch(2)
     assert ccr.batch_amount(0) == 0
     assert ccr.batch_amount(2) == 0
+
+
+# --- registries -----------------------------------------------------------------------------
+
+
+def test_add_registry(ccr, admin):
+    assert (ccr.registry_name(1), ccr.registry_name(2)) == ("Verra", "GoldStandard")
+    assert ccr.registry_name(3) == ""
+    receipt = ccr.add_registry("ACR", sender=admin)
+    assert receipt.return_value == 3
+    assert receipt.events == [ccr.RegistryAdded(3, "ACR")]
+    assert ccr.registry_name(3) == "ACR"
+    with ape.reverts("ccr: registry exists"):
+        ccr.add_registry("Verra", sender=admin)
+    with ape.reverts("ccr: empty registry"):
+        ccr.add_registry("", sender=admin)
+
+
+def test_one_registry_cannot_be_spelled_twice(ccr, tokenize, alice, issuer):
+    """Issuers name a registry by the id governance gave it: serials of Verra tokenized once
+    cannot be tokenized again under another spelling, since no id but Verra's means Verra."""
+    tokenize(alice, 1, 100, registry="Verra")
+    with ape.reverts("access_control: account is missing role"):
+        ccr.add_registry("verra ", sender=issuer)
+    for registry_id in (0, UNKNOWN_REGISTRY, len(REGISTRIES) + 1):
+        with ape.reverts("ccr: unknown registry"):
+            ccr.tokenize(alice, registry_id, "VCS-1234", 2023, "VM0015", 1, 100, "", sender=issuer)
+    with ape.reverts("ccr: serial range overlaps"):
+        tokenize(alice, 1, 100, registry="Verra")
 
 
 # --- transfers ------------------------------------------------------------------------------
@@ -428,8 +458,6 @@ def test_retired_units_cannot_move(ccr, funded, alice, bob):
         ccr.safeTransferFrom(alice, bob, first, 1, b"", sender=alice)
     with ape.reverts("ccr: amount exceeds balance"):
         ccr.retire(first, 1, bob, "again", sender=alice)
-    with ape.reverts("ccr: amount exceeds balance"):
-        ccr.withdrawSingle(first, 1, sender=alice)
     assert ccr.retired(first, alice) == 100
 
 
@@ -501,6 +529,18 @@ def test_invalidate_cannot_touch_retired(ccr, funded, alice, bob, verifier):
         ccr.invalidate(first, alice, 1, "", sender=verifier)
 
 
+def test_invalidate_refuses_units_locked_in_the_bridge(ccr, funded, alice, bridge, verifier):
+    """Units the root bridge holds back units on another chain: invalidating them would leave
+    those unbacked, so the verifier must invalidate where the units are."""
+    first, _ = funded
+    ccr.safeTransferFrom(alice, bridge, first, 40, b"", sender=alice)
+    with ape.reverts("ccr: units locked in the bridge"):
+        ccr.invalidate(first, bridge, 1, "double issuance", sender=verifier)
+    assert ccr.balanceOf(bridge, first) == 40
+    ccr.invalidate(first, alice, 1, "double issuance", sender=verifier)
+    assert ccr.invalidated(first, alice) == 1
+
+
 def test_invalidate_works_while_paused(ccr, funded, alice, verifier, pauser):
     first, _ = funded
     ccr.pause(sender=pauser)
@@ -532,83 +572,149 @@ def test_approval_works_while_paused(ccr, alice, carol, pauser):
     assert ccr.isApprovedForAll(alice, carol)
 
 
-# --- Polygon child interface ----------------------------------------------------------------
+# --- root and child ---------------------------------------------------------------------------
 
 
-def test_deposit(ccr, funded, alice, bob, bridge):
-    first, second = funded
-    receipt = ccr.deposit(bob, deposit_data([first, second], [7, 9]), sender=bridge)
-    assert ccr.balanceOf(bob, first) == 7
-    assert ccr.balanceOf(bob, second) == 9
-    assert ccr.deposited(first) == 7
-    assert ccr.deposited(second) == 9
-    assert ccr.total_supply(first) == 107
-    [ev] = ccr.TransferBatch.from_receipt(receipt)
-    assert ev._from == ZERO and ev._to == bob and list(ev._values) == [7, 9]
+def metadata(ccr, batch_id):
+    return ccr.bridge_metadata(batch_id)
 
 
-def test_deposit_unknown_id(ccr, bob, bridge):
-    # A child chain learns ids only from deposits.
-    ccr.deposit(bob, deposit_data([42], [3]), sender=bridge)
-    assert ccr.balanceOf(bob, 42) == 3
-    assert ccr.batch_amount(42) == 0
-
-
-def test_deposit_ignores_pause_and_compliance(ccr, bob, bridge, pauser, admin):
-    ccr.pause(sender=pauser)
-    ccr.set_compliance(True, sender=admin)
-    ccr.deposit(bob, deposit_data([1], [5]), sender=bridge)
-    assert ccr.balanceOf(bob, 1) == 5
-
-
-def test_deposit_reverts(ccr, bob, bridge, refuser, receiver):
-    with ape.reverts("ccr: ids and amounts length mismatch"):
-        ccr.deposit(bob, deposit_data([1, 2], [5]), sender=bridge)
-    with ape.reverts("erc1155: mint to the zero address"):
-        ccr.deposit(ZERO, deposit_data([1], [5]), sender=bridge)
-    with ape.reverts("erc1155: transfer to non-IERC1155Receiver implementer"):
-        ccr.deposit(refuser, deposit_data([1], [5]), sender=bridge)
-    ccr.deposit(receiver, deposit_data([1], [5], b"x"), sender=bridge)
-    assert ccr.balanceOf(receiver, 1) == 5
-
-
-def test_withdraw_single(ccr, funded, alice):
+def test_bridge_metadata(ccr, funded):
     first, _ = funded
-    receipt = ccr.withdrawSingle(first, 10, sender=alice)
-    assert ccr.balanceOf(alice, first) == 90
-    assert ccr.withdrawn(first) == 10
-    assert ccr.total_supply(first) == 90
-    [ev] = ccr.TransferSingle.from_receipt(receipt)
+    registry, batch = decode(
+        ["string", "(uint256,string,uint16,string,uint256,uint256)"], ccr.bridge_metadata(first)
+    )
+    assert registry == "Verra"
+    assert batch == (1, "VCS-1234", 2023, "VM0015", 1, 100)
+    with ape.reverts("ccr: unknown batch"):
+        ccr.bridge_metadata(99)
+
+
+def test_root_has_no_child_interface(ccr, funded, alice, bridge):
+    first, _ = funded
+    with ape.reverts("bridged_child: deposit on a root token"):
+        ccr.deposit(alice, deposit_data([first], [1]), sender=bridge)
+    with ape.reverts("bridged_child: withdraw on a root token"):
+        ccr.withdrawSingle(first, 1, sender=alice)
+    with ape.reverts("bridged_child: withdraw on a root token"):
+        ccr.withdrawBatch([first], [1], sender=alice)
+
+
+def test_child_cannot_tokenize_or_add_registries(child_ccr, admin, bob):
+    """No role on a child chain tokenizes serials: the path refuses whoever holds the role."""
+    child_ccr.grantRole(ISSUER, admin, sender=admin)
+    with ape.reverts("bridged_child: no native issuance on a child token"):
+        child_ccr.tokenize(bob, 1, "P", 2020, "M", 1, 5, "", sender=admin)
+    with ape.reverts("bridged_child: no native issuance on a child token"):
+        child_ccr.add_registry("Verra", sender=admin)
+
+
+def test_first_deposit_creates_the_root_batch(ccr, child_ccr, funded, alice, bob, bridge):
+    """A bridged batch keeps its root batch id and metadata; later deposits add units."""
+    _, second = funded
+    receipt = child_ccr.deposit(
+        bob, deposit_data([second], [7], metadata(ccr, second)), sender=bridge
+    )
+    assert child_ccr.batch(second) == ccr.batch(second)
+    assert child_ccr.registry_name(1) == "Verra"
+    assert child_ccr.batch_amount(second) == ccr.batch_amount(second) == 50
+    assert child_ccr.balanceOf(bob, second) == 7
+    assert child_ccr.deposited(second) == 7
+    assert child_ccr.batch_count() == 0
+    [ev] = child_ccr.BatchBridged.from_receipt(receipt)
+    assert (ev.batch_id, ev.registry_id, ev.registry, ev.project_id) == (
+        second,
+        1,
+        "Verra",
+        "VCS-99",
+    )
+    assert (ev.serial_start, ev.serial_end) == (101, 150)
+    [mint] = child_ccr.TransferBatch.from_receipt(receipt)
+    assert mint._to == bob and list(mint._values) == [7]
+    again = child_ccr.deposit(bob, deposit_data([second], [3]), sender=bridge)
+    assert child_ccr.BatchBridged.from_receipt(again) == []
+    assert child_ccr.balanceOf(bob, second) == 10
+    with ape.reverts("ccr: unknown batch"):
+        child_ccr.batch(1)
+
+
+def test_deposit_of_unknown_batch_reverts(child_ccr, bob, bridge):
+    """Units of a batch the child has no metadata for cannot appear."""
+    with ape.reverts("ccr: unknown batch"):
+        child_ccr.deposit(bob, deposit_data([42], [3]), sender=bridge)
+
+
+def test_deposit_ignores_pause_and_compliance(ccr, child_ccr, funded, bob, bridge, pauser, admin):
+    first, _ = funded
+    child_ccr.pause(sender=pauser)
+    child_ccr.set_compliance(True, sender=admin)
+    child_ccr.deposit(bob, deposit_data([first], [5], metadata(ccr, first)), sender=bridge)
+    assert child_ccr.balanceOf(bob, first) == 5
+
+
+def test_deposit_reverts(ccr, child_ccr, funded, bob, bridge, refuser, receiver):
+    first, second = funded
+    meta = metadata(ccr, first)
+    with ape.reverts("ccr: ids and amounts length mismatch"):
+        child_ccr.deposit(bob, deposit_data([first, second], [5]), sender=bridge)
+    with ape.reverts("ccr: metadata for one id only"):
+        child_ccr.deposit(bob, deposit_data([first, second], [5, 5], meta), sender=bridge)
+    with ape.reverts("erc1155: mint to the zero address"):
+        child_ccr.deposit(ZERO, deposit_data([first], [5], meta), sender=bridge)
+    with ape.reverts("erc1155: transfer to non-IERC1155Receiver implementer"):
+        child_ccr.deposit(refuser, deposit_data([first], [5], meta), sender=bridge)
+    child_ccr.deposit(receiver, deposit_data([first], [5], meta), sender=bridge)
+    assert child_ccr.balanceOf(receiver, first) == 5
+
+
+@pytest.fixture
+def child_funded(ccr, child_ccr, funded, alice, bridge):
+    """Alice holds 100 units of batch 1 and 50 of batch 2 on the child copy."""
+    first, second = funded
+    for batch_id, amount in ((first, 100), (second, 50)):
+        child_ccr.deposit(
+            alice, deposit_data([batch_id], [amount], metadata(ccr, batch_id)), sender=bridge
+        )
+    return first, second
+
+
+def test_withdraw_single(child_ccr, child_funded, alice):
+    first, _ = child_funded
+    receipt = child_ccr.withdrawSingle(first, 10, sender=alice)
+    assert child_ccr.balanceOf(alice, first) == 90
+    assert child_ccr.withdrawn(first) == 10
+    assert child_ccr.total_supply(first) == 90
+    [ev] = child_ccr.TransferSingle.from_receipt(receipt)
     assert ev._from == alice and ev._to == ZERO and ev._value == 10
 
 
-def test_withdraw_batch(ccr, funded, alice):
-    first, second = funded
-    receipt = ccr.withdrawBatch([first, second], [1, 2], sender=alice)
-    assert ccr.withdrawn(first) == 1
-    assert ccr.withdrawn(second) == 2
-    assert ccr.balanceOfBatch([alice, alice], [first, second]) == [99, 48]
-    [ev] = ccr.TransferBatch.from_receipt(receipt)
+def test_withdraw_batch(child_ccr, child_funded, alice):
+    first, second = child_funded
+    receipt = child_ccr.withdrawBatch([first, second], [1, 2], sender=alice)
+    assert child_ccr.withdrawn(first) == 1
+    assert child_ccr.withdrawn(second) == 2
+    assert child_ccr.balanceOfBatch([alice, alice], [first, second]) == [99, 48]
+    [ev] = child_ccr.TransferBatch.from_receipt(receipt)
     assert ev._from == alice and ev._to == ZERO and list(ev._values) == [1, 2]
 
 
-def test_withdraw_reverts(ccr, funded, alice, bob, pauser):
-    first, second = funded
+def test_withdraw_reverts(child_ccr, child_funded, alice, bob, pauser):
+    first, second = child_funded
     with ape.reverts("ccr: amount exceeds balance"):
-        ccr.withdrawSingle(first, 101, sender=alice)
+        child_ccr.withdrawSingle(first, 101, sender=alice)
     with ape.reverts("ccr: amount exceeds balance"):
-        ccr.withdrawBatch([first, second], [1, 51], sender=alice)
+        child_ccr.withdrawBatch([first, second], [1, 51], sender=alice)
     with ape.reverts("ccr: ids and amounts length mismatch"):
-        ccr.withdrawBatch([first, second], [1], sender=alice)
+        child_ccr.withdrawBatch([first, second], [1], sender=alice)
     # The same id twice: each entry fits the balance, together they do not.
-    ccr.safeTransferFrom(alice, bob, first, 10, b"", sender=alice)
+    child_ccr.safeTransferFrom(alice, bob, first, 10, b"", sender=alice)
     with ape.reverts("erc1155: burn amount exceeds balance"):
-        ccr.withdrawBatch([first, first], [50, 45], sender=alice)
-    ccr.pause(sender=pauser)
+        child_ccr.withdrawBatch([first, first], [50, 45], sender=alice)
+    child_ccr.pause(sender=pauser)
     with ape.reverts("pausable: contract is paused"):
-        ccr.withdrawSingle(first, 1, sender=alice)
+        child_ccr.withdrawSingle(first, 1, sender=alice)
     with ape.reverts("pausable: contract is paused"):
-        ccr.withdrawBatch([first], [1], sender=alice)
+        child_ccr.withdrawBatch([first], [1], sender=alice)
 
 
 # --- access control -------------------------------------------------------------------------

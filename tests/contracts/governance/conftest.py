@@ -1,8 +1,9 @@
 """Fixtures for GST, EcoStake, Timelock and Governor tests.
 
 Deploys are session-scoped; ape isolates every test with a chain snapshot, so each test starts
-from the state built here: GST with MINTER_ROLE on admin, PAUSER_ROLE on pauser, DEPOSITOR_ROLE
-on bridge, and 10,000 GST for alice, bob and carol; EcoStake on a mock score registry with
+from the state built here: GST with MINTER_ROLE on admin, PAUSER_ROLE on pauser, and 10,000 GST
+for alice, bob and carol; a child copy of GST (`child_gst`, as deployed on a child chain) whose
+DEPOSITOR_ROLE the bridge persona holds; EcoStake on the ECS score registry (oracle: admin) with
 PAUSER_ROLE on pauser and admin as its admin; for governance a Timelock that only the Governor
 can propose to and execute on, and a second EcoStake (`gov_est`) that the Timelock administers.
 """
@@ -15,6 +16,7 @@ from gov_helpers import (
     DEPOSITOR_ROLE,
     EXECUTOR_ROLE,
     MINTER_ROLE,
+    ORACLE_ROLE,
     PAUSER_ROLE,
     PROPOSAL_THRESHOLD,
     PROPOSER_ROLE,
@@ -27,19 +29,29 @@ from gov_helpers import (
 
 
 @pytest.fixture(scope="session")
-def gst(project, admin, alice, bob, carol, pauser, bridge):
-    token = project.GST.deploy(CAP, sender=admin)
+def gst(project, admin, alice, bob, carol, pauser):
+    token = project.GST.deploy(CAP, False, sender=admin)
     token.grantRole(MINTER_ROLE, admin, sender=admin)
     token.grantRole(PAUSER_ROLE, pauser, sender=admin)
-    token.grantRole(DEPOSITOR_ROLE, bridge, sender=admin)
     for holder in (alice, bob, carol):
         token.mint(holder, START_BALANCE, sender=admin)
     return token
 
 
+@pytest.fixture
+def child_gst(project, admin, pauser, bridge):
+    """GST as deployed on a child chain: no minting, units only from the bridge's deposits."""
+    token = project.GST.deploy(CAP, True, sender=admin)
+    token.grantRole(PAUSER_ROLE, pauser, sender=admin)
+    token.grantRole(DEPOSITOR_ROLE, bridge, sender=admin)
+    return token
+
+
 @pytest.fixture(scope="session")
 def ecs(project, admin):
-    return project.MockScoreRegistry.deploy(sender=admin)
+    registry = project.ECS.deploy(sender=admin)
+    registry.grantRole(ORACLE_ROLE, admin, sender=admin)
+    return registry
 
 
 @pytest.fixture(scope="session")

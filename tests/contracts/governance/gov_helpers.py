@@ -21,11 +21,17 @@ def role(name: str) -> bytes:
 
 ADMIN_ROLE = b"\x00" * 32
 MINTER_ROLE = role("MINTER_ROLE")
+ORACLE_ROLE = role("ORACLE_ROLE")
 PAUSER_ROLE = role("PAUSER_ROLE")
 DEPOSITOR_ROLE = role("DEPOSITOR_ROLE")
 PROPOSER_ROLE = role("PROPOSER_ROLE")
 EXECUTOR_ROLE = role("EXECUTOR_ROLE")
 CANCELLER_ROLE = role("CANCELLER_ROLE")
+
+
+def set_score(ecs, account, score: int, oracle) -> None:
+    """Give ``account`` an overall ECS score of ``score`` bp (all three components equal)."""
+    ecs.set_score(account, score, score, score, 1, b"\x00" * 32, sender=oracle)
 
 
 def sign_typed(account, domain: dict, types: dict, primary: str, message: dict):

@@ -2,7 +2,7 @@
 
 import ape
 import pytest
-from gov_helpers import DAY, E18, START_BALANCE, assert_deploy_reverts
+from gov_helpers import DAY, E18, START_BALANCE, assert_deploy_reverts, set_score
 
 ZERO = "0x0000000000000000000000000000000000000000"
 YEAR = 365 * DAY
@@ -15,6 +15,11 @@ def expected_apr(base: int, top: int, lock_days: int) -> int:
 
 def reward(amount: int, apr_bp: int, seconds: int) -> int:
     return amount * apr_bp * seconds // (10_000 * YEAR)
+
+
+def reward_with_bonus(amount: int, apr_bp: int, seconds: int, bonus_bp: int, eligible: int) -> int:
+    """The documented formula: the APR over the whole period, the bonus over eligible seconds."""
+    return amount * (apr_bp * seconds + bonus_bp * eligible) // (10_000 * YEAR)
 
 
 def block_time(chain, receipt) -> int:
@@ -216,8 +221,8 @@ def test_bonus_applies_at_or_above_threshold(
 ):
     tx = est.set_bonus(7_000, 300, sender=admin)
     assert tx.events == [est.BonusSet(7_000, 300)]
-    ecs.set_score(alice, 7_000, sender=admin)
-    ecs.set_score(bob, 6_999, sender=admin)
+    set_score(ecs, alice, 7_000, admin)
+    set_score(ecs, bob, 6_999, admin)
     _, ta = stake(alice, 100 * E18, 7)
     _, tb = stake(bob, 100 * E18, 7)
     chain.pending_timestamp = max(block_time(chain, ta), block_time(chain, tb)) + 8 * DAY
@@ -225,6 +230,58 @@ def test_bonus_applies_at_or_above_threshold(
     rb = est.unstake(2, sender=bob)
     assert est.Unstaked(alice, 1, 100 * E18, reward(100 * E18, 800, 7 * DAY)) in ra.events
     assert est.Unstaked(bob, 2, 100 * E18, reward(100 * E18, 500, 7 * DAY)) in rb.events
+
+
+def test_bonus_only_for_time_eligible_when_qualifying_late(
+    est, ecs, chain, admin, alice, stake, funded
+):
+    """A staker whose score reaches the threshold on day 364 of a 365-day lock earns the bonus
+    for the last day only, not for the whole year."""
+    est.set_bonus(7_000, 300, sender=admin)
+    set_score(ecs, alice, 5_000, admin)
+    _, tx = stake(alice, 100 * E18, 365)
+    start = block_time(chain, tx)
+    chain.pending_timestamp = start + 364 * DAY
+    qualified = block_time(
+        chain, ecs.set_score(alice, 9_000, 9_000, 9_000, 1, b"\x00" * 32, sender=admin)
+    )
+    chain.pending_timestamp = start + 366 * DAY
+    unstaked = est.unstake(1, sender=alice)
+    apr = expected_apr(500, 2_000, 365)
+    expected = reward_with_bonus(100 * E18, apr, 365 * DAY, 300, start + 365 * DAY - qualified)
+    assert est.Unstaked(alice, 1, 100 * E18, expected) in unstaked.events
+    assert expected < reward(100 * E18, apr + 300, 365 * DAY)
+
+
+def test_bonus_earned_stays_after_falling_below(est, ecs, chain, admin, alice, stake, funded):
+    """A staker above the threshold for the first 100 days keeps the bonus of those days after
+    its score drops, claimed at the end."""
+    est.set_bonus(7_000, 300, sender=admin)
+    set_score(ecs, alice, 8_000, admin)
+    _, tx = stake(alice, 100 * E18, 365)
+    start = block_time(chain, tx)
+    chain.pending_timestamp = start + 100 * DAY
+    dropped = block_time(chain, ecs.set_score(alice, 100, 100, 100, 1, b"\x00" * 32, sender=admin))
+    chain.pending_timestamp = start + 366 * DAY
+    unstaked = est.unstake(1, sender=alice)
+    apr = expected_apr(500, 2_000, 365)
+    expected = reward_with_bonus(100 * E18, apr, 365 * DAY, 300, dropped - start)
+    assert est.Unstaked(alice, 1, 100 * E18, expected) in unstaked.events
+    assert expected > reward(100 * E18, apr, 365 * DAY)
+
+
+def test_bonus_terms_fixed_when_the_position_opens(est, ecs, chain, admin, alice, stake, funded):
+    """Raising the bonus (or lowering its threshold) later changes new positions only."""
+    set_score(ecs, alice, 6_000, admin)
+    est.set_bonus(7_000, 300, sender=admin)
+    _, tx = stake(alice, 100 * E18, 30)
+    start = block_time(chain, tx)
+    est.set_bonus(5_000, 900, sender=admin)
+    assert (est.positions(1).bonus_bp, est.positions(1).bonus_threshold_bp) == (300, 7_000)
+    chain.pending_timestamp = start + 31 * DAY
+    unstaked = est.unstake(1, sender=alice)
+    apr = expected_apr(500, 2_000, 30)
+    assert est.Unstaked(alice, 1, 100 * E18, reward(100 * E18, apr, 30 * DAY)) in unstaked.events
 
 
 def test_fund_rewards(gst, est, carol):

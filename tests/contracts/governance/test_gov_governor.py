@@ -63,7 +63,7 @@ def test_full_path_changes_est_parameter(
     tx = governor.propose(targets, values, calldatas, description, sender=alice)
     proposal_id = tx.return_value
     assert proposal_id == governor.hashProposal(
-        targets, values, calldatas, keccak(text=description)
+        targets, values, calldatas, keccak(text=description), alice
     )
     created = tx.events[0]
     assert created.proposal_id == proposal_id
@@ -84,22 +84,22 @@ def test_full_path_changes_est_parameter(
     close_voting(chain)
     assert governor.state(proposal_id) == SUCCEEDED
     description_hash = keccak(text=description)
-    tx = governor.queue(targets, values, calldatas, description_hash, sender=mallory)
+    tx = governor.queue(targets, values, calldatas, description_hash, alice, sender=mallory)
     eta = chain.blocks[tx.block_number].timestamp + TIMELOCK_DELAY
     assert governor.ProposalQueued(proposal_id, eta) in tx.events
     assert governor.state(proposal_id) == QUEUED
 
     with ape.reverts("timelock_controller: operation is not ready"):
-        governor.execute(targets, values, calldatas, description_hash, sender=mallory)
+        governor.execute(targets, values, calldatas, description_hash, alice, sender=mallory)
     chain.pending_timestamp = eta
-    tx = governor.execute(targets, values, calldatas, description_hash, sender=mallory)
+    tx = governor.execute(targets, values, calldatas, description_hash, alice, sender=mallory)
     assert governor.ProposalExecuted(proposal_id) in tx.events
     assert gov_est.BonusSet(6_000, 250) in tx.events
     assert gov_est.bonus_threshold_bp() == 6_000
     assert gov_est.bonus_bp() == 250
     assert governor.state(proposal_id) == EXECUTED
     with ape.reverts("governor: proposal not queued"):
-        governor.execute(targets, values, calldatas, description_hash, sender=mallory)
+        governor.execute(targets, values, calldatas, description_hash, alice, sender=mallory)
 
 
 def test_governance_changes_its_own_params(governor, chain, voters, alice):
@@ -107,12 +107,12 @@ def test_governance_changes_its_own_params(governor, chain, voters, alice):
     args = ([governor.address], [0], [calldata])
     governor.propose(*args, "Tune voting parameters", sender=alice)
     open_voting(chain)
-    pid = governor.hashProposal(*args, keccak(text="Tune voting parameters"))
+    pid = governor.hashProposal(*args, keccak(text="Tune voting parameters"), alice)
     governor.castVote(pid, FOR, sender=alice)
     close_voting(chain)
-    governor.queue(*args, keccak(text="Tune voting parameters"), sender=alice)
+    governor.queue(*args, keccak(text="Tune voting parameters"), alice, sender=alice)
     chain.pending_timestamp += TIMELOCK_DELAY
-    governor.execute(*args, keccak(text="Tune voting parameters"), sender=alice)
+    governor.execute(*args, keccak(text="Tune voting parameters"), alice, sender=alice)
     assert governor.voting_delay() == 1
     assert governor.voting_period() == 20
     assert governor.proposal_threshold() == 50 * E18
@@ -148,7 +148,7 @@ def test_quorum_not_reached_is_defeated(governor, gst, chain, voters, alice, bon
     # Nobody voted.
     assert governor.state(pid) == DEFEATED
     with ape.reverts("governor: proposal not successful"):
-        governor.queue(targets, values, calldatas, keccak(text=description), sender=alice)
+        governor.queue(targets, values, calldatas, keccak(text=description), alice, sender=alice)
 
 
 def test_against_majority_is_defeated(governor, chain, voters, alice, bob, bonus_proposal):
@@ -261,24 +261,46 @@ def test_execute_requires_queue(governor, chain, voters, alice, bonus_proposal):
     targets, values, calldatas, description = bonus_proposal
     governor.propose(targets, values, calldatas, description, sender=alice)
     open_voting(chain)
-    pid = governor.hashProposal(targets, values, calldatas, keccak(text=description))
+    pid = governor.hashProposal(targets, values, calldatas, keccak(text=description), alice)
     governor.castVote(pid, FOR, sender=alice)
     close_voting(chain)
     with ape.reverts("governor: proposal not queued"):
-        governor.execute(targets, values, calldatas, keccak(text=description), sender=alice)
+        governor.execute(targets, values, calldatas, keccak(text=description), alice, sender=alice)
 
 
-def test_hash_proposal_matches_abi_encoding(governor, gov_est):
+def test_hash_proposal_matches_abi_encoding(governor, gov_est, alice):
     targets = [gov_est.address, gov_est.address]
     values = [0, 5]
     calldatas = [b"\x01\x02", b""]
     description_hash = keccak(text="x")
     encoded = encode(
-        ["address[]", "uint256[]", "bytes[]", "bytes32"],
-        [targets, values, calldatas, description_hash],
+        ["address[]", "uint256[]", "bytes[]", "bytes32", "address"],
+        [targets, values, calldatas, description_hash, alice.address],
     )
     expected = int.from_bytes(keccak(encoded), "big")
-    assert governor.hashProposal(targets, values, calldatas, description_hash) == expected
+    assert governor.hashProposal(targets, values, calldatas, description_hash, alice) == expected
+
+
+def test_identical_proposal_cannot_take_the_proposers_id(
+    governor, gst, chain, voters, alice, bob, bonus_proposal
+):
+    """Someone above the threshold proposes the same calls and description first and cancels
+    them: the proposer's own proposal still gets its own id, which stays open for votes."""
+    targets, values, calldatas, description = bonus_proposal
+    delegate(gst, bob, bob)
+    chain.mine(1)
+    squatted = governor.propose(targets, values, calldatas, description, sender=bob).return_value
+    governor.cancel(squatted, sender=bob)
+    pid = governor.propose(targets, values, calldatas, description, sender=alice).return_value
+    assert pid != squatted
+    assert governor.state(pid) == PENDING
+    open_voting(chain)
+    governor.castVote(pid, FOR, sender=alice)
+    close_voting(chain)
+    assert governor.state(pid) == SUCCEEDED
+    description_hash = keccak(text=description)
+    governor.queue(targets, values, calldatas, description_hash, alice, sender=bob)
+    assert governor.state(pid) == QUEUED
 
 
 def test_constructor_checks(project, admin, gst, est, timelock):

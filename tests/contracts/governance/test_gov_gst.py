@@ -21,11 +21,13 @@ def test_metadata(gst, admin):
 
 
 def test_constructor_rejects_bad_cap(project, admin):
-    assert_deploy_reverts(project.GST, 0, sender=admin, reason="gst: zero cap")
-    assert_deploy_reverts(project.GST, 2**208, sender=admin, reason="gst: cap exceeds 208 bits")
+    assert_deploy_reverts(project.GST, 0, False, sender=admin, reason="gst: zero cap")
+    assert_deploy_reverts(
+        project.GST, 2**208, False, sender=admin, reason="gst: cap exceeds 208 bits"
+    )
     # The check itself fails for a valid deployment.
     with pytest.raises(AssertionError):
-        assert_deploy_reverts(project.GST, CAP, sender=admin, reason="gst")
+        assert_deploy_reverts(project.GST, CAP, False, sender=admin, reason="gst")
 
 
 def test_clock_is_block_number(gst, chain):
@@ -119,7 +121,6 @@ def test_pause_blocks_movements(gst, admin, alice, bob, pauser):
         lambda: gst.transferFrom(alice, bob, 1, sender=bob),
         lambda: gst.burn(1, sender=alice),
         lambda: gst.burn_from(alice, 1, sender=bob),
-        lambda: gst.withdraw(1, sender=alice),
         lambda: gst.mint(alice, 1, sender=admin),
     ):
         with ape.reverts("pausable: contract is paused"):
@@ -136,34 +137,56 @@ def test_pause_blocks_movements(gst, admin, alice, bob, pauser):
     gst.transfer(bob, 1, sender=alice)
 
 
-def test_deposit_mints_even_when_paused(gst, bridge, pauser, mallory):
-    gst.pause(sender=pauser)
-    tx = gst.deposit(mallory, encode(["uint256"], [5 * E18]), sender=bridge)
-    assert gst.balanceOf(mallory) == 5 * E18
-    assert tx.events == [gst.Transfer(ZERO, mallory, 5 * E18)]
+def test_deposit_mints_even_when_paused(child_gst, bridge, pauser, mallory):
+    child_gst.pause(sender=pauser)
+    tx = child_gst.deposit(mallory, encode(["uint256"], [5 * E18]), sender=bridge)
+    assert child_gst.balanceOf(mallory) == 5 * E18
+    assert tx.events == [child_gst.Transfer(ZERO, mallory, 5 * E18)]
 
 
-def test_deposit_respects_cap(gst, bridge, mallory):
-    room = CAP - gst.totalSupply()
+def test_deposit_respects_cap(child_gst, bridge, mallory):
     with ape.reverts("gst: cap exceeded"):
-        gst.deposit(mallory, encode(["uint256"], [room + 1]), sender=bridge)
-    gst.deposit(mallory, encode(["uint256"], [room]), sender=bridge)
-    assert gst.totalSupply() == CAP
+        child_gst.deposit(mallory, encode(["uint256"], [CAP + 1]), sender=bridge)
+    child_gst.deposit(mallory, encode(["uint256"], [CAP]), sender=bridge)
+    assert child_gst.totalSupply() == CAP
 
 
-def test_deposit_rejects_short_data(gst, bridge, mallory):
+def test_deposit_rejects_short_data(child_gst, bridge, mallory):
     with ape.reverts():
-        gst.deposit(mallory, b"\x01" * 31, sender=bridge)
+        child_gst.deposit(mallory, b"\x01" * 31, sender=bridge)
 
 
-def test_withdraw_burns(gst, alice):
-    supply = gst.totalSupply()
-    tx = gst.withdraw(4 * E18, sender=alice)
-    assert gst.balanceOf(alice) == START_BALANCE - 4 * E18
-    assert gst.totalSupply() == supply - 4 * E18
-    assert tx.events == [gst.Transfer(alice, ZERO, 4 * E18)]
+def test_withdraw_burns(child_gst, bridge, alice, pauser):
+    child_gst.deposit(alice, encode(["uint256"], [START_BALANCE]), sender=bridge)
+    tx = child_gst.withdraw(4 * E18, sender=alice)
+    assert child_gst.balanceOf(alice) == START_BALANCE - 4 * E18
+    assert child_gst.totalSupply() == START_BALANCE - 4 * E18
+    assert tx.events == [child_gst.Transfer(alice, ZERO, 4 * E18)]
     with ape.reverts("erc20: burn amount exceeds balance"):
-        gst.withdraw(START_BALANCE, sender=alice)
+        child_gst.withdraw(START_BALANCE, sender=alice)
+    child_gst.pause(sender=pauser)
+    with ape.reverts("pausable: contract is paused"):
+        child_gst.withdraw(1, sender=alice)
+
+
+def test_root_token_has_no_child_interface(gst, admin, alice):
+    """A root GST's units are locked and released by the bridge with transfers: nobody may
+    mint them by `deposit` (not even a DEPOSITOR_ROLE holder) nor burn them by `withdraw`."""
+    gst.grantRole(gst.DEPOSITOR_ROLE(), admin, sender=admin)
+    assert not gst.is_child()
+    with ape.reverts("bridged_child: deposit on a root token"):
+        gst.deposit(alice, encode(["uint256"], [E18]), sender=admin)
+    with ape.reverts("bridged_child: withdraw on a root token"):
+        gst.withdraw(1, sender=alice)
+
+
+def test_child_copy_cannot_mint(child_gst, admin, mallory):
+    """A child GST has no minting path: even an account granted MINTER_ROLE is refused."""
+    assert child_gst.is_child()
+    child_gst.grantRole(child_gst.MINTER_ROLE(), admin, sender=admin)
+    with ape.reverts("bridged_child: no native issuance on a child token"):
+        child_gst.mint(mallory, 1, sender=admin)
+    assert child_gst.totalSupply() == 0
 
 
 def test_votes_count_only_after_delegation(gst, alice, bob):

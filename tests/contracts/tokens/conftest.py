@@ -8,9 +8,17 @@ from token_helpers import AET_BASE_REWARD, EPOCH_CAP, EPOCH_LENGTH, role
 
 
 @pytest.fixture(scope="module")
-def ect(project, admin, oracle, pauser, bridge):
-    token = project.ECT.deploy(EPOCH_LENGTH, EPOCH_CAP, sender=admin)
+def ect(project, admin, oracle, pauser):
+    token = project.ECT.deploy(EPOCH_LENGTH, EPOCH_CAP, False, sender=admin)
     token.grantRole(role("ORACLE_ROLE"), oracle, sender=admin)
+    token.grantRole(role("PAUSER_ROLE"), pauser, sender=admin)
+    return token
+
+
+@pytest.fixture(scope="module")
+def child_ect(project, admin, pauser, bridge):
+    """ECT as deployed on a child chain: no rewards, units only from the bridge's deposits."""
+    token = project.ECT.deploy(EPOCH_LENGTH, EPOCH_CAP, True, sender=admin)
     token.grantRole(role("PAUSER_ROLE"), pauser, sender=admin)
     token.grantRole(role("DEPOSITOR_ROLE"), bridge, sender=admin)
     return token

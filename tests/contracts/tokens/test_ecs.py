@@ -179,3 +179,57 @@ def test_pause(ecs, pauser, oracle, verifier, alice):
     assert not ecs.paused()
     ecs.set_score(alice, 1, 1, 1, 1, EVIDENCE, sender=oracle)
     assert ecs.is_scored(alice)
+
+
+# --- score history -------------------------------------------------------------------------
+
+
+def _score_at(ecs, chain, oracle, account, score: int, when: int) -> int:
+    """Set ``account``'s overall score to ``score`` in a block at timestamp ``when``."""
+    chain.pending_timestamp = when
+    ecs.set_score(account, score, score, score, 1, EVIDENCE, sender=oracle)
+    return when
+
+
+def _model(history: list[tuple[int, int]], threshold: int, start: int, end: int) -> int:
+    """Seconds in [start, end) at or above ``threshold`` for a (time, score) history."""
+    total = 0
+    for i, (t, score) in enumerate(history):
+        until = history[i + 1][0] if i + 1 < len(history) else end
+        lo, hi = max(t, start), min(until, end)
+        if score >= threshold and hi > lo:
+            total += hi - lo
+    return total
+
+
+def test_seconds_at_or_above_follows_every_update(ecs, chain, oracle, alice):
+    t0 = chain.pending_timestamp + 100
+    history = [
+        (_score_at(ecs, chain, oracle, alice, s, t0 + dt), s)
+        for s, dt in ((5000, 0), (8000, 1_000), (6000, 5_000), (9000, 5_500), (100, 9_000))
+    ]
+    assert ecs.score_history_length(alice) == 5
+    for threshold in (0, 5000, 7000, 9000, 9001):
+        for start, end in (
+            (t0 - 50, t0 + 20_000),
+            (t0 + 500, t0 + 5_200),
+            (t0 + 1_000, t0 + 1_000),
+            (t0 + 5_600, t0 + 8_000),
+            (t0 - 100, t0 - 10),
+        ):
+            expected = (
+                end - start
+                if threshold == 0 and end > start
+                else _model(history, threshold, start, end)
+            )
+            assert ecs.seconds_at_or_above(alice, threshold, start, end) == expected, (
+                threshold,
+                start - t0,
+                end - t0,
+            )
+
+
+def test_score_never_set_is_never_eligible(ecs, bob):
+    assert ecs.seconds_at_or_above(bob, 1, 0, 10**10) == 0
+    assert ecs.seconds_at_or_above(bob, 0, 0, 10**10) == 10**10
+    assert ecs.score_history_length(bob) == 0

@@ -36,7 +36,7 @@ def test_metadata(ect, admin):
 
 def test_zero_epoch_length_rejected(project, admin):
     with ape.reverts("ect: zero epoch length"):
-        project.ECT.deploy(0, EPOCH_CAP, sender=admin)
+        project.ECT.deploy(0, EPOCH_CAP, False, sender=admin)
 
 
 def test_owner_minting_is_not_exposed(ect):
@@ -170,7 +170,6 @@ def test_pause_blocks_transfers_burns_and_rewards(funded, pauser, alice, bob, or
         (lambda: funded.transferFrom(alice, bob, 1, sender=bob), {}),
         (lambda: funded.burn(1, sender=alice), {}),
         (lambda: funded.burn_from(alice, 1, sender=bob), {}),
-        (lambda: funded.withdraw(1, sender=alice), {}),
         (lambda: funded.mint_for_action(alice, 1, action(9), sender=oracle), {}),
     ]:
         with ape.reverts("pausable: contract is paused"):
@@ -185,26 +184,47 @@ def test_pause_blocks_transfers_burns_and_rewards(funded, pauser, alice, bob, or
     assert funded.balanceOf(bob) == 1
 
 
-def test_deposit_ignores_pause_and_epoch_cap(ect, bridge, pauser, admin, alice):
-    ect.set_epoch_cap(0, sender=admin)
-    ect.pause(sender=pauser)
+def test_deposit_ignores_pause_and_epoch_cap(child_ect, bridge, pauser, admin, alice):
+    child_ect.set_epoch_cap(0, sender=admin)
+    child_ect.pause(sender=pauser)
     amount = 5 * EPOCH_CAP
-    tx = ect.deposit(alice, encode(["uint256"], [amount]), sender=bridge)
-    assert ect.balanceOf(alice) == amount
-    assert ect.totalSupply() == amount
-    ev = tx.decode_logs(ect.Transfer)[0]
+    tx = child_ect.deposit(alice, encode(["uint256"], [amount]), sender=bridge)
+    assert child_ect.balanceOf(alice) == amount
+    assert child_ect.totalSupply() == amount
+    ev = tx.decode_logs(child_ect.Transfer)[0]
     assert ev.sender == ZERO and ev.receiver == alice and ev.value == amount
 
 
-def test_withdraw_burns(ect, bridge, alice):
-    ect.deposit(alice, encode(["uint256"], [7 * UNIT]), sender=bridge)
-    tx = ect.withdraw(3 * UNIT, sender=alice)
-    assert ect.balanceOf(alice) == 4 * UNIT
-    assert ect.totalSupply() == 4 * UNIT
-    ev = tx.decode_logs(ect.Transfer)[0]
+def test_withdraw_burns(child_ect, bridge, alice, pauser):
+    child_ect.deposit(alice, encode(["uint256"], [7 * UNIT]), sender=bridge)
+    tx = child_ect.withdraw(3 * UNIT, sender=alice)
+    assert child_ect.balanceOf(alice) == 4 * UNIT
+    assert child_ect.totalSupply() == 4 * UNIT
+    ev = tx.decode_logs(child_ect.Transfer)[0]
     assert ev.sender == alice and ev.receiver == ZERO and ev.value == 3 * UNIT
     with ape.reverts("erc20: burn amount exceeds balance"):
-        ect.withdraw(5 * UNIT, sender=alice)
+        child_ect.withdraw(5 * UNIT, sender=alice)
+    child_ect.pause(sender=pauser)
+    with ape.reverts("pausable: contract is paused"):
+        child_ect.withdraw(1, sender=alice)
+
+
+def test_root_token_has_no_child_interface(ect, admin, alice, oracle):
+    ect.grantRole(ect.DEPOSITOR_ROLE(), admin, sender=admin)
+    with ape.reverts("bridged_child: deposit on a root token"):
+        ect.deposit(alice, encode(["uint256"], [UNIT]), sender=admin)
+    ect.mint_for_action(alice, UNIT, action(1), sender=oracle)
+    with ape.reverts("bridged_child: withdraw on a root token"):
+        ect.withdraw(1, sender=alice)
+
+
+def test_child_copy_mints_no_rewards(child_ect, admin, alice):
+    """A child ECT has no reward path: even an account granted ORACLE_ROLE is refused."""
+    assert child_ect.is_child()
+    child_ect.grantRole(child_ect.ORACLE_ROLE(), admin, sender=admin)
+    with ape.reverts("bridged_child: no native issuance on a child token"):
+        child_ect.mint_for_action(alice, UNIT, action(1), sender=admin)
+    assert child_ect.totalSupply() == 0
 
 
 # --- EIP-2612 permit -----------------------------------------------------------------------

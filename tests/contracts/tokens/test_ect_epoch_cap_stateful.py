@@ -11,7 +11,7 @@ CAP = 1_000
 
 
 def test_epoch_cap_state_machine(project, chain, admin, oracle, alice, bob):
-    token = project.ECT.deploy(EPOCH_LENGTH, CAP, sender=admin)
+    token = project.ECT.deploy(EPOCH_LENGTH, CAP, False, sender=admin)
     token.grantRole(token.ORACLE_ROLE(), oracle, sender=admin)
     holders = [alice, bob]
 

@@ -24,7 +24,7 @@ CASES = [
     ("ect", "mint_for_action", lambda p: [p["alice"], 1, H], "ORACLE_ROLE", "oracle"),
     ("ect", "set_epoch_cap", lambda p: [1], "DEFAULT_ADMIN_ROLE", "admin"),
     (
-        "ect",
+        "child_ect",
         "deposit",
         lambda p: [p["alice"], encode(["uint256"], [1])],
         "DEPOSITOR_ROLE",
@@ -99,9 +99,9 @@ def personas(admin, alice, bob, carol, oracle, verifier, auditor, pauser, bridge
 
 
 @pytest.fixture(scope="module")
-def deployed(ect, ecs, egm, aet):
-    """All four contracts, deployed before any per-test snapshot is taken."""
-    return {"ect": ect, "ecs": ecs, "egm": egm, "aet": aet}
+def deployed(ect, child_ect, ecs, egm, aet):
+    """All contracts, deployed before any per-test snapshot is taken."""
+    return {"ect": ect, "child_ect": child_ect, "ecs": ecs, "egm": egm, "aet": aet}
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,8 @@
-"""JSON-RPC over HTTP: keep-alive, retries with backoff, URL failover, adaptive log ranges."""
+"""JSON-RPC over HTTP: keep-alive, retries with backoff, URL failover, adaptive log ranges.
+
+Node URLs are secrets (hosted providers put the API key in them): an endpoint is named by its
+index and host only, in metrics labels, log lines and error messages alike.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,11 @@ from dataclasses import dataclass, field
 import aiohttp
 import msgspec
 import orjson
+from prometheus_client import Counter, Histogram
 
-from indexer import metrics
+from esg.redact import redact_url, scrub
 
-log = logging.getLogger("indexer.rpc")
+log = logging.getLogger("esg.chain.rpc")
 
 # Fragments of error messages meaning "ask for a smaller block range" (geth, erigon, besu,
 # alchemy, infura, quicknode, anvil wording).
@@ -57,12 +62,14 @@ _decode_logs_answer = msgspec.json.Decoder(_LogsAnswer).decode
 
 
 class RPCError(Exception):
-    """A JSON-RPC error answer (the node understood and refused)."""
+    """A JSON-RPC error answer (the node understood and refused); ``data`` holds revert data
+    where the node gives it."""
 
-    def __init__(self, code: int, message: str) -> None:
+    def __init__(self, code: int, message: str, data: str | None = None) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        self.data = data
 
     @property
     def too_large(self) -> bool:
@@ -78,14 +85,28 @@ class Unavailable(Exception):
     """Every endpoint failed for longer than the retry budget."""
 
 
+@dataclass(frozen=True)
+class RPCMetrics:
+    """Where a service counts its RPC traffic: a latency histogram labelled (chain, method) and
+    an error counter labelled (chain, endpoint, kind)."""
+
+    latency: Histogram
+    errors: Counter
+
+
 @dataclass
 class Endpoint:
-    url: str
+    url: str = field(repr=False)
     # Largest block span known to work for eth_getLogs here (learned from failures).
     max_span: int
     failures: int = 0
     down_until: float = 0.0
     label: str = field(default="")
+
+
+def endpoint_label(index: int, url: str) -> str:
+    """``<index>:<host[:port]>``: names an endpoint without its credentials."""
+    return f"{index}:{redact_url(url).split('://', 1)[-1].removesuffix('/…')}"
 
 
 class RPC:
@@ -100,14 +121,15 @@ class RPC:
         max_backoff: float = 10.0,
         max_span: int = 100_000,
         retry_budget: float = 600.0,
+        metrics: RPCMetrics | None = None,
     ) -> None:
         if not urls:
             raise ValueError(f"chain {chain_id}: no RPC URL")
         self.chain = str(chain_id)
         self.endpoints = [
-            Endpoint(u, max_span, label=f"{i}:{u.split('//')[-1].split('/')[0]}")
-            for i, u in enumerate(urls)
+            Endpoint(u, max_span, label=endpoint_label(i, u)) for i, u in enumerate(urls)
         ]
+        self.metrics = metrics
         self.timeout = timeout
         self.max_backoff = max_backoff
         self.retry_budget = retry_budget
@@ -151,7 +173,8 @@ class RPC:
                 raise _Transient(f"http {resp.status}", "http_" + str(resp.status))
             if resp.status != 200:
                 raise _Transient(f"http {resp.status}", "http_other")
-        metrics.RPC_LATENCY.labels(self.chain, method).observe(time.perf_counter() - t0)
+        if self.metrics is not None:
+            self.metrics.latency.labels(self.chain, method).observe(time.perf_counter() - t0)
         try:
             return parse(raw)
         except (orjson.JSONDecodeError, msgspec.DecodeError) as exc:
@@ -179,9 +202,14 @@ class RPC:
                 )
                 if err is not False and err is not None:
                     err = err or {}
-                    e = RPCError(int(err.get("code", 0)), str(err.get("message", "")))
+                    data = err.get("data")
+                    e = RPCError(
+                        int(err.get("code", 0)),
+                        str(err.get("message", "")),
+                        data if isinstance(data, str) else None,
+                    )
                     if ranged and e.too_large:
-                        metrics.RPC_ERRORS.labels(self.chain, ep.label, "too_large").inc()
+                        self._count_error(ep.label, "too_large")
                         raise RangeTooLarge(e.message)
                     transient = e.code in (-32005, -32603, -32000, 429) or (
                         "rate" in e.message.lower()
@@ -196,25 +224,34 @@ class RPC:
                 return out
             except (TimeoutError, _Transient, aiohttp.ClientError, OSError) as exc:
                 kind = exc.kind if isinstance(exc, _Transient) else type(exc).__name__
-                metrics.RPC_ERRORS.labels(self.chain, ep.label, kind).inc()
+                self._count_error(ep.label, kind)
                 if ranged and isinstance(exc, asyncio.TimeoutError):
                     raise RangeTooLarge("timeout") from exc
                 ep.failures += 1
                 # Take the endpoint out of rotation for a moment so the next one is tried.
                 ep.down_until = time.monotonic() + min(self.max_backoff, delay)
+                error = self._safe(str(exc) or kind)
                 if time.monotonic() > deadline:
-                    raise Unavailable(f"chain {self.chain}: {method}: {exc}") from exc
+                    raise Unavailable(f"chain {self.chain}: {method}: {error}") from None
                 log.warning(
                     "rpc retry",
                     extra={
                         "chain": self.chain,
                         "endpoint": ep.label,
                         "method": method,
-                        "error": str(exc) or kind,
+                        "error": error,
                     },
                 )
                 await asyncio.sleep(delay * (0.5 + random.random()))
                 delay = min(self.max_backoff, delay * 2)
+
+    def _count_error(self, endpoint: str, kind: str) -> None:
+        if self.metrics is not None:
+            self.metrics.errors.labels(self.chain, endpoint, kind).inc()
+
+    def _safe(self, text: str) -> str:
+        """``text`` without any of this client's node URLs (or their secret parts)."""
+        return scrub(text, (e.url for e in self.endpoints))
 
     def _next_id(self) -> int:
         self._id += 1
@@ -242,7 +279,7 @@ class RPC:
         while True:
             out = await self._request(body, calls[0][0] + "[batch]")
             if not isinstance(out, list) or len(out) != len(calls):
-                metrics.RPC_ERRORS.labels(self.chain, "batch", "bad_batch").inc()
+                self._count_error("batch", "bad_batch")
                 await asyncio.sleep(0.05)
                 continue
             by_id = {o.get("id"): o for o in out}
@@ -258,8 +295,15 @@ class RPC:
                 results.append(o["result"])
             return results
 
-    async def get_logs(self, addresses: list[str], start: int, end: int) -> list[Log]:
-        params = [{"fromBlock": hex(start), "toBlock": hex(end), "address": addresses}]
+    async def get_logs(
+        self, addresses: list[str], start: int, end: int, topics: list | None = None
+    ) -> list[Log]:
+        """eth_getLogs of ``addresses`` over blocks ``start``..``end`` (optionally filtered by
+        ``topics``); RangeTooLarge when the node refuses the span."""
+        query: dict = {"fromBlock": hex(start), "toBlock": hex(end), "address": addresses}
+        if topics is not None:
+            query["topics"] = topics
+        params = [query]
         out = await self._request(
             {"jsonrpc": "2.0", "id": self._next_id(), "method": "eth_getLogs", "params": params},
             "eth_getLogs",

@@ -1,0 +1,53 @@
+"""Prometheus metrics of the bridge services (names are a contract with the alert rules)."""
+
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
+
+from esg.chain.rpc import RPCMetrics
+
+# Relayer.
+SEEN = Counter(
+    "bridge_messages_seen_total",
+    "Final messages found on a source chain",
+    ["src_chain", "dest_chain"],
+)
+DELIVERED = Counter(
+    "bridge_messages_delivered_total",
+    "Messages accepted by the destination bridge",
+    ["src_chain", "dest_chain"],
+)
+FAILED = Counter(
+    "bridge_messages_failed_total",
+    "Messages given up after their last failed attempt",
+    ["dest_chain"],
+)
+BACKLOG = Gauge("bridge_backlog_messages", "Final messages not yet delivered", ["dest_chain"])
+MISSING = Gauge(
+    "bridge_validator_missing_signatures",
+    "Backlog messages this validator has not signed",
+    ["validator"],
+)
+BALANCE = Gauge("bridge_relayer_balance_wei", "Balance of the relayer's account", ["chain"])
+
+# Validators.
+SIGNED = Counter(
+    "bridge_validator_signed_total", "Messages this validator signed", ["validator", "src_chain"]
+)
+HEAD = Gauge("bridge_validator_head_block", "Latest block of the node", ["chain"])
+FINALIZED = Gauge("bridge_validator_finalized_block", "Latest final block", ["chain"])
+
+# Both: their JSON-RPC traffic.
+RPC = RPCMetrics(
+    latency=Histogram(
+        "bridge_rpc_latency_seconds",
+        "RPC round-trip time",
+        ["chain", "method"],
+        buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+    ),
+    errors=Counter("bridge_rpc_errors_total", "Failed RPC attempts", ["chain", "endpoint", "kind"]),
+)
+
+
+def serve(port: int, host: str = "127.0.0.1") -> None:
+    """Expose /metrics on ``host:port`` (0 disables it)."""
+    if port:
+        start_http_server(port, addr=host)
