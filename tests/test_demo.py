@@ -61,7 +61,7 @@ def test_demo_brings_everything_up_and_stops(demo_env):
     for chain_id in (2025, 31337, 31338):
         assert f"chain {chain_id}: deploying the ecosystem and its bridge" in out
     assert "GOV  proposal" in out and "executed through the timelock" in out
-    assert "3 bridge validators, the relayer, the indexer and the API started" in out
+    assert "3 bridge validators, the relayer, indexer, api, web, oracle started" in out
     assert (
         "polygon] chain 31338: deploying the ecosystem and its bridge (child of chain 2025)" in out
     )

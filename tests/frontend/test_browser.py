@@ -304,7 +304,7 @@ def test_voting_from_the_governance_page(stack, page):
     tx = governor.functions.propose(*args).transact({"from": alice.address})
     assert w3.eth.wait_for_transaction_receipt(tx)["status"] == 1
     proposal_id = governor.functions.hashProposal(
-        [est.address], [0], [call], Web3.keccak(text=description)
+        [est.address], [0], [call], Web3.keccak(text=description), alice.address
     ).call()
     w3.provider.make_request("anvil_mine", ["0x2"])  # past the voting delay
     wait_caught_up(stack)
