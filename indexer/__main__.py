@@ -11,8 +11,9 @@ from esg.database import database_url, ensure_database
 from esg.manifest import load_manifest
 from indexer import logs, metrics
 from indexer.chain import BulkIndexes, ChainIndexer
+from indexer.decode import ChainContracts
 from indexer.settings import Settings
-from indexer.store import connect, migrate
+from indexer.store import connect, migrate, sync_projections
 
 log = logging.getLogger("indexer")
 
@@ -27,6 +28,12 @@ async def run(settings: Settings) -> None:
     conn = await connect(url)
     try:
         await migrate(conn)
+        # Every chain of the manifest (not only those indexed here) decodes its own events when
+        # a changed table declaration is rebuilt from the event log.
+        await sync_projections(
+            conn,
+            {cid: ChainContracts(manifest, dep) for cid, dep in manifest.chains.items()},
+        )
     finally:
         await conn.close()
     chains = [

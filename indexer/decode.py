@@ -69,7 +69,7 @@ def json_encoder(spec: EventSpec) -> Callable[[tuple], bytes]:
 
 
 def json_decoder(spec: EventSpec) -> Callable[[dict], tuple]:
-    """Inverse of json_encoder: stored args back to the decoded tuple (for replays)."""
+    """Inverse of json_encoder: stored args back to the decoded record (for replays)."""
     plan = []
     for n, t, hashed in zip(spec.arg_names, spec.arg_types, spec.hashed, strict=True):
         if hashed:
@@ -80,7 +80,8 @@ def json_decoder(spec: EventSpec) -> Callable[[dict], tuple]:
             plan.append((n, lambda a: [int(x) for x in a]))
         else:
             plan.append((n, None))
-    return lambda args: tuple(f(args[n]) if f else args[n] for n, f in plan)
+    new, rec = tuple.__new__, spec.record
+    return lambda args: new(rec, (f(args[n]) if f else args[n] for n, f in plan))
 
 
 @dataclass
@@ -133,15 +134,6 @@ class ChainContracts:
             for info in self.by_address.values()
             for r in info.routes.values()
             if r.kind
-        ]
-
-    def route(self, contract_name: str, event: str) -> list[EventRoute]:
-        return [
-            r
-            for c in self.by_address.values()
-            if c.name == contract_name
-            for r in c.routes.values()
-            if r.spec.name == event
         ]
 
 

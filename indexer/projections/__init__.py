@@ -1,29 +1,32 @@
 """Projections: event handlers that turn decoded events into rows of read tables.
 
-A handler is registered for an event name, optionally for one contract of the manifest (its name,
-e.g. "CCR") and a topic count (ERC-20 and ERC-721 ``Transfer`` differ only in it)::
+Each table is declared once (``schema.py``: columns, types, key, merge rules, entities); a handler
+is registered for an event name, optionally for one contract of the manifest (its name, e.g.
+"CCR") and a topic count (ERC-20 and ERC-721 ``Transfer`` differ only in it), and writes rows of
+declared tables, reading the decoded event by name::
 
     @on("Retired", contract="CCR")
-    def ccr_retired(b: Batch, c: Ctx, v: tuple) -> None:
-        b.appends["retirements"].append((b.chain_id, c.block_number, c.log_index, ...))
+    def ccr_retired(b: Batch, c: Ctx, ev) -> None:
+        retirements.put(b, c, ev, batch_id=ev.id)   # other columns: the fields of the same name
 
-``v`` holds the decoded arguments in ABI order. A handler writes into the batch only, through one of
-three kinds of projection, each with an exact rollback above a fork block:
+A handler writes into the batch only. Besides the declared tables (append and latest-state, see
+``schema.py``), the built-in transfer rows (``Batch.transfer``) carry their summed effects on
+balances, supplies and accounts; the standard transfer handlers read their events by position,
+since the standards fix the order of the arguments and not their names.
 
-- append tables (``register_append``): one row per event, deleted above the fork;
-- latest-state tables (``register_latest``): one row per key holding the latest event's state;
-  after a fork they are recomputed by replaying the remaining events of their feeding events;
-- the built-in transfer rows (``Batch.transfer``) with their summed effects on balances,
-  supplies and accounts.
-
-Standard handlers live in ``standard.py``; the eight tokens' own handlers belong in ``tokens.py``.
+Handlers live in one module per domain: ``standard.py`` (ERC-20/721/1155 transfers, roles,
+pause), ``carbon.py``, ``scores.py``, ``rewards.py``, ``ai_ethics.py``, ``governance.py`` and
+``bridge.py``; ``MODULES`` lists them.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from indexer.projections.schema import TABLES
 
 ZERO = bytes(20)
 ZERO_HEX = "0x" + "00" * 20
@@ -60,10 +63,6 @@ class Ctx:
         self.kind = 0
         self.row_head = ""
         self.row_loc = ""
-
-    def loc(self) -> tuple:
-        """(block_number, block_hash, tx_hash, log_index): the columns every event row carries."""
-        return (self.block_number, self.block_hash, self.tx_hash, self.log_index)
 
     def set_text(self, chain_id: int) -> None:
         """Fill row_head and row_loc from the binary fields (for callers outside the decoder)."""
@@ -124,12 +123,7 @@ class Batch:
 
     def absorb(self, o: Batch) -> bool:
         """Append the rows of ``o`` (the batch of the blocks right after this one's) so both
-        commit as one; False, leaving both unchanged, if a latest-state key occurs in both (its
-        rows would need the table's own merge rule)."""
-        for name, rows in o.latest.items():
-            mine = self.latest.get(name)
-            if mine and not mine.keys().isdisjoint(rows):
-                return False
+        commit as one (latest-state rows of one key merge by their table's rules); True."""
         self.events.extend(o.events)
         self.transfers.extend(o.transfers)
         blocks = self.blocks
@@ -160,7 +154,11 @@ class Batch:
                 s[1] += burned
                 s[2] += n
         for name, rows in o.latest.items():
-            self.latest[name].update(rows)
+            mine = self.latest[name]
+            merge = TABLES[name].merge
+            for key, row in rows.items():
+                old = mine.get(key)
+                mine[key] = row if old is None else merge(old, row)
         for name, rows in o.appends.items():
             self.appends[name].extend(rows)
         return True
@@ -243,6 +241,7 @@ class Batch:
         return out
 
 
+# (batch, context, decoded event record)
 Handler = Callable[[Batch, Ctx, tuple], None]
 
 
@@ -254,24 +253,8 @@ class HandlerEntry:
     n_topics: int | None
 
 
-@dataclass(frozen=True)
-class AppendTable:
-    name: str
-    columns: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class LatestTable:
-    name: str
-    columns: tuple[str, ...]
-    key: tuple[str, ...]
-    # Event names whose replay rebuilds the table after a rollback.
-    events: tuple[str, ...]
-
-
 HANDLERS: list[HandlerEntry] = []
-APPEND_TABLES: dict[str, AppendTable] = {}
-LATEST_TABLES: dict[str, LatestTable] = {}
+MODULES = ("standard", "carbon", "scores", "rewards", "ai_ethics", "governance", "bridge")
 
 
 def on(event: str, contract: str | None = None, n_topics: int | None = None):
@@ -284,21 +267,9 @@ def on(event: str, contract: str | None = None, n_topics: int | None = None):
     return register
 
 
-def register_append(name: str, columns: tuple[str, ...]) -> None:
-    """Declare an append table (its columns must include chain_id and block_number)."""
-    APPEND_TABLES[name] = AppendTable(name, columns)
-
-
-def register_latest(
-    name: str, columns: tuple[str, ...], key: tuple[str, ...], events: tuple[str, ...]
-) -> None:
-    """Declare a latest-state table keyed by ``key`` and fed by ``events``."""
-    LATEST_TABLES[name] = LatestTable(name, columns, key, events)
-
-
 def handlers_for(contract: str, event: str, n_topics: int) -> list[Handler]:
     """Generic handlers first, then the contract's own ones."""
-    _load()
+    load()
     matching = [
         h
         for h in HANDLERS
@@ -308,11 +279,7 @@ def handlers_for(contract: str, event: str, n_topics: int) -> list[Handler]:
     return [h.fn for h in matching]
 
 
-_loaded = False
-
-
-def _load() -> None:
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        from indexer.projections import standard, tokens  # noqa: F401
+def load() -> None:
+    """Import every projection module (registering its tables and handlers), once."""
+    for name in MODULES:
+        importlib.import_module(f"indexer.projections.{name}")

@@ -1,22 +1,30 @@
-"""Projections of the events fixed by standards: ERC-20, ERC-721, ERC-1155, roles, pause."""
+"""Projections of the events fixed by standards: ERC-20, ERC-721, ERC-1155, roles, pause.
+
+The transfer handlers read their events by position: the standards fix the order of the
+arguments, not their names (``owner``/``sender``, ``_from``/``from``...). Roles and pause follow
+snekmate's (and OpenZeppelin's) argument names.
+"""
 
 from __future__ import annotations
 
-from indexer.projections import Batch, Ctx, on, register_latest
+from indexer.projections import Batch, Ctx, on
+from indexer.projections.schema import ACCOUNT, Address, Bool, Bytes, latest_table
 
-LOC = ("block_number", "block_hash", "tx_hash", "log_index")
-
-register_latest(
+role_members = latest_table(
     "role_members",
-    ("chain_id", "contract", "role", "account", "granted", "sender", *LOC),
-    key=("chain_id", "contract", "role", "account"),
-    events=("RoleGranted", "RoleRevoked"),
+    "Current role membership per (contract, role, account): the latest RoleGranted/RoleRevoked.",
+    key=("role", "account"),
+    role=Bytes(),
+    account=Address(entity=ACCOUNT),
+    granted=Bool(),
+    sender=Address(),
 )
-register_latest(
+pauses = latest_table(
     "pauses",
-    ("chain_id", "contract", "paused", "account", *LOC),
-    key=("chain_id", "contract"),
-    events=("Paused", "Unpaused"),
+    "Current pause state per contract: the latest Paused/Unpaused.",
+    key=(),
+    paused=Bool(),
+    account=Address(),
 )
 
 
@@ -57,40 +65,21 @@ STANDARD_TRANSFER_HANDLERS = {
 }
 
 
-def _role(b: Batch, c: Ctx, v: tuple, granted: bool) -> None:
-    role = bytes.fromhex(v[0][2:])
-    account = b.addr(v[1])
-    key = (b.chain_id, c.contract, role, account)
-    b.latest["role_members"][key] = (*key, granted, b.addr(v[2]), *c.loc())
-
-
 @on("RoleGranted")
-def role_granted(b: Batch, c: Ctx, v: tuple) -> None:
-    _role(b, c, v, True)
+def role_granted(b: Batch, c: Ctx, ev) -> None:
+    role_members.put(b, c, ev, granted=True)
 
 
 @on("RoleRevoked")
-def role_revoked(b: Batch, c: Ctx, v: tuple) -> None:
-    _role(b, c, v, False)
+def role_revoked(b: Batch, c: Ctx, ev) -> None:
+    role_members.put(b, c, ev, granted=False)
 
 
 @on("Paused")
-def paused(b: Batch, c: Ctx, v: tuple) -> None:
-    b.latest["pauses"][(b.chain_id, c.contract)] = (
-        b.chain_id,
-        c.contract,
-        True,
-        b.addr(v[0]),
-        *c.loc(),
-    )
+def paused(b: Batch, c: Ctx, ev) -> None:
+    pauses.put(b, c, ev, paused=True)
 
 
 @on("Unpaused")
-def unpaused(b: Batch, c: Ctx, v: tuple) -> None:
-    b.latest["pauses"][(b.chain_id, c.contract)] = (
-        b.chain_id,
-        c.contract,
-        False,
-        b.addr(v[0]),
-        *c.loc(),
-    )
+def unpaused(b: Batch, c: Ctx, ev) -> None:
+    pauses.put(b, c, ev, paused=False)

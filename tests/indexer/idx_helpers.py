@@ -19,18 +19,21 @@ from aiohttp import ClientSession, web
 from esg.database import embedded_url, ensure_database, with_database
 from indexer.__main__ import run as run_indexer
 from indexer.devnet import compile_emitter, indexer_env, write_manifest
+from indexer.projections import load
+from indexer.projections.schema import TABLES
 from indexer.settings import Settings
 from indexer.store import connect, missing_deferred_indexes
 
-# Tables that must equal a fresh index row for row (blocks and chains are bookkeeping).
+# Tables that must equal a fresh index row for row, with their keys: the ledger and every
+# declared projection table (blocks and chains are bookkeeping).
+load()
 COMPARED = {
     "events": "chain_id, block_number, log_index",
     "transfers": "chain_id, block_number, log_index, batch_index",
     "balances": "chain_id, token, token_id, holder",
     "supplies": "chain_id, token, token_id",
     "accounts": "chain_id, address",
-    "role_members": "chain_id, contract, role, account",
-    "pauses": "chain_id, contract",
+    **{t.name: ", ".join(t.key) for t in TABLES.values()},
 }
 
 EMITTER_ABI = compile_emitter()[0]

@@ -76,4 +76,4 @@ def test_scenario_and_random_activity_match_chain(
     # The incrementally built tables equal a fresh index of the same chain.
     fresh = helpers.new_database("fresh")
     helpers.index_once(fresh, manifest, chain_id)
-    tok.assert_same(tok.dump(url), tok.dump(fresh))
+    helpers.assert_same(helpers.dump(url), helpers.dump(fresh))

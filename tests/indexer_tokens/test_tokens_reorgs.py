@@ -90,4 +90,4 @@ def test_reorgs_during_scenario_and_activity(
 
     fresh = helpers.new_database("fresh")
     helpers.index_once(fresh, manifest, chain_id)
-    tok.assert_same(tok.dump(url), tok.dump(fresh))
+    helpers.assert_same(helpers.dump(url), helpers.dump(fresh))
