@@ -36,10 +36,10 @@ bench-gas: install
 	ape run bench_gas
 
 bench-indexer: install
-	$(BIN)/python -m indexer.bench
+	$(BIN)/python -m benchmarks.indexer
 
 bench-api: install
-	$(BIN)/python -m api.bench
+	$(BIN)/python -m benchmarks.api
 
 clean:
 	rm -rf .build .run .hypothesis

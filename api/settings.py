@@ -32,8 +32,6 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = 2000
     # Requests per minute per client IP; 0 disables the limit.
     rate_limit: int = 1000
-    page_size_default: int = 50
-    page_size_max: int = 500
     # Seconds between reads of the indexed heads (the cache and ETag key).
     head_poll_interval: float = 0.25
     # Seed TTLs (seconds) of the shared cache entries.

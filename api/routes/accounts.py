@@ -1,115 +1,121 @@
-"""/accounts/{address}/transfers: an account's token movements on every chain."""
+"""/accounts/{address}/...: an address's transfers, and every row of its profile's lists."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Generic
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
 
-from api.deps import PoolDep, SettingsDep
-from api.models import PageEnvelope
-from api.params import (
-    AddressDep,
-    ChainDep,
-    HeadsDep,
-    PageDep,
-    block_range,
-    chain_ids,
-    checksum,
-    decode_cursor,
-    hex0x,
-    next_page,
-    token_addresses,
-)
+from api.deps import AddressDep, ChainsDep, HeadsDep, PageDep, PoolDep, SettingsDep
+from api.errors import bad_request
+from api.fields import AddressStr, checksum
+from api.models import Page, T, rows_of
+from api.paging import BIG, DIGITS, INT, NEWEST, Keyset
+from api.routes.tokens import token_addresses
+from api.rows import Audit, Certificate, GemClaim, Retirement, Stake, Transfer
 from api.sql import accounts as sql
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 
-BIG = 2**62
+
+class AccountPage(Page[T], Generic[T]):
+    address: AddressStr
 
 
-class Transfer(BaseModel):
-    chain_id: int
-    block_number: int
-    log_index: int
-    batch_index: int
-    tx_hash: str
-    token: str | None
-    contract: str
-    token_id: str
-    operator: str | None
-    from_addr: str
-    to_addr: str
-    amount: str
-    final: bool
-
-
-class TransfersOut(PageEnvelope):
-    address: str
-    items: list[Transfer]
-
-
-@router.get(
-    "/{address}/transfers",
-    response_model=TransfersOut,
-    summary="Transfers from or to an address, newest first",
+_TRANSFERS = Keyset(
+    ("block_number", "chain_id", "log_index", "batch_index"), (INT,) * 4, (BIG,) * 4
 )
+
+
+@router.get("/{address}/transfers", summary="Transfers from or to an address, newest first")
 async def transfers(
     address: AddressDep,
     pool: PoolDep,
     heads: HeadsDep,
     page: PageDep,
-    chain: ChainDep,
+    chains: ChainsDep,
     response: Response,
     settings: SettingsDep,
     token: Annotated[str | None, Query(max_length=40, description="token symbol")] = None,
     from_block: Annotated[int | None, Query(ge=0, le=BIG)] = None,
     to_block: Annotated[int | None, Query(ge=0, le=BIG)] = None,
-) -> dict:
-    lo, hi = block_range(from_block, to_block)
-    chains = chain_ids(heads, chain)
-    tokens = list(token_addresses(heads, token, chain).values()) if token else None
-    cur = [BIG, BIG, BIG, BIG]
-    if page.cursor:
-        cur = decode_cursor(page.cursor, (int, int, int, int))
+) -> AccountPage[Transfer]:
+    lo = 0 if from_block is None else from_block
+    hi = BIG if to_block is None else to_block
+    if lo > hi:
+        raise bad_request(f"from_block {lo} is above to_block {hi}")
+    tokens = None
+    if token:
+        deployed = token_addresses(heads, token)
+        tokens = [deployed[c] for c in chains if c in deployed]
     upto = [heads.by_chain[c].indexed_block for c in chains]
+    after = _TRANSFERS.after(page.cursor)
     rows = await pool.fetch(
-        sql.TRANSFERS, address, chains, upto, lo, hi, tokens, *cur, page.limit + 1
+        sql.TRANSFERS, address, chains, upto, lo, hi, tokens, *after, page.limit + 1
     )
-    rows, nxt = next_page(
-        rows,
-        page.limit,
-        lambda r: [r["block_number"], r["chain_id"], r["log_index"], r["batch_index"]],
+    rows, cursor = _TRANSFERS.split(rows, page.limit)
+    items = rows_of(
+        Transfer,
+        heads,
+        (
+            {**r, "contract": r["token"], "token": heads.names.get((r["chain_id"], r["token"]))}
+            for r in rows
+        ),
     )
-    items = [
-        {
-            "chain_id": r["chain_id"],
-            "block_number": r["block_number"],
-            "log_index": r["log_index"],
-            "batch_index": r["batch_index"],
-            "tx_hash": hex0x(r["tx_hash"]),
-            "token": heads.names.get((r["chain_id"], r["token"])),
-            "contract": checksum(r["token"]),
-            "token_id": r["token_id"],
-            "operator": checksum(r["operator"]),
-            "from_addr": checksum(r["from_addr"]),
-            "to_addr": checksum(r["to_addr"]),
-            "amount": r["amount"],
-            "final": heads.is_final(r["chain_id"], r["block_number"]),
-        }
-        for r in rows
-    ]
     # A closed range below every chain's finalized block never changes.
-    final_range = to_block is not None and all(
-        to_block <= heads.by_chain[c].finalized_block for c in chains
-    )
-    if final_range:
+    if to_block is not None and all(to_block <= heads.by_chain[c].finalized_block for c in chains):
         response.headers["Cache-Control"] = f"public, max-age={settings.final_max_age}"
-    return {
-        "read_at": heads.read_at(chains),
-        "final": all(i["final"] for i in items),
-        "address": checksum(address),
-        "items": items,
-        "next_cursor": nxt,
-    }
+    return AccountPage[Transfer].of_items(heads, chains, items, cursor, address=checksum(address))
+
+
+def _account_list(path: str, summary: str, model: type, statement: str, keyset: Keyset) -> None:
+    """Register GET /{address}/``path``: the rows of ``statement`` ($1 chains, $2 their indexed
+    blocks, $3 the address, keyset, limit) as ``model``s, in ``keyset`` order."""
+
+    async def endpoint(
+        address: AddressDep, pool: PoolDep, heads: HeadsDep, page: PageDep, chains: ChainsDep
+    ):
+        upto = [heads.by_chain[c].indexed_block for c in chains]
+        after = keyset.after(page.cursor)
+        rows = await pool.fetch(statement, chains, upto, address, *after, page.limit + 1)
+        rows, cursor = keyset.split(rows, page.limit)
+        items = rows_of(model, heads, rows)
+        return AccountPage[model].of_items(heads, chains, items, cursor, address=checksum(address))
+
+    endpoint.__name__ = path.replace("-", "_")
+    router.add_api_route(
+        f"/{{address}}/{path}", endpoint, response_model=AccountPage[model], summary=summary
+    )
+
+
+def _by_chain_and(key: str) -> Keyset:
+    return Keyset(("chain_id", key), (INT, DIGITS), (-1, "-1"))
+
+
+_account_list(
+    "retirements",
+    "Retirements made by or for an address (account or beneficiary), newest first",
+    Retirement,
+    sql.RETIREMENTS,
+    NEWEST,
+)
+_account_list(
+    "gem-claims", "Gems an address claimed, newest first", GemClaim, sql.GEM_CLAIMS, NEWEST
+)
+_account_list(
+    "ai-audits",
+    "AI ethics audits rewarded to an address, newest first",
+    Audit,
+    sql.AI_AUDITS,
+    NEWEST,
+)
+_account_list(
+    "stakes", "EST stake positions of an address", Stake, sql.STAKES, _by_chain_and("position_id")
+)
+_account_list(
+    "certificates",
+    "ECR certificates an address owns now",
+    Certificate,
+    sql.CERTIFICATES,
+    _by_chain_and("token_id"),
+)

@@ -1,90 +1,54 @@
-"""/scores/{address}/history: every ECS score change of an address."""
+"""/scores/{address}/history and /metrics/{address}: the ECS registry of an address."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from typing import Annotated
 
-from api.deps import PoolDep
-from api.models import PageEnvelope
-from api.params import (
-    AddressDep,
-    ChainDep,
-    HeadsDep,
-    PageDep,
-    chain_ids,
-    checksum,
-    decode_cursor,
-    hex0x,
-    next_page,
-)
+from fastapi import APIRouter, Query
+
+from api.deps import AddressDep, ChainsDep, HeadsDep, PageDep, PoolDep
+from api.fields import checksum
+from api.models import rows_of
+from api.paging import DIGITS, INT, NEWEST, Keyset
+from api.routes.accounts import AccountPage
+from api.rows import Metric, ScoreChange
 from api.sql import scores as sql
 
-router = APIRouter(prefix="/scores", tags=["scores"])
-
-BIG = 2**62
+router = APIRouter(tags=["scores"])
 
 
-class ScoreChange(BaseModel):
-    chain_id: int
-    contract: str
-    block_number: int
-    log_index: int
-    tx_hash: str
-    timestamp: int | None
-    previous_score: int
-    score: int
-    environmental: int
-    social: int
-    governance: int
-    methodology_version: int
-    evidence_hash: str
-    final: bool
+@router.get("/scores/{address}/history", summary="ECS score changes of an address, newest first")
+async def history(
+    address: AddressDep, pool: PoolDep, heads: HeadsDep, page: PageDep, chains: ChainsDep
+) -> AccountPage[ScoreChange]:
+    upto = [heads.by_chain[c].indexed_block for c in chains]
+    rows = await pool.fetch(
+        sql.HISTORY, chains, upto, address, *NEWEST.after(page.cursor), page.limit + 1
+    )
+    rows, cursor = NEWEST.split(rows, page.limit)
+    items = rows_of(ScoreChange, heads, rows)
+    return AccountPage[ScoreChange].of_items(
+        heads, chains, items, cursor, address=checksum(address)
+    )
 
 
-class HistoryOut(PageEnvelope):
-    address: str
-    items: list[ScoreChange]
+_METRICS = Keyset(("chain_id", "metric_id"), (INT, DIGITS), (-1, "-1"))
 
 
 @router.get(
-    "/{address}/history",
-    response_model=HistoryOut,
-    summary="ECS score changes of an address, newest first",
+    "/metrics/{address}", summary="ESG metrics recorded for an address, with their verification"
 )
-async def history(
-    address: AddressDep, pool: PoolDep, heads: HeadsDep, page: PageDep, chain: ChainDep
-) -> dict:
-    chains = chain_ids(heads, chain)
-    cur = decode_cursor(page.cursor, (int, int, int)) if page.cursor else [BIG, BIG, BIG]
-    upto = [heads.by_chain[c].indexed_block for c in chains]
-    rows = await pool.fetch(sql.HISTORY, address, chains, upto, *cur, page.limit + 1)
-    rows, nxt = next_page(
-        rows, page.limit, lambda r: [r["block_number"], r["chain_id"], r["log_index"]]
+async def metrics_of(
+    address: AddressDep,
+    pool: PoolDep,
+    heads: HeadsDep,
+    page: PageDep,
+    chains: ChainsDep,
+    verified: Annotated[bool | None, Query()] = None,
+) -> AccountPage[Metric]:
+    rows = await pool.fetch(
+        sql.METRICS, address, chains, verified, *_METRICS.after(page.cursor), page.limit + 1
     )
-    items = [
-        {
-            "chain_id": r["chain_id"],
-            "contract": checksum(r["contract"]),
-            "block_number": r["block_number"],
-            "log_index": r["log_index"],
-            "tx_hash": hex0x(r["tx_hash"]),
-            "timestamp": r["timestamp"],
-            "previous_score": r["old_score"],
-            "score": r["new_score"],
-            "environmental": r["environmental"],
-            "social": r["social"],
-            "governance": r["governance"],
-            "methodology_version": r["methodology_version"],
-            "evidence_hash": hex0x(r["evidence_hash"]),
-            "final": heads.is_final(r["chain_id"], r["block_number"]),
-        }
-        for r in rows
-    ]
-    return {
-        "read_at": heads.read_at(chains),
-        "final": all(i["final"] for i in items),
-        "address": checksum(address),
-        "items": items,
-        "next_cursor": nxt,
-    }
+    rows, cursor = _METRICS.split(rows, page.limit)
+    items = rows_of(Metric, heads, rows)
+    return AccountPage[Metric].of_items(heads, chains, items, cursor, address=checksum(address))

@@ -1,4 +1,9 @@
-"""SQL of /accounts."""
+"""SQL of /accounts/{address}/...: an address's transfers and the lists of its profile."""
+
+from api.sql import by_key, newest_first
+from indexer.projections.ai_ethics import ai_audits
+from indexer.projections.carbon import certificates, retirements
+from indexer.projections.rewards import gem_claims, stakes
 
 # Transfers from or to one address, newest first, keyset on (block, chain, log, batch index).
 # Two index scans (by from, by to) merged; a self-transfer appears once. Rows above the chain's
@@ -28,3 +33,20 @@ SELECT * FROM (
 ORDER BY block_number DESC, chain_id DESC, log_index DESC, batch_index DESC
 LIMIT $11
 """
+
+# The lists of /accounts/{address}/...: $1 chain ids, $2 their indexed blocks, $3 the address,
+# then keyset and limit.
+RETIREMENTS = newest_first(retirements, "r.account = $3 OR r.beneficiary = $3", 1)
+GEM_CLAIMS = newest_first(gem_claims, "r.account = $3", 1)
+AI_AUDITS = newest_first(ai_audits, "r.recipient = $3", 1)
+STAKES = by_key(stakes, "position_id", "r.owner = $3", 1)
+# Certificates the address owns now: its ERC-721 balance rows.
+CERTIFICATES = by_key(
+    certificates,
+    "token_id",
+    "o.holder = $3 AND o.amount > 0",
+    1,
+    select=", o.holder AS owner",
+    source="balances o JOIN certificates r ON r.chain_id = o.chain_id AND r.contract = o.token"
+    " AND r.token_id = o.token_id",
+)

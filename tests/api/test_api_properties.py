@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.params import encode_cursor
+from api.paging import encode_cursor
 
 JUNK = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
 
@@ -98,14 +98,19 @@ def test_openapi_lists_every_endpoint(openapi):
         "/api/v1/tokens/{symbol}/holders",
         "/api/v1/accounts/{address}/transfers",
         "/api/v1/carbon/batches",
-        "/api/v1/carbon/batches/{batch_id}",
+        "/api/v1/carbon/batches/{chain}/{batch_id}",
         "/api/v1/carbon/retirements",
         "/api/v1/certificates/{chain}/{token_id}",
         "/api/v1/scores/{address}/history",
         "/api/v1/metrics/{address}",
         "/api/v1/ai-ethics/audits",
         "/api/v1/governance/proposals",
-        "/api/v1/governance/proposals/{proposal_id}",
+        "/api/v1/governance/proposals/{chain}/{proposal_id}",
+        "/api/v1/accounts/{address}/stakes",
+        "/api/v1/accounts/{address}/certificates",
+        "/api/v1/accounts/{address}/gem-claims",
+        "/api/v1/accounts/{address}/retirements",
+        "/api/v1/accounts/{address}/ai-audits",
         "/api/v1/chains",
         "/health",
         "/ready",

@@ -1,23 +1,14 @@
 """Fixtures of the indexer tests: an emitter deployment and a fresh database per module."""
 
-import idx_helpers as helpers
 import pytest
+
+from tests.support import indexing as helpers
 
 
 @pytest.fixture(scope="module")
 def db_url():
     """A fresh database for this test module on the test server (embedded unless DATABASE_URL)."""
     return helpers.new_database("mod")
-
-
-@pytest.fixture(scope="module")
-def chain_id(chain):
-    return chain.chain_id
-
-
-@pytest.fixture(scope="module")
-def rpc_url(chain):
-    return chain.provider.uri
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,9 @@
 
 import random
 
-import idx_helpers as helpers
 from eth_utils import keccak
+
+from tests.support import indexing as helpers
 
 ZERO = "0x" + "00" * 20
 

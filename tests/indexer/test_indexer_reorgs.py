@@ -4,10 +4,10 @@ fresh index of the same chain, row for row. A reorg deeper than the window is a 
 import random
 import signal
 
-import idx_helpers as helpers
 import pytest
 
 from indexer.chain import ReorgTooDeep
+from tests.support import indexing as helpers
 
 
 def _activity(token, sender, rng, txs):

@@ -4,7 +4,7 @@ import random
 import signal
 import time
 
-import idx_helpers as helpers
+from tests.support import indexing as helpers
 
 
 def _bulk(token, sender, txs, per_tx):

@@ -6,9 +6,8 @@ import signal
 import socket
 import time
 
-import idx_helpers as helpers
-
 from indexer.heads import derive_ws_url, ws_url_for
+from tests.support import indexing as helpers
 
 POLL = 5.0  # long enough that only a notification can explain a fast commit
 FAST = 1.5

@@ -1,7 +1,7 @@
 """The token tables after the demo scenario and random activity equal the contracts' state."""
 
-import idx_helpers as helpers
-import tok_helpers as tok
+from tests.support import ecosystem as tok
+from tests.support import indexing as helpers
 
 
 def test_scenario_and_random_activity_match_chain(

@@ -3,13 +3,13 @@ then equal a fresh index of the same chain row for row, and the contracts' state
 
 import signal
 
-import idx_helpers as helpers
 import pytest
-import tok_helpers as tok
 
 from esg.deploy import deploy_ecosystem
 from esg.scenario import play
-from indexer.devnet import free_port
+from tests.support import ecosystem as tok
+from tests.support import indexing as helpers
+from tests.support.indexing import free_port
 
 
 @pytest.fixture(scope="module")

@@ -6,15 +6,16 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
-import idx_helpers as helpers
 from ape.exceptions import ContractLogicError
 from eth_utils import keccak
 
 from esg.deploy import WAD, Deployment, record
 from esg.manifest import Manifest
-from esg.scenario import Personas, _advance
+from esg.personas import Personas
+from esg.scenario import _advance
 from esg.signing import Attestation, sign_attestation
 from indexer.projections.schema import TABLES
+from tests.support import indexing as helpers
 
 # Governor.state by the proposals table's status ("created": pending, active, defeated, succeeded).
 STATE_OF_STATUS = {"created": {0, 1, 3, 4}, "canceled": {2}, "queued": {5}, "executed": {7}}

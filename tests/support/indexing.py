@@ -1,5 +1,5 @@
-"""Helpers of the indexer tests: databases, manifests, running the indexer, table dumps, and an
-RPC fault proxy."""
+"""Databases, manifests, running the indexer (in this process or as a subprocess), table dumps,
+and an RPC fault proxy."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ import time
 import uuid
 from pathlib import Path
 
+import asyncpg
 import orjson
 from aiohttp import ClientSession, web
 
+from benchmarks.devnet import compile_emitter, indexer_env, write_manifest
+from benchmarks.devnet import free_port as free_port
 from esg.database import embedded_url, ensure_database, with_database
 from indexer.__main__ import run as run_indexer
-from indexer.devnet import compile_emitter, indexer_env, write_manifest
 from indexer.projections import load
 from indexer.projections.schema import TABLES
 from indexer.settings import Settings
@@ -48,6 +50,21 @@ def new_database(prefix: str = "idx") -> str:
     url = with_database(server_url(), f"{prefix}_{uuid.uuid4().hex[:12]}")
     asyncio.run(ensure_database(url))
     return url
+
+
+def drop_database(url: str) -> None:
+    """Drop a test database (its name is the URL's path) once nothing uses it."""
+    from urllib.parse import urlsplit
+
+    async def go() -> None:
+        name = urlsplit(url).path.lstrip("/")
+        conn = await asyncpg.connect(with_database(url, "postgres"))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(go())
 
 
 def manifest_for(path: Path, chain_id: int, rpc_url: str, contracts) -> Path:
