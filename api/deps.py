@@ -10,6 +10,7 @@ from fastapi import Depends, Path, Query, Request
 from api.db import Heads
 from api.errors import bad_request, not_found
 from api.fields import ADDRESS_DOC, ADDRESS_PATTERN, parse_address
+from api.paging import Keyset
 from api.settings import Settings
 
 # Page sizes: the OpenAPI document states the bounds the API enforces.
@@ -33,7 +34,11 @@ PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 HeadsDep = Annotated[Heads, Depends(get_heads)]
 
-AddressPath = Annotated[str, Path(pattern=ADDRESS_PATTERN, description=ADDRESS_DOC)]
+# The pattern cannot say that mixed case must be the EIP-55 checksum: the format names it.
+_ADDRESS_SCHEMA = {"format": "eth-address"}
+AddressPath = Annotated[
+    str, Path(pattern=ADDRESS_PATTERN, description=ADDRESS_DOC, json_schema_extra=_ADDRESS_SCHEMA)
+]
 
 
 async def address_path(address: AddressPath) -> bytes:
@@ -48,7 +53,13 @@ def address_query(name: str):
 
     async def dep(
         value: Annotated[
-            str | None, Query(alias=name, pattern=ADDRESS_PATTERN, description=ADDRESS_DOC)
+            str | None,
+            Query(
+                alias=name,
+                pattern=ADDRESS_PATTERN,
+                description=ADDRESS_DOC,
+                json_schema_extra=_ADDRESS_SCHEMA,
+            ),
         ] = None,
     ) -> bytes | None:
         return None if value is None else parse_address(value, name)
@@ -57,21 +68,29 @@ def address_query(name: str):
 
 
 @dataclass(frozen=True)
-class PageParams:
+class Paging:
+    """A page request: its size and the key values to read after (decoded from the cursor)."""
+
     limit: int
-    cursor: str | None
+    after: list
 
 
-async def page_params(
-    limit: Annotated[int, Query(ge=1, le=PAGE_MAX, description="page size")] = PAGE_DEFAULT,
-    cursor: Annotated[
-        str | None, Query(max_length=512, description="`next_cursor` of the previous page")
-    ] = None,
-) -> PageParams:
-    return PageParams(limit, cursor)
+def paged(keyset: Keyset):
+    """The ``limit`` and ``cursor`` parameters of a list in ``keyset`` order, the cursor's
+    pattern in the OpenAPI document admitting exactly the cursors of this list."""
+
+    async def dep(
+        limit: Annotated[int, Query(ge=1, le=PAGE_MAX, description="page size")] = PAGE_DEFAULT,
+        cursor: Annotated[
+            str | None,
+            Query(pattern=keyset.pattern, description="`next_cursor` of the previous page"),
+        ] = None,
+    ) -> Paging:
+        return Paging(limit, keyset.after(cursor))
+
+    return Depends(dep)
 
 
-PageDep = Annotated[PageParams, Depends(page_params)]
 ChainId = Annotated[int, Path(ge=0, lt=2**63, description="chain id")]
 
 

@@ -1,16 +1,13 @@
 """/accounts/{address}/...: an address's transfers, and every row of its profile's lists."""
 
-from __future__ import annotations
-
 from typing import Annotated, Generic
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import AddressDep, ChainsDep, HeadsDep, PageDep, PoolDep, SettingsDep
-from api.errors import bad_request
+from api.deps import AddressDep, ChainsDep, HeadsDep, Paging, PoolDep, SettingsDep, paged
 from api.fields import AddressStr, checksum
 from api.models import Page, T, rows_of
-from api.paging import BIG, DIGITS, INT, NEWEST, Keyset
+from api.paging import BIG, INT, NEWEST, Keyset, by_chain_and
 from api.routes.tokens import token_addresses
 from api.rows import Audit, Certificate, GemClaim, Retirement, Stake, Transfer
 from api.sql import accounts as sql
@@ -32,26 +29,24 @@ async def transfers(
     address: AddressDep,
     pool: PoolDep,
     heads: HeadsDep,
-    page: PageDep,
     chains: ChainsDep,
+    page: Annotated[Paging, paged(_TRANSFERS)],
     response: Response,
     settings: SettingsDep,
     token: Annotated[str | None, Query(max_length=40, description="token symbol")] = None,
     from_block: Annotated[int | None, Query(ge=0, le=BIG)] = None,
     to_block: Annotated[int | None, Query(ge=0, le=BIG)] = None,
 ) -> AccountPage[Transfer]:
+    # from_block above to_block is an empty range (no row), not an error.
     lo = 0 if from_block is None else from_block
     hi = BIG if to_block is None else to_block
-    if lo > hi:
-        raise bad_request(f"from_block {lo} is above to_block {hi}")
     tokens = None
     if token:
         deployed = token_addresses(heads, token)
         tokens = [deployed[c] for c in chains if c in deployed]
     upto = [heads.by_chain[c].indexed_block for c in chains]
-    after = _TRANSFERS.after(page.cursor)
     rows = await pool.fetch(
-        sql.TRANSFERS, address, chains, upto, lo, hi, tokens, *after, page.limit + 1
+        sql.TRANSFERS, address, chains, upto, lo, hi, tokens, *page.after, page.limit + 1
     )
     rows, cursor = _TRANSFERS.split(rows, page.limit)
     items = rows_of(
@@ -73,11 +68,14 @@ def _account_list(path: str, summary: str, model: type, statement: str, keyset: 
     blocks, $3 the address, keyset, limit) as ``model``s, in ``keyset`` order."""
 
     async def endpoint(
-        address: AddressDep, pool: PoolDep, heads: HeadsDep, page: PageDep, chains: ChainsDep
+        address: AddressDep,
+        pool: PoolDep,
+        heads: HeadsDep,
+        chains: ChainsDep,
+        page: Annotated[Paging, paged(keyset)],
     ):
         upto = [heads.by_chain[c].indexed_block for c in chains]
-        after = keyset.after(page.cursor)
-        rows = await pool.fetch(statement, chains, upto, address, *after, page.limit + 1)
+        rows = await pool.fetch(statement, chains, upto, address, *page.after, page.limit + 1)
         rows, cursor = keyset.split(rows, page.limit)
         items = rows_of(model, heads, rows)
         return AccountPage[model].of_items(heads, chains, items, cursor, address=checksum(address))
@@ -86,10 +84,6 @@ def _account_list(path: str, summary: str, model: type, statement: str, keyset: 
     router.add_api_route(
         f"/{{address}}/{path}", endpoint, response_model=AccountPage[model], summary=summary
     )
-
-
-def _by_chain_and(key: str) -> Keyset:
-    return Keyset(("chain_id", key), (INT, DIGITS), (-1, "-1"))
 
 
 _account_list(
@@ -110,12 +104,12 @@ _account_list(
     NEWEST,
 )
 _account_list(
-    "stakes", "EST stake positions of an address", Stake, sql.STAKES, _by_chain_and("position_id")
+    "stakes", "EST stake positions of an address", Stake, sql.STAKES, by_chain_and("position_id")
 )
 _account_list(
     "certificates",
     "ECR certificates an address owns now",
     Certificate,
     sql.CERTIFICATES,
-    _by_chain_and("token_id"),
+    by_chain_and("token_id"),
 )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import ChainsDep, HeadsDep, PageDep, PoolDep, address_query
+from api.deps import ChainsDep, HeadsDep, Paging, PoolDep, address_query, paged
 from api.fields import HEX32_PATTERN
 from api.models import Page, rows_of
 from api.paging import NEWEST
@@ -20,10 +20,10 @@ router = APIRouter(prefix="/ai-ethics", tags=["ai-ethics"])
 async def audits(
     pool: PoolDep,
     heads: HeadsDep,
-    page: PageDep,
     chains: ChainsDep,
-    recipient: bytes | None = address_query("recipient"),
-    auditor: bytes | None = address_query("auditor"),
+    page: Annotated[Paging, paged(NEWEST)],
+    recipient: Annotated[bytes | None, address_query("recipient")],
+    auditor: Annotated[bytes | None, address_query("auditor")],
     model_id: Annotated[
         str | None, Query(pattern=HEX32_PATTERN, description="0x and 64 hex digits")
     ] = None,
@@ -37,7 +37,7 @@ async def audits(
         recipient,
         auditor,
         model,
-        *NEWEST.after(page.cursor),
+        *page.after,
         page.limit + 1,
     )
     rows, cursor = NEWEST.split(rows, page.limit)

@@ -6,10 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import ChainId, ChainsDep, HeadsDep, PageDep, PoolDep, address_query, known_chain
+from api.deps import (
+    ChainId,
+    ChainsDep,
+    HeadsDep,
+    Paging,
+    PoolDep,
+    address_query,
+    known_chain,
+    paged,
+)
 from api.errors import not_found
 from api.models import Envelope, Page, rows_of
-from api.paging import DIGITS, INT, NEWEST, Keyset
+from api.paging import NEWEST, by_chain_and
 from api.rows import CarbonBatch, CertificateDetail, Retirement
 from api.sql import carbon as sql
 
@@ -27,23 +36,22 @@ class CertificateOut(Envelope, CertificateDetail):
     pass
 
 
-_BATCHES = Keyset(("chain_id", "batch_id"), (INT, DIGITS), (-1, "-1"))
+_BATCHES = by_chain_and("batch_id")
 
 
 @router.get("/carbon/batches", summary="Carbon credit batches (CCR)")
 async def batches(
     pool: PoolDep,
     heads: HeadsDep,
-    page: PageDep,
     chains: ChainsDep,
+    page: Annotated[Paging, paged(_BATCHES)],
+    recipient: Annotated[bytes | None, address_query("recipient")],
     project_id: Annotated[str | None, Query(max_length=200)] = None,
-    recipient: bytes | None = address_query("recipient"),
 ) -> Page[CarbonBatch]:
     # One upper block for all chains keeps the statement simple; batches are few.
     upto = max((heads.by_chain[c].indexed_block for c in chains), default=-1)
-    after = _BATCHES.after(page.cursor)
     rows = await pool.fetch(
-        sql.BATCHES, chains, upto, project_id, recipient, *after, page.limit + 1
+        sql.BATCHES, chains, upto, project_id, recipient, *page.after, page.limit + 1
     )
     rows, cursor = _BATCHES.split(rows, page.limit)
     return Page[CarbonBatch].of_items(heads, chains, rows_of(CarbonBatch, heads, rows), cursor)
@@ -63,10 +71,10 @@ async def batch(chain: ChainId, batch_id: Uint256, pool: PoolDep, heads: HeadsDe
 async def retirements(
     pool: PoolDep,
     heads: HeadsDep,
-    page: PageDep,
     chains: ChainsDep,
-    beneficiary: bytes | None = address_query("beneficiary"),
-    account: bytes | None = address_query("account"),
+    page: Annotated[Paging, paged(NEWEST)],
+    beneficiary: Annotated[bytes | None, address_query("beneficiary")],
+    account: Annotated[bytes | None, address_query("account")],
     batch_id: Annotated[int | None, Query(ge=0, lt=U256)] = None,
 ) -> Page[Retirement]:
     upto = [heads.by_chain[c].indexed_block for c in chains]
@@ -77,7 +85,7 @@ async def retirements(
         beneficiary,
         account,
         None if batch_id is None else str(batch_id),
-        *NEWEST.after(page.cursor),
+        *page.after,
         page.limit + 1,
     )
     rows, cursor = NEWEST.split(rows, page.limit)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import ChainId, ChainsDep, HeadsDep, PageDep, PoolDep, known_chain
+from api.deps import ChainId, ChainsDep, HeadsDep, Paging, PoolDep, known_chain, paged
 from api.errors import not_found
 from api.models import Envelope, Page, rows_of
 from api.paging import BIG, DIGITS, INT, Keyset
@@ -35,16 +35,14 @@ _PROPOSALS = Keyset(
 async def proposals(
     pool: PoolDep,
     heads: HeadsDep,
-    page: PageDep,
     chains: ChainsDep,
+    page: Annotated[Paging, paged(_PROPOSALS)],
     state: Annotated[
         ProposalState | None, Query(description="only proposals in this state")
     ] = None,
 ) -> Page[Proposal]:
     upto = [heads.by_chain[c].indexed_block for c in chains]
-    rows = await pool.fetch(
-        sql.PROPOSALS, chains, upto, state, *_PROPOSALS.after(page.cursor), page.limit + 1
-    )
+    rows = await pool.fetch(sql.PROPOSALS, chains, upto, state, *page.after, page.limit + 1)
     rows, cursor = _PROPOSALS.split(rows, page.limit)
     return Page[Proposal].of_items(heads, chains, rows_of(Proposal, heads, rows), cursor)
 

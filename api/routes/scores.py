@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import AddressDep, ChainsDep, HeadsDep, PageDep, PoolDep
+from api.deps import AddressDep, ChainsDep, HeadsDep, Paging, PoolDep, paged
 from api.fields import checksum
 from api.models import rows_of
-from api.paging import DIGITS, INT, NEWEST, Keyset
+from api.paging import NEWEST, by_chain_and
 from api.routes.accounts import AccountPage
 from api.rows import Metric, ScoreChange
 from api.sql import scores as sql
@@ -19,12 +19,14 @@ router = APIRouter(tags=["scores"])
 
 @router.get("/scores/{address}/history", summary="ECS score changes of an address, newest first")
 async def history(
-    address: AddressDep, pool: PoolDep, heads: HeadsDep, page: PageDep, chains: ChainsDep
+    address: AddressDep,
+    pool: PoolDep,
+    heads: HeadsDep,
+    chains: ChainsDep,
+    page: Annotated[Paging, paged(NEWEST)],
 ) -> AccountPage[ScoreChange]:
     upto = [heads.by_chain[c].indexed_block for c in chains]
-    rows = await pool.fetch(
-        sql.HISTORY, chains, upto, address, *NEWEST.after(page.cursor), page.limit + 1
-    )
+    rows = await pool.fetch(sql.HISTORY, chains, upto, address, *page.after, page.limit + 1)
     rows, cursor = NEWEST.split(rows, page.limit)
     items = rows_of(ScoreChange, heads, rows)
     return AccountPage[ScoreChange].of_items(
@@ -32,7 +34,7 @@ async def history(
     )
 
 
-_METRICS = Keyset(("chain_id", "metric_id"), (INT, DIGITS), (-1, "-1"))
+_METRICS = by_chain_and("metric_id")
 
 
 @router.get(
@@ -42,13 +44,11 @@ async def metrics_of(
     address: AddressDep,
     pool: PoolDep,
     heads: HeadsDep,
-    page: PageDep,
     chains: ChainsDep,
+    page: Annotated[Paging, paged(_METRICS)],
     verified: Annotated[bool | None, Query()] = None,
 ) -> AccountPage[Metric]:
-    rows = await pool.fetch(
-        sql.METRICS, address, chains, verified, *_METRICS.after(page.cursor), page.limit + 1
-    )
+    rows = await pool.fetch(sql.METRICS, address, chains, verified, *page.after, page.limit + 1)
     rows, cursor = _METRICS.split(rows, page.limit)
     items = rows_of(Metric, heads, rows)
     return AccountPage[Metric].of_items(heads, chains, items, cursor, address=checksum(address))

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from api.db import Heads
-from api.deps import ChainsDep, HeadsDep, PageDep, PoolDep, known_chain
+from api.deps import ChainsDep, HeadsDep, Paging, PoolDep, known_chain, paged
 from api.errors import not_found
 from api.fields import AddressStr, DecimalStr
 from api.models import Envelope, Page
@@ -118,7 +118,7 @@ async def holders(
     symbol: SymbolPath,
     pool: PoolDep,
     heads: HeadsDep,
-    page: PageDep,
+    page: Annotated[Paging, paged(_HOLDERS)],
     chain: Annotated[int, Query(ge=0, lt=2**63, description="chain id")],
     token_id: Annotated[int | None, Query(ge=0, lt=2**256, description="CCR/EGM/ECR id")] = None,
 ) -> HoldersPage:
@@ -131,7 +131,7 @@ async def holders(
         chain,
         addrs[chain],
         None if token_id is None else str(token_id),
-        *_HOLDERS.after(page.cursor),
+        *page.after,
         page.limit + 1,
     )
     rows, cursor = _HOLDERS.split(rows, page.limit)
