@@ -56,8 +56,8 @@ def _add_column_to_declaration(src: Path) -> None:
     """The projection side: one line in the retirements declaration."""
     _edit(
         src / DECLARATIONS,
-        "    message=Text(),\n)\ninvalidations = append_table(",
-        "    message=Text(),\n    purpose=Text(nullable=True),\n)\ninvalidations = append_table(",
+        '        message         text\n    """,\n)\nfeed(retirements,',
+        '        message         text\n        purpose         text  null\n    """,\n)\nfeed(retirements,',
     )
 
 

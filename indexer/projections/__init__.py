@@ -1,13 +1,19 @@
 """Projections: event handlers that turn decoded events into rows of read tables.
 
-Each table is declared once (``schema.py``: columns, types, key, merge rules, entities); a handler
-is registered for an event name, optionally for one contract of the manifest (its name, e.g.
-"CCR") and a topic count (ERC-20 and ERC-721 ``Transfer`` differ only in it), and writes rows of
-declared tables, reading the decoded event by name::
+Each table is declared once (``schema.py``: columns, types, key, merge rules, entities) and fed
+by events. Most events map onto a table field by field, with a few columns renamed or set::
 
-    @on("Retired", contract="CCR")
-    def ccr_retired(b: Batch, c: Ctx, ev) -> None:
-        retirements.put(b, c, ev, batch_id=ev.id)   # other columns: the fields of the same name
+    feed(retirements, "CCR.Retired", batch_id=F.id)
+
+(one row per Retired event of the manifest's CCR: every column from the event field of the same
+name, batch_id from ``id``). Other events get a handler, registered for an event name, optionally
+one contract of the manifest (its name) and a topic count (ERC-20 and ERC-721 ``Transfer`` differ
+only in it), reading the decoded event by name::
+
+    @on("VoteCast", contract="Governor")
+    def gov_vote_cast(b: Batch, c: Ctx, ev) -> None:
+        votes.put(b, c, ev)
+        proposals.put(b, c, proposal_id=ev.proposal_id, for_votes=...)
 
 A handler writes into the batch only. Besides the declared tables (append and latest-state, see
 ``schema.py``), the built-in transfer rows (``Batch.transfer``) carry their summed effects on
@@ -265,6 +271,43 @@ def on(event: str, contract: str | None = None, n_topics: int | None = None):
         return fn
 
     return register
+
+
+class FieldRef:
+    """``F.name``: the value of the event's field ``name`` (in ``feed``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class _Fields:
+    def __getattr__(self, name: str) -> FieldRef:
+        return FieldRef(name)
+
+
+F = _Fields()
+BLOCK = object()  # in ``feed``: the event's block number
+
+
+def feed(table, event: str, *, only: bool = False, **columns) -> None:
+    """Write one row of ``table`` per ``event`` ("Contract.Event" for one contract of the
+    manifest, "Event" for every contract): each column from the event field of the same name
+    (none with ``only``), or from ``columns``: ``F.field`` (another field of the event),
+    ``BLOCK`` (its block number) or a constant."""
+    contract, _, name = event.rpartition(".")
+    fields = {k: v.name for k, v in columns.items() if isinstance(v, FieldRef)}
+    blocks = [k for k, v in columns.items() if v is BLOCK]
+    constants = {k: v for k, v in columns.items() if k not in fields and k not in blocks}
+
+    def handler(b: Batch, c: Ctx, ev) -> None:
+        values = {k: getattr(ev, f) for k, f in fields.items()}
+        values.update(constants)
+        for k in blocks:
+            values[k] = c.block_number
+        table.put(b, c, None if only else ev, **values)
+
+    handler.__name__ = handler.__qualname__ = f"{table.name}_from_{name}"
+    on(name, contract or None)(handler)
 
 
 def handlers_for(contract: str, event: str, n_topics: int) -> list[Handler]:

@@ -2,42 +2,28 @@
 
 from __future__ import annotations
 
-from indexer.projections import Batch, Ctx, on
-from indexer.projections.schema import (
-    ACCOUNT,
-    BRIDGE_MESSAGE,
-    Address,
-    Bytes,
-    Text,
-    Uint,
-    append_table,
-)
+from indexer.projections import F, feed
+from indexer.projections.schema import append_table
 
 bridge_messages = append_table(
     "bridge_messages",
     "Bridge messages: direction 'sent' (MessageSent: sender, sequence, dest_chain_id, dest_token)"
     " or 'received' (MessageReceived: message_id, src_tx_hash, src_log_index).",
-    direction=Text(),
-    token=Address(),
-    sender=Address(entity=ACCOUNT, nullable=True),
-    recipient=Address(entity=ACCOUNT),
-    src_chain_id=Uint(),
-    sequence=Uint(nullable=True),
-    dest_chain_id=Uint(nullable=True),
-    dest_token=Address(nullable=True),
-    message_id=Bytes(entity=BRIDGE_MESSAGE, nullable=True),
-    src_tx_hash=Bytes(nullable=True),
-    src_log_index=Uint(nullable=True),
-    token_id=Uint(),
-    amount=Uint(),
+    columns="""
+        direction      text
+        token          address
+        sender         address  null entity=account
+        recipient      address  entity=account
+        src_chain_id   uint
+        sequence       uint     null
+        dest_chain_id  uint     null
+        dest_token     address  null
+        message_id     bytes    null entity=bridge_message
+        src_tx_hash    bytes    null
+        src_log_index  uint     null
+        token_id       uint
+        amount         uint
+    """,
 )
-
-
-@on("MessageSent", contract="Bridge")
-def bridge_message_sent(b: Batch, c: Ctx, ev) -> None:
-    bridge_messages.put(b, c, ev, direction="sent", token_id=ev.id)
-
-
-@on("MessageReceived", contract="Bridge")
-def bridge_message_received(b: Batch, c: Ctx, ev) -> None:
-    bridge_messages.put(b, c, ev, direction="received", token_id=ev.id)
+feed(bridge_messages, "Bridge.MessageSent", direction="sent", token_id=F.id)
+feed(bridge_messages, "Bridge.MessageReceived", direction="received", token_id=F.id)

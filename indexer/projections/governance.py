@@ -7,68 +7,53 @@ the block it is read at and on the quorum at its snapshot: the API derives it fr
 
 from __future__ import annotations
 
-from indexer.projections import Batch, Ctx, on
-from indexer.projections.schema import (
-    ACCOUNT,
-    COUNTER,
-    KEEP,
-    PROPOSAL,
-    Address,
-    Addresses,
-    BigInt,
-    BytesList,
-    SmallInt,
-    Text,
-    Uint,
-    Uints,
-    append_table,
-    latest_table,
-)
+from indexer.projections import BLOCK, Batch, Ctx, F, feed, on
+from indexer.projections.schema import append_table, latest_table
 
 proposals = latest_table(
     "proposals",
     "Governor proposals: ProposalCreated opens the row (status 'created'); ProposalQueued"
     " ('queued', eta), ProposalExecuted ('executed') and ProposalCanceled ('canceled') update"
     " it; VoteCast adds to the totals. vote_start is the snapshot block, vote_end the deadline.",
-    key=("proposal_id",),
-    proposal_id=Uint(entity=PROPOSAL),
-    proposer=Address(entity=ACCOUNT, nullable=True, merge=KEEP),
-    targets=Addresses(nullable=True, merge=KEEP),
-    call_values=Uints(nullable=True, merge=KEEP),
-    calldatas=BytesList(nullable=True, merge=KEEP),
-    description=Text(nullable=True, merge=KEEP),
-    vote_start=Uint(nullable=True, merge=KEEP),
-    vote_end=Uint(nullable=True, merge=KEEP),
-    status=Text(nullable=True),
-    eta=Uint(nullable=True),
-    for_votes=Uint(merge=COUNTER),
-    against_votes=Uint(merge=COUNTER),
-    abstain_votes=Uint(merge=COUNTER),
-    created_block=BigInt(nullable=True, merge=KEEP),
+    key="proposal_id",
+    columns="""
+        proposal_id    uint       entity=proposal
+        proposer       address    null keep entity=account
+        targets        address[]  null keep
+        call_values    uint[]     null keep
+        calldatas      bytes[]    null keep
+        description    text       null keep
+        vote_start     uint       null keep
+        vote_end       uint       null keep
+        status         text       null
+        eta            uint       null
+        for_votes      uint       counter
+        against_votes  uint       counter
+        abstain_votes  uint       counter
+        created_block  bigint     null keep
+    """,
 )
+feed(
+    proposals,
+    "Governor.ProposalCreated",
+    call_values=F.values,
+    status="created",
+    created_block=BLOCK,
+)
+feed(proposals, "Governor.ProposalQueued", status="queued")
+feed(proposals, "Governor.ProposalExecuted", status="executed")
+feed(proposals, "Governor.ProposalCanceled", status="canceled")
+
 votes = append_table(
     "votes",
     "Governor VoteCast: one row per vote (support 0 against, 1 for, 2 abstain).",
-    proposal_id=Uint(entity=PROPOSAL),
-    voter=Address(entity=ACCOUNT),
-    support=SmallInt(),
-    weight=Uint(),
+    columns="""
+        proposal_id  uint      entity=proposal
+        voter        address   entity=account
+        support      smallint
+        weight       uint
+    """,
 )
-governor_params = latest_table(
-    "governor_params",
-    "Governor ParamsSet: the current voting delay and period (blocks), proposal threshold and"
-    " quorum (basis points of the GST supply at a proposal's snapshot).",
-    key=(),
-    voting_delay=Uint(),
-    voting_period=Uint(),
-    proposal_threshold=Uint(),
-    quorum_bp=Uint(),
-)
-
-
-@on("ProposalCreated", contract="Governor")
-def gov_proposal_created(b: Batch, c: Ctx, ev) -> None:
-    proposals.put(b, c, ev, call_values=ev.values, status="created", created_block=c.block_number)
 
 
 @on("VoteCast", contract="Governor")
@@ -85,21 +70,16 @@ def gov_vote_cast(b: Batch, c: Ctx, ev) -> None:
     )
 
 
-@on("ProposalQueued", contract="Governor")
-def gov_proposal_queued(b: Batch, c: Ctx, ev) -> None:
-    proposals.put(b, c, ev, status="queued")
-
-
-@on("ProposalExecuted", contract="Governor")
-def gov_proposal_executed(b: Batch, c: Ctx, ev) -> None:
-    proposals.put(b, c, ev, status="executed")
-
-
-@on("ProposalCanceled", contract="Governor")
-def gov_proposal_canceled(b: Batch, c: Ctx, ev) -> None:
-    proposals.put(b, c, ev, status="canceled")
-
-
-@on("ParamsSet", contract="Governor")
-def gov_params_set(b: Batch, c: Ctx, ev) -> None:
-    governor_params.put(b, c, ev)
+governor_params = latest_table(
+    "governor_params",
+    "Governor ParamsSet: the current voting delay and period (blocks), proposal threshold and"
+    " quorum (basis points of the GST supply at a proposal's snapshot).",
+    key="",
+    columns="""
+        voting_delay        uint
+        voting_period       uint
+        proposal_threshold  uint
+        quorum_bp           uint
+    """,
+)
+feed(governor_params, "Governor.ParamsSet")

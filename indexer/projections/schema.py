@@ -1,22 +1,28 @@
 """Projection tables declared once, after ponder's ``onchainTable``.
 
 A declaration names a table's columns with their types, its key, each column's merge rule and the
-entities (accounts, carbon batches, proposals, ...) its rows are about::
+entities (accounts, carbon batches, proposals, ...) its rows are about, one column a line::
 
-    retirements = append_table(
-        "retirements",
-        "CCR Retired: one row per retirement.",
-        account=Address(entity=ACCOUNT),
-        beneficiary=Address(entity=ACCOUNT),
-        batch_id=Uint(entity=CARBON_BATCH),
-        ...
+    certificates = latest_table(
+        "certificates",
+        "ECR CertificateIssued: one row per certificate, as issued.",
+        key="token_id",
+        columns='''
+            token_id      uint     entity=certificate
+            recipient     address  entity=account
+            batch_id      uint     # the CCR batch the retired credits came from
+            soulbound     bool
+        ''',
     )
 
-Everything else comes from it: the DDL (``Table.ddl``, applied by ``indexer.store``), the upsert
-(``INSERT … ON CONFLICT … DO UPDATE`` merging by each column's rule), the COPY column list, the
-rows handlers write (``Table.put``: columns by name, from the event's fields of the same name
-unless given), the in-batch merge of two rows of one key (the same rules in Python), the indexes
-(one per entity column) and the columns of the API's read models.
+A column line is ``name type [null] [keep|counter] [entity=NAME] [# description]``; the types are
+those of ``TYPES``, the entities those of ``ENTITIES``.
+
+Everything else comes from the declaration: the DDL (``Table.ddl``, applied by
+``indexer.store``), the upsert (``INSERT … ON CONFLICT … DO UPDATE`` merging by each column's
+rule), the COPY column list, the rows handlers write (``Table.put``: columns by name, from the
+event's fields of the same name unless given), the in-batch merge of two rows of one key (the same
+rules in Python), the indexes (one per entity column) and the API's read models.
 
 Two kinds of table, each with an exact rollback above a fork block:
 
@@ -25,14 +31,11 @@ Two kinds of table, each with an exact rollback above a fork block:
 - ``latest_table``: one row per (chain_id, contract, *key), the state the events so far leave;
   rollback recomputes the chain's rows by replaying the remaining events from the event log.
 
-Merge rules of a latest table's columns, for events that update only some of them:
-
-- ``OVERWRITE`` (default): the latest event that sets the column wins;
-- ``KEEP``: the first value set is kept (what a row was created with);
-- ``COUNTER``: every event adds to it; it starts at 0.
-
-A column an event does not set keeps its value; such columns must be ``nullable`` (PostgreSQL
-checks NOT NULL on the row proposed for insertion before it sees the conflict).
+Merge rules of a latest table's columns, for events that update only some of them: by default the
+latest event that sets the column wins; ``keep``: the first value set is kept (what the row was
+created with); ``counter``: every event adds to it, from 0. A column an event does not set keeps
+its value; such columns are ``null`` (PostgreSQL checks NOT NULL on the row proposed for
+insertion before it sees the conflict).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 OVERWRITE = "overwrite"
 KEEP = "keep"
@@ -48,6 +51,10 @@ COUNTER = "counter"
 
 APPEND = "append"
 LATEST = "latest"
+
+
+class ProjectionError(Exception):
+    """A declaration or a handler that does not fit its table."""
 
 
 @dataclass(frozen=True)
@@ -59,20 +66,25 @@ class Entity:
     scoped: bool
 
 
-ACCOUNT = Entity("account", scoped=False)
-AI_MODEL = Entity("ai_model", scoped=False)
-ACTION = Entity("action", scoped=False)
-BRIDGE_MESSAGE = Entity("bridge_message", scoped=False)
-CARBON_BATCH = Entity("carbon_batch", scoped=True)
-CERTIFICATE = Entity("certificate", scoped=True)
-METRIC = Entity("metric", scoped=True)
-POSITION = Entity("stake_position", scoped=True)
-GEM = Entity("gem", scoped=True)
-PROPOSAL = Entity("proposal", scoped=True)
+ENTITIES = {
+    e.name: e
+    for e in (
+        Entity("account", scoped=False),
+        Entity("ai_model", scoped=False),
+        Entity("action", scoped=False),
+        Entity("bridge_message", scoped=False),
+        Entity("carbon_batch", scoped=True),
+        Entity("certificate", scoped=True),
+        Entity("metric", scoped=True),
+        Entity("stake_position", scoped=True),
+        Entity("gem", scoped=True),
+        Entity("proposal", scoped=True),
+    )
+}
 
 
-class ProjectionError(Exception):
-    """A declaration or a handler that does not fit its table."""
+def _same(b: Any, value: Any) -> Any:
+    return value
 
 
 def _bytes(b: Any, value: Any) -> bytes | None:
@@ -89,133 +101,92 @@ def _address(b: Any, value: Any) -> bytes | None:
     return b.addr(value)
 
 
-def _same(b: Any, value: Any) -> Any:
-    return value
+def _each(conv: Callable) -> Callable:
+    return lambda b, v: None if v is None else [conv(b, x) for x in v]
 
 
+@dataclass(frozen=True)
+class ColumnType:
+    """How a column is stored (``sql``), shown by the API (``api``: int, decimal as a string of
+    digits, address in EIP-55 form, hex, text, bool, or a list of one of them) and converted
+    from a decoded event value (``to_db(batch, value)``)."""
+
+    sql: str
+    api: str
+    to_db: Callable[[Any, Any], Any] = _same
+
+
+TYPES = {
+    "address": ColumnType("bytea", "address", _address),
+    "bytes": ColumnType("bytea", "hex", _bytes),
+    "uint": ColumnType("numeric(78, 0)", "decimal"),  # any integer of up to 256 bits, signed too
+    "int": ColumnType("integer", "int"),
+    "smallint": ColumnType("smallint", "int"),
+    "bigint": ColumnType("bigint", "int"),
+    "text": ColumnType("text", "text"),
+    "bool": ColumnType("boolean", "bool"),
+    "address[]": ColumnType("bytea[]", "address[]", _each(_address)),
+    "uint[]": ColumnType("numeric(78, 0)[]", "decimal[]", _each(_same)),
+    "bytes[]": ColumnType("bytea[]", "hex[]", _each(_bytes)),
+    # 1, 2, 3, ... per (chain_id, contract) in event order, numbered by the table's trigger (a
+    # contract's own counter that its events do not carry); a rollback deletes the rows above
+    # the fork, so the numbers stay exact.
+    "ordinal": ColumnType("numeric(78, 0)", "decimal"),
+}
+
+
+@dataclass(frozen=True)
 class Column:
-    """One declared column; its type is the subclass. ``name`` is set by the table."""
+    name: str
+    type: str
+    nullable: bool = False
+    merge: str = OVERWRITE
+    entity: Entity | None = None
+    doc: str = ""
 
-    sql: ClassVar[str]
-    # How the API shows it: "int", "decimal" (a string of digits), "address", "hex", "text",
-    # "bool", or a list of one of them ("decimal[]", ...).
-    api: ClassVar[str]
-    # (batch, value as decoded or given) -> the value written to PostgreSQL.
-    to_db: ClassVar[Callable[[Any, Any], Any]] = staticmethod(_same)
+    @property
+    def sql(self) -> str:
+        return TYPES[self.type].sql
 
-    def __init__(
-        self,
-        *,
-        nullable: bool = False,
-        merge: str = OVERWRITE,
-        entity: Entity | None = None,
-        doc: str = "",
-    ) -> None:
-        if merge not in (OVERWRITE, KEEP, COUNTER):
-            raise ProjectionError(f"unknown merge rule {merge!r}")
-        self.name = ""
-        self.nullable = nullable
-        self.merge = merge
-        self.entity = entity
-        self.doc = doc
+    @property
+    def api(self) -> str:
+        return TYPES[self.type].api
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.name})"
+    @property
+    def to_db(self) -> Callable[[Any, Any], Any]:
+        return TYPES[self.type].to_db
 
 
-class Address(Column):
-    """A 20-byte address (bytea); the API shows it in EIP-55 form."""
-
-    sql = "bytea"
-    api = "address"
-    to_db = staticmethod(_address)
-
-
-class Bytes(Column):
-    """bytes32 or bytes (bytea); the API shows 0x hex."""
-
-    sql = "bytea"
-    api = "hex"
-    to_db = staticmethod(_bytes)
-
-
-class Uint(Column):
-    """An integer of up to 256 bits, either sign (numeric(78, 0)); the API shows decimal text."""
-
-    sql = "numeric(78, 0)"
-    api = "decimal"
-
-
-class Int(Column):
-    """A small integer (integer): scores, basis points, versions."""
-
-    sql = "integer"
-    api = "int"
-
-
-class SmallInt(Column):
-    sql = "smallint"
-    api = "int"
-
-
-class BigInt(Column):
-    """A block number."""
-
-    sql = "bigint"
-    api = "int"
-
-
-class Text(Column):
-    sql = "text"
-    api = "text"
-
-
-class Bool(Column):
-    sql = "boolean"
-    api = "bool"
-
-
-class Addresses(Column):
-    sql = "bytea[]"
-    api = "address[]"
-    to_db = staticmethod(lambda b, v: None if v is None else [_address(b, a) for a in v])
-
-
-class Uints(Column):
-    sql = "numeric(78, 0)[]"
-    api = "decimal[]"
-    to_db = staticmethod(lambda b, v: None if v is None else list(v))
-
-
-class BytesList(Column):
-    sql = "bytea[]"
-    api = "hex[]"
-    to_db = staticmethod(lambda b, v: None if v is None else [_bytes(b, a) for a in v])
-
-
-class Ordinal(Uint):
-    """1, 2, 3, ... per (chain_id, contract) in event order, numbered by the table's trigger (the
-    contract's own counter when it emits none); a rollback deletes the rows above the fork, so
-    the numbers stay exact."""
-
-    def __init__(self, *, doc: str = "") -> None:
-        super().__init__(nullable=True, doc=doc)
+def _column(table: str, line: str) -> Column:
+    """One line of a declaration: ``name type [null] [keep|counter] [entity=NAME] [# doc]``."""
+    spec, _, doc = line.partition("#")
+    name, type_, *options = spec.split()
+    if type_ not in TYPES:
+        raise ProjectionError(f"{table}.{name}: unknown type {type_!r} (known: {list(TYPES)})")
+    kw: dict[str, Any] = {"doc": doc.strip(), "nullable": type_ == "ordinal"}
+    for opt in options:
+        if opt == "null":
+            kw["nullable"] = True
+        elif opt in (KEEP, COUNTER):
+            kw["merge"] = opt
+        elif opt.startswith("entity=") and opt[7:] in ENTITIES:
+            kw["entity"] = ENTITIES[opt[7:]]
+        else:
+            raise ProjectionError(f"{table}.{name}: unknown option {opt!r}")
+    return Column(name, type_, **kw)
 
 
 # Where each event row sits; every table has these columns (the rollback and the API use them).
+_HEAD = ("chain_id", "block_number", "log_index", "block_hash", "tx_hash", "contract")
 _LOC = ("block_number", "block_hash", "tx_hash", "log_index")
-
-
-def _implicit() -> dict[str, Column]:
-    return {
-        "chain_id": BigInt(),
-        "block_number": BigInt(),
-        "log_index": Int(),
-        "block_hash": Bytes(),
-        "tx_hash": Bytes(),
-        "contract": Address(),
-    }
-
+_IMPLICIT = {
+    "chain_id": "bigint",
+    "block_number": "bigint",
+    "log_index": "int",
+    "block_hash": "bytes",
+    "tx_hash": "bytes",
+    "contract": "address",
+}
 
 # Values of the implicit columns, from the batch ``b`` and the event's context ``c`` (the
 # signature of every step of a row plan: batch, context, event, given values).
@@ -228,20 +199,11 @@ _FROM_CONTEXT: dict[str, Callable[[Any, Any, Any, Any], Any]] = {
     "log_index": lambda b, c, ev, v: c.log_index,
 }
 
-
-def _overwrite(old: Any, new: Any) -> Any:
-    return old if new is None else new
-
-
-def _keep(old: Any, new: Any) -> Any:
-    return new if old is None else old
-
-
-def _add(old: Any, new: Any) -> Any:
-    return (old or 0) + (new or 0)
-
-
-_MERGE_PY = {OVERWRITE: _overwrite, KEEP: _keep, COUNTER: _add}
+_MERGE_PY = {
+    OVERWRITE: lambda old, new: old if new is None else new,
+    KEEP: lambda old, new: new if old is None else old,
+    COUNTER: lambda old, new: (old or 0) + (new or 0),
+}
 _MERGE_SQL = {
     OVERWRITE: "{c} = coalesce(excluded.{c}, t.{c})",
     KEEP: "{c} = coalesce(t.{c}, excluded.{c})",
@@ -255,49 +217,41 @@ class Table:
     """A declared projection table (use ``append_table`` / ``latest_table``)."""
 
     def __init__(
-        self,
-        name: str,
-        doc: str,
-        kind: str,
-        key: tuple[str, ...],
-        indexes: tuple[tuple[str, ...], ...],
-        columns: dict[str, Column],
+        self, name: str, doc: str, kind: str, key: str, columns: str, indexes: tuple = ()
     ) -> None:
         if name in TABLES:
             raise ProjectionError(f"table {name} declared twice")
-        implicit = _implicit()
-        clash = set(implicit) & set(columns)
+        declared = [_column(name, ln) for ln in columns.splitlines() if ln.split("#")[0].strip()]
+        implicit = {n: Column(n, t) for n, t in _IMPLICIT.items()}
+        clash = set(implicit) & {c.name for c in declared}
         if clash:
             raise ProjectionError(f"{name}: {sorted(clash)} are implicit columns")
+        own = tuple(key.split())
+        if kind == APPEND:
+            order = [*(implicit[n] for n in _HEAD), *declared]
+            self.key = ("chain_id", "block_number", "log_index")
+        else:
+            order = [implicit["chain_id"], implicit["contract"], *declared]
+            order += [implicit[n] for n in _LOC]
+            self.key = ("chain_id", "contract", *own)
         self.name = name
         self.doc = doc
         self.kind = kind
-        if kind == APPEND:
-            order = {**implicit, **columns}
-            self.key = ("chain_id", "block_number", "log_index")
-        else:
-            head = {k: implicit[k] for k in ("chain_id", "contract")}
-            loc = {k: implicit[k] for k in _LOC}
-            order = {**head, **columns, **loc}
-            self.key = ("chain_id", "contract", *key)
-        for k in key:
-            if k not in columns:
-                raise ProjectionError(f"{name}: key column {k} is not declared")
-        for col_name, col in order.items():
-            col.name = col_name
-        self.columns: tuple[Column, ...] = tuple(order.values())
-        self.declared: tuple[Column, ...] = tuple(columns.values())
-        self.names = tuple(order)
-        self.by_name = order
+        self.columns: tuple[Column, ...] = tuple(order)
+        self.declared: tuple[Column, ...] = tuple(declared)
+        self.names = tuple(c.name for c in order)
         self.extra_indexes = indexes
-        self._key_index = tuple(self.names.index(k) for k in self.key)
-        self._merge = tuple(_MERGE_PY[c.merge] for c in self.columns)
-        self._plans: dict[tuple, Callable] = {}
-        for c in self.declared:
+        for k in own:
+            if k not in self.names:
+                raise ProjectionError(f"{name}: key column {k} is not declared")
+        for c in declared:
             if c.merge != OVERWRITE and kind == APPEND:
                 raise ProjectionError(f"{name}.{c.name}: merge rules apply to latest tables")
             if c.merge == COUNTER and c.nullable:
                 raise ProjectionError(f"{name}.{c.name}: a counter starts at 0, never NULL")
+        self._key_index = tuple(self.names.index(k) for k in self.key)
+        self._merge = tuple(_MERGE_PY[c.merge] for c in self.columns)
+        self._plans: dict[tuple, tuple[Callable, ...]] = {}
         self.upsert_sql = self._upsert_sql()
         TABLES[name] = self
 
@@ -334,8 +288,7 @@ class Table:
             raise ProjectionError(f"{self.name}: no column {sorted(unknown)}")
         plan = []
         for col in self.columns:
-            n = col.name
-            conv = col.to_db
+            n, conv = col.name, col.to_db
             if n in _FROM_CONTEXT and n not in given:
                 plan.append(_FROM_CONTEXT[n])
             elif n in given:
@@ -345,18 +298,15 @@ class Table:
                 plan.append(lambda b, c, ev, v, i=i, conv=conv: conv(b, ev[i]))
             elif col.merge == COUNTER:
                 plan.append(lambda b, c, ev, v: 0)
-            elif col.nullable:
-                if self.kind == LATEST and n in self.key:
-                    raise ProjectionError(f"{self.name}.{n}: a key column must be set")
+            elif col.nullable and n not in self.key:
                 plan.append(lambda b, c, ev, v: None)
             else:
                 source = f"event {record.__name__}{fields}" if fields else "no event"
                 raise ProjectionError(
                     f"{self.name}.{n} is NOT NULL but neither given nor a field of {source}"
                 )
-        plan = tuple(plan)
-        self._plans[(record, *given)] = plan
-        return plan
+        self._plans[(record, *given)] = out = tuple(plan)
+        return out
 
     # ------------------------------------------------------------------ SQL
 
@@ -378,10 +328,9 @@ class Table:
         out: list[tuple[str, tuple[str, ...]]] = []
         tail = ("block_number",) if self.kind == APPEND else ()
         for col in self.declared:
-            e = col.entity
-            if e is None:
+            if col.entity is None:
                 continue
-            if e.scoped:
+            if col.entity.scoped:
                 if self.kind == LATEST and col.name in self.key:
                     continue  # the primary key serves it
                 cols = ("chain_id", "contract", col.name, *tail)
@@ -405,7 +354,7 @@ class Table:
             f"CREATE INDEX {n} ON {self.name} ({', '.join(cols)})" for n, cols in self.indexes()
         ]
         for c in self.columns:
-            if isinstance(c, Ordinal):
+            if c.type == "ordinal":
                 fn = f"{self.name}_{c.name}"
                 out += [
                     f"CREATE UNIQUE INDEX {fn}_unique ON {self.name} (chain_id, contract, {c.name})",
@@ -426,21 +375,17 @@ class Table:
 
 
 def append_table(
-    name: str, doc: str, *, indexes: tuple[tuple[str, ...], ...] = (), **columns: Column
+    name: str, doc: str, *, columns: str, indexes: tuple[tuple[str, ...], ...] = ()
 ) -> Table:
     """Declare an append table: one row per event (plus the implicit chain_id, block_number,
     log_index, block_hash, tx_hash and contract)."""
-    return Table(name, doc, APPEND, (), indexes, columns)
+    return Table(name, doc, APPEND, "", columns, indexes)
 
 
 def latest_table(
-    name: str,
-    doc: str,
-    *,
-    key: tuple[str, ...],
-    indexes: tuple[tuple[str, ...], ...] = (),
-    **columns: Column,
+    name: str, doc: str, *, key: str, columns: str, indexes: tuple[tuple[str, ...], ...] = ()
 ) -> Table:
-    """Declare a latest-state table: one row per (chain_id, contract, *key) (plus the implicit
-    location of the latest event that changed it)."""
-    return Table(name, doc, LATEST, key, indexes, columns)
+    """Declare a latest-state table: one row per (chain_id, contract, *``key``) (``key``: column
+    names separated by spaces, "" for one row per contract), plus the implicit location of the
+    latest event that changed it."""
+    return Table(name, doc, LATEST, key, columns, indexes)

@@ -7,25 +7,34 @@ snekmate's (and OpenZeppelin's) argument names.
 
 from __future__ import annotations
 
-from indexer.projections import Batch, Ctx, on
-from indexer.projections.schema import ACCOUNT, Address, Bool, Bytes, latest_table
+from indexer.projections import Batch, Ctx, feed, on
+from indexer.projections.schema import latest_table
 
 role_members = latest_table(
     "role_members",
     "Current role membership per (contract, role, account): the latest RoleGranted/RoleRevoked.",
-    key=("role", "account"),
-    role=Bytes(),
-    account=Address(entity=ACCOUNT),
-    granted=Bool(),
-    sender=Address(),
+    key="role account",
+    columns="""
+        role     bytes
+        account  address  entity=account
+        granted  bool
+        sender   address
+    """,
 )
+feed(role_members, "RoleGranted", granted=True)
+feed(role_members, "RoleRevoked", granted=False)
+
 pauses = latest_table(
     "pauses",
     "Current pause state per contract: the latest Paused/Unpaused.",
-    key=(),
-    paused=Bool(),
-    account=Address(),
+    key="",
+    columns="""
+        paused   bool
+        account  address
+    """,
 )
+feed(pauses, "Paused", paused=True)
+feed(pauses, "Unpaused", paused=False)
 
 
 @on("Transfer", n_topics=3)
@@ -63,23 +72,3 @@ STANDARD_TRANSFER_HANDLERS = {
     3: erc1155_single,
     4: erc1155_batch,
 }
-
-
-@on("RoleGranted")
-def role_granted(b: Batch, c: Ctx, ev) -> None:
-    role_members.put(b, c, ev, granted=True)
-
-
-@on("RoleRevoked")
-def role_revoked(b: Batch, c: Ctx, ev) -> None:
-    role_members.put(b, c, ev, granted=False)
-
-
-@on("Paused")
-def paused(b: Batch, c: Ctx, ev) -> None:
-    pauses.put(b, c, ev, paused=True)
-
-
-@on("Unpaused")
-def unpaused(b: Batch, c: Ctx, ev) -> None:
-    pauses.put(b, c, ev, paused=False)
