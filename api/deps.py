@@ -10,6 +10,7 @@ from fastapi import Depends, Path, Query, Request
 from api.db import Heads
 from api.errors import bad_request, not_found
 from api.fields import ADDRESS_DOC, ADDRESS_PATTERN, parse_address
+from api.models import Page, rows_of
 from api.paging import Keyset
 from api.settings import Settings
 
@@ -67,30 +68,6 @@ def address_query(name: str):
     return Depends(dep)
 
 
-@dataclass(frozen=True)
-class Paging:
-    """A page request: its size and the key values to read after (decoded from the cursor)."""
-
-    limit: int
-    after: list
-
-
-def paged(keyset: Keyset):
-    """The ``limit`` and ``cursor`` parameters of a list in ``keyset`` order, the cursor's
-    pattern in the OpenAPI document admitting exactly the cursors of this list."""
-
-    async def dep(
-        limit: Annotated[int, Query(ge=1, le=PAGE_MAX, description="page size")] = PAGE_DEFAULT,
-        cursor: Annotated[
-            str | None,
-            Query(pattern=keyset.pattern, description="`next_cursor` of the previous page"),
-        ] = None,
-    ) -> Paging:
-        return Paging(limit, keyset.after(cursor))
-
-    return Depends(dep)
-
-
 ChainId = Annotated[int, Path(ge=0, lt=2**63, description="chain id")]
 
 
@@ -113,6 +90,51 @@ async def chain_query(
 
 
 ChainsDep = Annotated[list[int], Depends(chain_query)]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a list to read: the pool, the heads and chains it reads, the page size and
+    the key values to read after (decoded from the cursor), in ``keyset`` order."""
+
+    pool: asyncpg.Pool
+    heads: Heads
+    chains: list[int]
+    limit: int
+    after: list
+    keyset: Keyset
+
+    async def page(self, page: type[Page], statement: str, *params, **extra) -> Page:
+        """``page`` (a ``Page[Model]``) of ``statement``'s rows: $1 the chain ids, $2 their
+        indexed blocks, then ``params``, the keyset values and the limit."""
+        upto = [self.heads.by_chain[c].indexed_block for c in self.chains]
+        rows = await self.pool.fetch(
+            statement, self.chains, upto, *params, *self.after, self.limit + 1
+        )
+        rows, cursor = self.keyset.split(rows, self.limit)
+        model = page.model_fields["items"].annotation.__args__[0]
+        items = rows_of(model, self.heads, rows)
+        return page.of_items(self.heads, self.chains, items, cursor, **extra)
+
+
+def listing(keyset: Keyset):
+    """A list in ``keyset`` order: its ``chain``, ``limit`` and ``cursor`` parameters, the
+    cursor's pattern in the OpenAPI document admitting exactly the cursors of this list."""
+
+    async def dep(
+        pool: PoolDep,
+        heads: HeadsDep,
+        chains: ChainsDep,
+        limit: Annotated[int, Query(ge=1, le=PAGE_MAX, description="page size")] = PAGE_DEFAULT,
+        cursor: Annotated[
+            str | None,
+            Query(pattern=keyset.pattern, description="`next_cursor` of the previous page"),
+        ] = None,
+    ) -> Listing:
+        return Listing(pool, heads, chains, limit, keyset.after(cursor), keyset)
+
+    return Depends(dep)
+
 
 _QUERY_NAMES: dict[int, frozenset[str]] = {}
 

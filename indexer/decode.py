@@ -203,26 +203,20 @@ def decode_logs(
             loc_text = ""
         route = info.routes.get((topics[0], len(topics))) if topics else None
         if route is None:
-            events.append(
-                (
-                    chain_id,
-                    bn,
-                    li,
-                    bh_bytes,
-                    tx_bytes,
-                    info.address,
-                    info.name,
-                    "",
-                    orjson.dumps({"topics": topics, "data": lg.data}),
-                    bn <= finalized,
-                )
-            )
-            continue
-        values = route.spec.decode(topics, lg.data)
-        kind = route.kind
-        if kind == 4 and not values[3]:
-            kind = 0  # an empty TransferBatch has no transfer row: keep its event row
+            values, kind, name = None, 0, ""
+        else:
+            values = route.spec.decode(topics, lg.data)
+            kind = route.kind
+            if kind == 4 and not values[3]:
+                kind = 0  # an empty TransferBatch has no transfer row: keep its event row
+            name = route.spec.name
         if not kind:
+            # Undecodable logs keep their topics and data.
+            args = (
+                orjson.dumps({"topics": topics, "data": lg.data})
+                if route is None
+                else route.to_json(values)
+            )
             events.append(
                 (
                     chain_id,
@@ -232,11 +226,13 @@ def decode_logs(
                     tx_bytes,
                     info.address,
                     info.name,
-                    route.spec.name,
-                    route.to_json(values),
+                    name,
+                    args,
                     bn <= finalized,
                 )
             )
+        if route is None:
+            continue
         if route.handlers:
             if not loc_text:
                 loc_text = f"{bh_text}\t{tx_text}\t{addr_text}"

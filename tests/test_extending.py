@@ -56,8 +56,8 @@ def _add_column_to_declaration(src: Path) -> None:
     """The projection side: one line in the retirements declaration."""
     _edit(
         src / DECLARATIONS,
-        '        message         text\n    """,\n)\nfeed(retirements,',
-        '        message         text\n        purpose         text  null\n    """,\n)\nfeed(retirements,',
+        '    """,\n)\nfeed(retirements,',
+        '        purpose  text  null  # what the credits offset\n    """,\n)\nfeed(retirements,',
     )
 
 

@@ -4,9 +4,9 @@ from typing import Annotated, Generic
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import AddressDep, ChainsDep, HeadsDep, Paging, PoolDep, SettingsDep, paged
+from api.deps import AddressDep, HeadsDep, Listing, SettingsDep, listing
 from api.fields import AddressStr, checksum
-from api.models import Page, T, rows_of
+from api.models import Page, T
 from api.paging import BIG, INT, NEWEST, Keyset, by_chain_and
 from api.routes.tokens import token_addresses
 from api.rows import Audit, Certificate, GemClaim, Retirement, Stake, Transfer
@@ -27,63 +27,39 @@ _TRANSFERS = Keyset(
 @router.get("/{address}/transfers", summary="Transfers from or to an address, newest first")
 async def transfers(
     address: AddressDep,
-    pool: PoolDep,
     heads: HeadsDep,
-    chains: ChainsDep,
-    page: Annotated[Paging, paged(_TRANSFERS)],
+    lst: Annotated[Listing, listing(_TRANSFERS)],
     response: Response,
     settings: SettingsDep,
     token: Annotated[str | None, Query(max_length=40, description="token symbol")] = None,
     from_block: Annotated[int | None, Query(ge=0, le=BIG)] = None,
     to_block: Annotated[int | None, Query(ge=0, le=BIG)] = None,
 ) -> AccountPage[Transfer]:
-    # from_block above to_block is an empty range (no row), not an error.
-    lo = 0 if from_block is None else from_block
-    hi = BIG if to_block is None else to_block
     tokens = None
     if token:
         deployed = token_addresses(heads, token)
-        tokens = [deployed[c] for c in chains if c in deployed]
-    upto = [heads.by_chain[c].indexed_block for c in chains]
-    rows = await pool.fetch(
-        sql.TRANSFERS, address, chains, upto, lo, hi, tokens, *page.after, page.limit + 1
-    )
-    rows, cursor = _TRANSFERS.split(rows, page.limit)
-    items = rows_of(
-        Transfer,
-        heads,
-        (
-            {**r, "contract": r["token"], "token": heads.names.get((r["chain_id"], r["token"]))}
-            for r in rows
-        ),
-    )
+        tokens = [deployed[c] for c in lst.chains if c in deployed]
     # A closed range below every chain's finalized block never changes.
-    if to_block is not None and all(to_block <= heads.by_chain[c].finalized_block for c in chains):
+    if to_block is not None and all(
+        to_block <= heads.by_chain[c].finalized_block for c in lst.chains
+    ):
         response.headers["Cache-Control"] = f"public, max-age={settings.final_max_age}"
-    return AccountPage[Transfer].of_items(heads, chains, items, cursor, address=checksum(address))
+    # from_block above to_block is an empty range (no row), not an error.
+    lo, hi = from_block or 0, BIG if to_block is None else to_block
+    page = AccountPage[Transfer]
+    return await lst.page(page, sql.TRANSFERS, address, lo, hi, tokens, address=checksum(address))
 
 
 def _account_list(path: str, summary: str, model: type, statement: str, keyset: Keyset) -> None:
-    """Register GET /{address}/``path``: the rows of ``statement`` ($1 chains, $2 their indexed
-    blocks, $3 the address, keyset, limit) as ``model``s, in ``keyset`` order."""
+    """Register GET /{address}/``path``: the rows of ``statement`` ($3 the address) as
+    ``model``s, in ``keyset`` order."""
+    page = AccountPage[model]
 
-    async def endpoint(
-        address: AddressDep,
-        pool: PoolDep,
-        heads: HeadsDep,
-        chains: ChainsDep,
-        page: Annotated[Paging, paged(keyset)],
-    ):
-        upto = [heads.by_chain[c].indexed_block for c in chains]
-        rows = await pool.fetch(statement, chains, upto, address, *page.after, page.limit + 1)
-        rows, cursor = keyset.split(rows, page.limit)
-        items = rows_of(model, heads, rows)
-        return AccountPage[model].of_items(heads, chains, items, cursor, address=checksum(address))
+    async def endpoint(address: AddressDep, lst: Annotated[Listing, listing(keyset)]):
+        return await lst.page(page, statement, address, address=checksum(address))
 
     endpoint.__name__ = path.replace("-", "_")
-    router.add_api_route(
-        f"/{{address}}/{path}", endpoint, response_model=AccountPage[model], summary=summary
-    )
+    router.add_api_route(f"/{{address}}/{path}", endpoint, response_model=page, summary=summary)
 
 
 _account_list(

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import ChainsDep, HeadsDep, Paging, PoolDep, address_query, paged
+from api.deps import Listing, address_query, listing
 from api.fields import HEX32_PATTERN
-from api.models import Page, rows_of
+from api.models import Page
 from api.paging import NEWEST
 from api.rows import Audit
 from api.sql import ai_ethics as sql
@@ -18,10 +18,7 @@ router = APIRouter(prefix="/ai-ethics", tags=["ai-ethics"])
 
 @router.get("/audits", summary="AI ethics audits, newest first")
 async def audits(
-    pool: PoolDep,
-    heads: HeadsDep,
-    chains: ChainsDep,
-    page: Annotated[Paging, paged(NEWEST)],
+    lst: Annotated[Listing, listing(NEWEST)],
     recipient: Annotated[bytes | None, address_query("recipient")],
     auditor: Annotated[bytes | None, address_query("auditor")],
     model_id: Annotated[
@@ -29,16 +26,4 @@ async def audits(
     ] = None,
 ) -> Page[Audit]:
     model = None if model_id is None else bytes.fromhex(model_id[2:])
-    upto = [heads.by_chain[c].indexed_block for c in chains]
-    rows = await pool.fetch(
-        sql.AUDITS,
-        chains,
-        upto,
-        recipient,
-        auditor,
-        model,
-        *page.after,
-        page.limit + 1,
-    )
-    rows, cursor = NEWEST.split(rows, page.limit)
-    return Page[Audit].of_items(heads, chains, rows_of(Audit, heads, rows), cursor)
+    return await lst.page(Page[Audit], sql.AUDITS, recipient, auditor, model)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api.deps import ChainId, ChainsDep, HeadsDep, Paging, PoolDep, known_chain, paged
+from api.deps import ChainId, HeadsDep, Listing, PoolDep, known_chain, listing
 from api.errors import not_found
 from api.models import Envelope, Page, rows_of
 from api.paging import BIG, DIGITS, INT, Keyset
@@ -33,18 +33,12 @@ _PROPOSALS = Keyset(
 
 @router.get("/proposals", summary="Proposals, newest first, with their state at the read block")
 async def proposals(
-    pool: PoolDep,
-    heads: HeadsDep,
-    chains: ChainsDep,
-    page: Annotated[Paging, paged(_PROPOSALS)],
+    lst: Annotated[Listing, listing(_PROPOSALS)],
     state: Annotated[
         ProposalState | None, Query(description="only proposals in this state")
     ] = None,
 ) -> Page[Proposal]:
-    upto = [heads.by_chain[c].indexed_block for c in chains]
-    rows = await pool.fetch(sql.PROPOSALS, chains, upto, state, *page.after, page.limit + 1)
-    rows, cursor = _PROPOSALS.split(rows, page.limit)
-    return Page[Proposal].of_items(heads, chains, rows_of(Proposal, heads, rows), cursor)
+    return await lst.page(Page[Proposal], sql.PROPOSALS, state)
 
 
 @router.get("/proposals/{chain}/{proposal_id}", summary="One proposal with its votes")

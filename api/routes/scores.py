@@ -6,9 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import AddressDep, ChainsDep, HeadsDep, Paging, PoolDep, paged
+from api.deps import AddressDep, Listing, listing
 from api.fields import checksum
-from api.models import rows_of
 from api.paging import NEWEST, by_chain_and
 from api.routes.accounts import AccountPage
 from api.rows import Metric, ScoreChange
@@ -19,22 +18,10 @@ router = APIRouter(tags=["scores"])
 
 @router.get("/scores/{address}/history", summary="ECS score changes of an address, newest first")
 async def history(
-    address: AddressDep,
-    pool: PoolDep,
-    heads: HeadsDep,
-    chains: ChainsDep,
-    page: Annotated[Paging, paged(NEWEST)],
+    address: AddressDep, lst: Annotated[Listing, listing(NEWEST)]
 ) -> AccountPage[ScoreChange]:
-    upto = [heads.by_chain[c].indexed_block for c in chains]
-    rows = await pool.fetch(sql.HISTORY, chains, upto, address, *page.after, page.limit + 1)
-    rows, cursor = NEWEST.split(rows, page.limit)
-    items = rows_of(ScoreChange, heads, rows)
-    return AccountPage[ScoreChange].of_items(
-        heads, chains, items, cursor, address=checksum(address)
-    )
-
-
-_METRICS = by_chain_and("metric_id")
+    page = AccountPage[ScoreChange]
+    return await lst.page(page, sql.HISTORY, address, address=checksum(address))
 
 
 @router.get(
@@ -42,13 +29,8 @@ _METRICS = by_chain_and("metric_id")
 )
 async def metrics_of(
     address: AddressDep,
-    pool: PoolDep,
-    heads: HeadsDep,
-    chains: ChainsDep,
-    page: Annotated[Paging, paged(_METRICS)],
+    lst: Annotated[Listing, listing(by_chain_and("metric_id"))],
     verified: Annotated[bool | None, Query()] = None,
 ) -> AccountPage[Metric]:
-    rows = await pool.fetch(sql.METRICS, address, chains, verified, *page.after, page.limit + 1)
-    rows, cursor = _METRICS.split(rows, page.limit)
-    items = rows_of(Metric, heads, rows)
-    return AccountPage[Metric].of_items(heads, chains, items, cursor, address=checksum(address))
+    page = AccountPage[Metric]
+    return await lst.page(page, sql.METRICS, address, verified, address=checksum(address))

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from api.db import Heads
-from api.deps import ChainsDep, HeadsDep, Paging, PoolDep, known_chain, paged
+from api.deps import ChainsDep, HeadsDep, Listing, PoolDep, listing
 from api.errors import not_found
 from api.fields import AddressStr, DecimalStr
 from api.models import Envelope, Page
-from api.paging import DIGITS, HEX, Keyset
+from api.paging import DIGITS, HEX, INT, Keyset
 from api.sql import tokens as sql
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
@@ -62,6 +62,7 @@ class TokenDetailOut(Envelope, TokenOut):
 
 
 class Holder(BaseModel):
+    chain_id: int
     holder: AddressStr
     token_id: DecimalStr
     amount: DecimalStr
@@ -69,7 +70,6 @@ class Holder(BaseModel):
 
 class HoldersPage(Envelope):
     symbol: str
-    chain_id: int
     items: list[Holder]
     next_cursor: str | None = Page.model_fields["next_cursor"]
 
@@ -108,38 +108,33 @@ async def get_token(
     return TokenDetailOut(read_at=heads.read_at(chains), final=False, **item.model_dump())
 
 
-_HOLDERS = Keyset(("holder", "token_id"), (HEX, DIGITS), (b"", "-1"))
+_HOLDERS = Keyset(("chain_id", "holder", "token_id"), (INT, HEX, DIGITS), (-1, b"", "-1"))
 
 
 @router.get(
-    "/{symbol}/holders", summary="Holders of a token on one chain (keyset pages in address order)"
+    "/{symbol}/holders",
+    summary="Holders of a token, by chain and address (keyset pages); balances are not final",
 )
 async def holders(
     symbol: SymbolPath,
-    pool: PoolDep,
-    heads: HeadsDep,
-    page: Annotated[Paging, paged(_HOLDERS)],
-    chain: Annotated[int, Query(ge=0, lt=2**63, description="chain id")],
+    lst: Annotated[Listing, listing(_HOLDERS)],
     token_id: Annotated[int | None, Query(ge=0, lt=2**256, description="CCR/EGM/ECR id")] = None,
 ) -> HoldersPage:
-    known_chain(heads, chain)
-    addrs = token_addresses(heads, symbol)
-    if chain not in addrs:
-        raise not_found(f"token {symbol.upper()} is not deployed on chain {chain}")
-    rows = await pool.fetch(
+    deployed = token_addresses(lst.heads, symbol)
+    chains = [c for c in lst.chains if c in deployed]
+    rows = await lst.pool.fetch(
         sql.HOLDERS,
-        chain,
-        addrs[chain],
+        chains,
+        [deployed[c] for c in chains],
         None if token_id is None else str(token_id),
-        *page.after,
-        page.limit + 1,
+        *lst.after,
+        lst.limit + 1,
     )
-    rows, cursor = _HOLDERS.split(rows, page.limit)
+    rows, cursor = _HOLDERS.split(rows, lst.limit)
     return HoldersPage(
-        read_at=heads.read_at([chain]),
+        read_at=lst.heads.read_at(chains),
         final=False,
         symbol=symbol.upper(),
-        chain_id=chain,
         items=[Holder.model_validate(dict(r)) for r in rows],
         next_cursor=cursor,
     )

@@ -1,35 +1,34 @@
 """SQL of /carbon and /certificates."""
 
-from api.sql import columns, newest_first
+from api.sql import LIM, by_key, columns, newest_first
 from indexer.projections.carbon import carbon_batches, certificates, retirements
 
-_BATCH = f"""
-SELECT {columns(carbon_batches, "b")},
-    (SELECT coalesce(sum(r.amount), 0)::text FROM retirements r
-     WHERE r.chain_id = b.chain_id AND r.contract = b.contract AND r.batch_id = b.batch_id
-       AND r.block_number <= $2) AS retired,
-    (SELECT coalesce(sum(i.amount), 0)::text FROM invalidations i
-     WHERE i.chain_id = b.chain_id AND i.contract = b.contract AND i.batch_id = b.batch_id
-       AND i.block_number <= $2) AS invalidated,
+# Each batch with its supply, and what was retired and invalidated up to the read block.
+_AMOUNTS = """,
+    (SELECT coalesce(sum(x.amount), 0)::text FROM retirements x
+     WHERE x.chain_id = r.chain_id AND x.contract = r.contract AND x.batch_id = r.batch_id
+       AND x.block_number <= lim.upto) AS retired,
+    (SELECT coalesce(sum(x.amount), 0)::text FROM invalidations x
+     WHERE x.chain_id = r.chain_id AND x.contract = r.contract AND x.batch_id = r.batch_id
+       AND x.block_number <= lim.upto) AS invalidated,
     (SELECT coalesce(sum(s.supply), 0)::text FROM supplies s
-     WHERE s.chain_id = b.chain_id AND s.token = b.contract AND s.token_id = b.batch_id)
-       AS supply
-FROM carbon_batches b
-"""
+     WHERE s.chain_id = r.chain_id AND s.token = r.contract AND s.token_id = r.batch_id)
+       AS supply"""
 
-# $1 chain ids, $2 max block (the highest indexed block read), $3 project filter,
-# $4 recipient filter, keyset ($5 chain, $6 batch id), $7 limit.
-BATCHES = f"""{_BATCH}
-WHERE b.chain_id = ANY($1) AND b.block_number <= $2
-  AND ($3::text IS NULL OR b.project_id = $3) AND ($4::bytea IS NULL OR b.recipient = $4)
-  AND (b.chain_id, b.batch_id) > ($5::bigint, $6::numeric)
-ORDER BY b.chain_id, b.batch_id
-LIMIT $7
-"""
+# $3 project filter, $4 recipient filter (each optional).
+BATCHES = by_key(
+    carbon_batches,
+    "batch_id",
+    "($3::text IS NULL OR r.project_id = $3) AND ($4::bytea IS NULL OR r.recipient = $4)",
+    2,
+    select=_AMOUNTS,
+)
 
-# $1 chain, $2 its indexed block, $3 batch id.
-BATCH = f"""{_BATCH}
-WHERE b.chain_id = $1 AND b.block_number <= $2 AND b.batch_id = $3::numeric
+# $1 [chain], $2 [its indexed block], $3 batch id.
+BATCH = f"""{LIM}
+SELECT {columns(carbon_batches, "r")}{_AMOUNTS}
+FROM carbon_batches r JOIN lim ON lim.chain_id = r.chain_id
+WHERE r.block_number <= lim.upto AND r.batch_id = $3::numeric
 """
 
 # $3 beneficiary, $4 account, $5 batch id (each optional).

@@ -10,19 +10,19 @@ bridge_messages = append_table(
     "Bridge messages: direction 'sent' (MessageSent: sender, sequence, dest_chain_id, dest_token)"
     " or 'received' (MessageReceived: message_id, src_tx_hash, src_log_index).",
     columns="""
-        direction      text
-        token          address
-        sender         address  null entity=account
-        recipient      address  entity=account
-        src_chain_id   uint
-        sequence       uint     null
-        dest_chain_id  uint     null
-        dest_token     address  null
-        message_id     bytes    null entity=bridge_message
-        src_tx_hash    bytes    null
-        src_log_index  uint     null
-        token_id       uint
-        amount         uint
+        direction      text                                 # sent or received
+        token          address                              # the token bridged
+        sender         address  null entity=account         # who sent (sent only)
+        recipient      address  entity=account              # who receives
+        src_chain_id   uint                                 # the source chain
+        sequence       uint     null                        # the sender bridge's counter
+        dest_chain_id  uint     null                        # the destination chain
+        dest_token     address  null                        # the token on the destination
+        message_id     bytes    null entity=bridge_message  # id of the delivered message
+        src_tx_hash    bytes    null                        # source transaction
+        src_log_index  uint     null                        # source log index
+        token_id       uint                                 # ERC-1155 id (0 for ERC-20)
+        amount         uint                                 # units bridged
     """,
 )
 feed(bridge_messages, "Bridge.MessageSent", direction="sent", token_id=F.id)

@@ -15,23 +15,23 @@ proposals = latest_table(
     "Governor proposals: ProposalCreated opens the row (status 'created'); ProposalQueued"
     " ('queued', eta), ProposalExecuted ('executed') and ProposalCanceled ('canceled') update"
     " it; VoteCast adds to the totals. vote_start is the snapshot block, vote_end the deadline.",
-    key="proposal_id",
     columns="""
-        proposal_id    uint       entity=proposal
-        proposer       address    null keep entity=account
-        targets        address[]  null keep
-        call_values    uint[]     null keep
-        calldatas      bytes[]    null keep
-        description    text       null keep
-        vote_start     uint       null keep
-        vote_end       uint       null keep
-        status         text       null
-        eta            uint       null
-        for_votes      uint       counter
-        against_votes  uint       counter
-        abstain_votes  uint       counter
-        created_block  bigint     null keep
+        proposal_id    uint       entity=proposal           # hash of calls and description
+        proposer       address    null keep entity=account  # who proposed
+        targets        address[]  null keep                 # contracts called
+        call_values    uint[]     null keep                 # wei sent with each call
+        calldatas      bytes[]    null keep                 # the calls
+        description    text       null keep                 # what it is for
+        vote_start     uint       null keep                 # snapshot block
+        vote_end       uint       null keep                 # last block of the vote
+        status         text       null                      # created, queued, executed or canceled
+        eta            uint       null                      # unix time it can execute once queued
+        for_votes      uint       counter                   # weight for
+        against_votes  uint       counter                   # weight against
+        abstain_votes  uint       counter                   # weight abstaining
+        created_block  bigint     null keep                 # block of ProposalCreated
     """,
+    key="proposal_id",
 )
 feed(
     proposals,
@@ -48,10 +48,10 @@ votes = append_table(
     "votes",
     "Governor VoteCast: one row per vote (support 0 against, 1 for, 2 abstain).",
     columns="""
-        proposal_id  uint      entity=proposal
-        voter        address   entity=account
-        support      smallint
-        weight       uint
+        proposal_id  uint      entity=proposal  # the proposal
+        voter        address   entity=account   # who voted
+        support      smallint                   # 0 against, 1 for, 2 abstain
+        weight       uint                       # voting weight at the snapshot
     """,
 )
 
@@ -74,12 +74,12 @@ governor_params = latest_table(
     "governor_params",
     "Governor ParamsSet: the current voting delay and period (blocks), proposal threshold and"
     " quorum (basis points of the GST supply at a proposal's snapshot).",
-    key="",
     columns="""
-        voting_delay        uint
-        voting_period       uint
-        proposal_threshold  uint
-        quorum_bp           uint
+        voting_delay        uint  # blocks from proposal to vote
+        voting_period       uint  # blocks the vote lasts
+        proposal_threshold  uint  # votes needed to propose
+        quorum_bp           uint  # quorum in bp of GST supply
     """,
+    key="",
 )
 feed(governor_params, "Governor.ParamsSet")

@@ -6,24 +6,24 @@ from indexer.projections import BLOCK, F, feed
 from indexer.projections.schema import append_table, latest_table
 
 _SCORE = """
-        environmental        int
-        social               int
-        governance           int
-        methodology_version  int
-        evidence_hash        bytes
+        environmental        int    # environmental component, 0 to 10000 bp
+        social               int    # social component, 0 to 10000 bp
+        governance           int    # governance component, 0 to 10000 bp
+        methodology_version  int    # version of the scoring methodology
+        evidence_hash        bytes  # hash of the evidence behind the score
 """
 
 scores = latest_table(
     "scores",
     "ECS ScoreUpdated: the current score per account (0-10000 bp) and its components.",
-    key="account",
-    indexes=(("chain_id", "score"),),
     columns="""
-        account    address  entity=account
-        score      int
-        old_score  int
+        account    address  entity=account  # the scored account
+        score      int                      # current score, 0 to 10000 bp
+        old_score  int                      # the score before the last update
     """
     + _SCORE,
+    key="account",
+    indexes=(("chain_id", "score"),),
 )
 feed(scores, "ECS.ScoreUpdated", score=F.new_score)
 
@@ -31,9 +31,9 @@ score_history = append_table(
     "score_history",
     "ECS ScoreUpdated: every score change.",
     columns="""
-        account    address  entity=account
-        old_score  int
-        new_score  int
+        account    address  entity=account  # the scored account
+        old_score  int                      # score before the change
+        new_score  int                      # score after the change
     """
     + _SCORE,
 )
@@ -42,19 +42,19 @@ feed(score_history, "ECS.ScoreUpdated")
 esg_metrics = latest_table(
     "esg_metrics",
     "ECS metrics: MetricRecorded creates the row, MetricVerified sets the verification.",
-    key="metric_id",
     columns="""
-        metric_id       uint     entity=metric
-        account         address  null entity=account
-        metric_type     bytes    null
-        value           uint     null  # signed
-        unit            text     null
-        evidence_hash   bytes    null
-        recorded_block  bigint   null
-        verified        bool
-        verifier        address  null
-        verified_block  bigint   null
+        metric_id       uint     entity=metric        # the registry's metric id
+        account         address  null entity=account  # the account measured
+        metric_type     bytes    null                 # keccak of the metric name
+        value           uint     null                 # signed
+        unit            text     null                 # unit of the value
+        evidence_hash   bytes    null                 # hash of the evidence
+        recorded_block  bigint   null                 # block of MetricRecorded
+        verified        bool                          # a verifier confirmed it
+        verifier        address  null                 # who verified it
+        verified_block  bigint   null                 # block of MetricVerified
     """,
+    key="metric_id",
 )
 feed(esg_metrics, "ECS.MetricRecorded", recorded_block=BLOCK, verified=False)
 feed(esg_metrics, "ECS.MetricVerified", verified=True, verified_block=BLOCK)

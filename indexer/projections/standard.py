@@ -13,13 +13,13 @@ from indexer.projections.schema import latest_table
 role_members = latest_table(
     "role_members",
     "Current role membership per (contract, role, account): the latest RoleGranted/RoleRevoked.",
-    key="role account",
     columns="""
-        role     bytes
-        account  address  entity=account
-        granted  bool
-        sender   address
+        role     bytes                    # keccak of the role name
+        account  address  entity=account  # the member
+        granted  bool                     # false once revoked
+        sender   address                  # who granted or revoked
     """,
+    key="role account",
 )
 feed(role_members, "RoleGranted", granted=True)
 feed(role_members, "RoleRevoked", granted=False)
@@ -27,11 +27,11 @@ feed(role_members, "RoleRevoked", granted=False)
 pauses = latest_table(
     "pauses",
     "Current pause state per contract: the latest Paused/Unpaused.",
-    key="",
     columns="""
-        paused   bool
-        account  address
+        paused   bool     # the contract is paused
+        account  address  # who paused or unpaused
     """,
+    key="",
 )
 feed(pauses, "Paused", paused=True)
 feed(pauses, "Unpaused", paused=False)

@@ -20,3 +20,13 @@ def deploy(project, accounts, chain):
         return c, chain.get_receipt(c.txn_hash)
 
     return go
+
+
+@pytest.fixture
+def emitter(deploy, chain_id, rpc_url, tmp_path):
+    """A fresh EventEmitter and a manifest naming it EMIT: (contract, receipt, manifest path)."""
+    token, receipt = deploy()
+    manifest = helpers.manifest_for(
+        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
+    )
+    return token, receipt, manifest

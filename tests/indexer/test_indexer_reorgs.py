@@ -31,12 +31,9 @@ def _compare_with_fresh(url, manifest, chain_id):
     helpers.assert_same(helpers.dump(url), helpers.dump(fresh))
 
 
-def test_reorgs_while_following_live(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
-    token, receipt = deploy()
+def test_reorgs_while_following_live(emitter, accounts, chain, chain_id, rpc_url, tmp_path):
+    token, receipt, manifest = emitter
     rng = random.Random(3)
-    manifest = helpers.manifest_for(
-        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
-    )
     url = helpers.new_database("live")
     proc = helpers.spawn(url, manifest, chain_id)
     try:
@@ -56,13 +53,10 @@ def test_reorgs_while_following_live(deploy, accounts, chain, chain_id, rpc_url,
     _compare_with_fresh(url, manifest, chain_id)
 
 
-def test_reorg_during_backfill(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
-    token, receipt = deploy()
+def test_reorg_during_backfill(emitter, accounts, chain, chain_id, rpc_url, tmp_path):
+    token, receipt, manifest = emitter
     rng = random.Random(5)
     _activity(token, accounts[0], rng, 30)
-    manifest = helpers.manifest_for(
-        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
-    )
     url = helpers.new_database("backfill")
     # Tiny ranges so the backfill is still running when the chain reorganises.
     proc = helpers.spawn(
@@ -90,13 +84,10 @@ def test_reorg_during_backfill(deploy, accounts, chain, chain_id, rpc_url, tmp_p
     _compare_with_fresh(url, manifest, chain_id)
 
 
-def test_reorg_deeper_than_window_is_fatal(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
-    token, receipt = deploy()
+def test_reorg_deeper_than_window_is_fatal(emitter, accounts, chain, chain_id, rpc_url, tmp_path):
+    token, receipt, manifest = emitter
     rng = random.Random(9)
     _activity(token, accounts[0], rng, 10)
-    manifest = helpers.manifest_for(
-        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
-    )
     url = helpers.new_database("deep")
     helpers.index_once(url, manifest, chain_id, reorg_window=3)
     _reorg(chain, 6)
