@@ -29,8 +29,8 @@ test: install
 	ape test tests -q -p no:randomly
 
 lint: install
-	ruff check esg indexer api bridge besu scripts tests
-	ruff format --check esg indexer api bridge besu scripts tests
+	ruff check esg indexer api bridge besu scripts tests benchmarks
+	ruff format --check esg indexer api bridge besu scripts tests benchmarks
 
 bench-gas: install
 	ape run bench_gas
