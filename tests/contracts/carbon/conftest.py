@@ -1,22 +1,7 @@
 """Fixtures for the CCR and ECR tests: one deployment per session, wired as in production."""
 
 import pytest
-from eth_utils import keccak
-
-ROLE_NAMES = ("ISSUER_ROLE", "VERIFIER_ROLE", "PAUSER_ROLE", "DEPOSITOR_ROLE", "CERTIFIER_ROLE")
-
-
-def role(name: str) -> bytes:
-    """Role id as the contracts define it: keccak256 of the role name."""
-    return keccak(text=name)
-
-
-ISSUER = role("ISSUER_ROLE")
-VERIFIER = role("VERIFIER_ROLE")
-PAUSER = role("PAUSER_ROLE")
-DEPOSITOR = role("DEPOSITOR_ROLE")
-CERTIFIER = role("CERTIFIER_ROLE")
-ADMIN = b"\x00" * 32
+from carbon_roles import CERTIFIER, DEPOSITOR, ISSUER, PAUSER, VERIFIER
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 import ape
 import pytest
-from conftest import ADMIN, DEPOSITOR, ISSUER, PAUSER, VERIFIER
+from carbon_roles import ADMIN, DEPOSITOR, ISSUER, PAUSER, VERIFIER
 from eth_abi import encode
 from eth_utils import keccak
 
