@@ -44,42 +44,37 @@ def _jsonify(v: object) -> object:
     return v
 
 
+def _per_argument(spec: EventSpec, number: Callable, other: Callable | None) -> list:
+    """(name, converter or None) per argument: ``number`` for integers and arrays of integers
+    (element-wise), ``other`` for values that are neither hashes nor JSON-safe scalars."""
+    plan: list[tuple[str, Callable | None]] = []
+    for n, t, hashed in zip(spec.arg_names, spec.arg_types, spec.hashed, strict=True):
+        if hashed:
+            plan.append((n, None))
+        elif _is_int(t):
+            plan.append((n, number))
+        elif _is_int_array(t):
+            plan.append((n, lambda a: [number(x) for x in a]))
+        else:
+            plan.append((n, None if _is_word(t) else other))
+    return plan
+
+
 def json_encoder(spec: EventSpec) -> Callable[[tuple], bytes]:
     """Args as JSON bytes; integers become decimal strings (uint256 overflows JSON numbers)."""
-    names = spec.arg_names
-    types = spec.arg_types
+    names, types = spec.arg_names, spec.arg_types
     if len(names) == 3 and _is_word(types[0]) and _is_word(types[1]) and _is_int(types[2]):
         n0, n1, n2 = names
         return lambda v: orjson.dumps({n0: v[0], n1: v[1], n2: str(v[2])})
-    conv: list[tuple[str, Callable | None]] = []
-    for n, t, hashed in zip(names, types, spec.hashed, strict=True):
-        if hashed:
-            conv.append((n, None))
-        elif _is_int(t):
-            conv.append((n, str))
-        elif _is_int_array(t):
-            conv.append((n, lambda a: [str(x) for x in a]))
-        elif _is_word(t):
-            conv.append((n, None))
-        else:
-            conv.append((n, _jsonify))
+    plan = _per_argument(spec, str, _jsonify)
     return lambda v: orjson.dumps(
-        {n: (f(x) if f else x) for (n, f), x in zip(conv, v, strict=True)}
+        {n: (f(x) if f else x) for (n, f), x in zip(plan, v, strict=True)}
     )
 
 
 def json_decoder(spec: EventSpec) -> Callable[[dict], tuple]:
     """Inverse of json_encoder: stored args back to the decoded record (for replays)."""
-    plan = []
-    for n, t, hashed in zip(spec.arg_names, spec.arg_types, spec.hashed, strict=True):
-        if hashed:
-            plan.append((n, None))
-        elif _is_int(t):
-            plan.append((n, int))
-        elif _is_int_array(t):
-            plan.append((n, lambda a: [int(x) for x in a]))
-        else:
-            plan.append((n, None))
+    plan = _per_argument(spec, int, None)
     new, rec = tuple.__new__, spec.record
     return lambda args: new(rec, (f(args[n]) if f else args[n] for n, f in plan))
 

@@ -72,12 +72,17 @@ async def _in_process() -> bool:
     return True
 
 
-@router.get(
-    "/health",
-    response_model=HealthOut,
-    summary="Database, cache, nodes, indexer lag",
-    responses={503: {"model": HealthOut, "description": "the database is unreachable"}},
-)
+def _probe(path: str, model: type[BaseModel], summary: str, unavailable: str):
+    """A probe route: ``model`` with 200, or with 503 when ``unavailable``."""
+    return router.get(
+        path,
+        response_model=model,
+        summary=summary,
+        responses={503: {"model": model, "description": unavailable}},
+    )
+
+
+@_probe("/health", HealthOut, "Database, cache, nodes, indexer lag", "the database is unreachable")
 async def health(request: Request) -> JSONResponse:
     state = request.app.state
     db = _timed(state.pool.fetchval("SELECT 1"))
@@ -118,12 +123,7 @@ async def health(request: Request) -> JSONResponse:
     )
 
 
-@router.get(
-    "/ready",
-    response_model=ReadyOut,
-    summary="Ready to serve (database reachable)",
-    responses={503: {"model": ReadyOut, "description": "not ready"}},
-)
+@_probe("/ready", ReadyOut, "Ready to serve (database reachable)", "not ready")
 async def ready(request: Request) -> JSONResponse:
     tracker = request.app.state.heads
     if not tracker.ok:

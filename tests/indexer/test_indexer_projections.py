@@ -9,9 +9,7 @@ from tests.support import indexing as helpers
 ZERO = "0x" + "00" * 20
 
 
-def test_balances_and_supplies_match_chain(
-    emitter, accounts, chain, chain_id, rpc_url, db_url, tmp_path
-):
+def test_balances_and_supplies_match_chain(emitter, accounts, chain, chain_id, db_url):
     token, receipt, manifest = emitter
     rng = random.Random(42)
     # ERC-1155 ids start at 1: id 0 is where the ERC-20 side of the same contract is booked.
@@ -102,7 +100,7 @@ def test_balances_and_supplies_match_chain(
     helpers.assert_same(before, helpers.dump(db_url))
 
 
-def test_bulk_events_decode_like_eth_abi(emitter, accounts, chain, chain_id, rpc_url, tmp_path):
+def test_bulk_events_decode_like_eth_abi(emitter, accounts, chain, chain_id):
     from eth_abi import decode
 
     token, receipt, manifest = emitter

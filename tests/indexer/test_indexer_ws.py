@@ -63,7 +63,7 @@ def test_ws_url_derivation():
     assert ws_url_for(1, {1: ""}, http, True) == (None, False)
 
 
-def test_subscription_wakes_the_poll_loop(emitter, accounts, chain, chain_id, rpc_url, tmp_path):
+def test_subscription_wakes_the_poll_loop(emitter, accounts, chain, chain_id, rpc_url):
     assert rpc_url.startswith("http://127.0.0.1:")
     token, receipt, manifest = emitter
     url = helpers.new_database("ws")
@@ -94,9 +94,7 @@ def test_subscription_wakes_the_poll_loop(emitter, accounts, chain, chain_id, rp
     assert "subscription lost" not in err
 
 
-def test_unreachable_ws_falls_back_to_polling(
-    emitter, accounts, chain, chain_id, rpc_url, tmp_path
-):
+def test_unreachable_ws_falls_back_to_polling(emitter, accounts, chain, chain_id):
     token, receipt, manifest = emitter
     url = helpers.new_database("wsdown")
     proc = helpers.spawn(

@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import signal
 import subprocess
 import sys
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -99,6 +101,18 @@ def settings(url: str, manifest: Path, chain_id: int, **kw) -> Settings:
 def index_once(url: str, manifest: Path, chain_id: int, **kw) -> None:
     """Index until the node's head, in this process."""
     asyncio.run(run_indexer(settings(url, manifest, chain_id, **kw)))
+
+
+@contextmanager
+def following(url: str, manifest: Path, chain_id: int, **kw):
+    """``spawn`` for the duration of a ``with`` block, stopped with SIGTERM at its end (its stderr
+    stays readable)."""
+    proc = spawn(url, manifest, chain_id, **kw)
+    try:
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(20)
 
 
 def spawn(url: str, manifest: Path, chain_id: int, **kw) -> subprocess.Popen:
