@@ -11,15 +11,39 @@ import re
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 
 from api.db import Heads
 from api.deps import AddressPath
+from api.errors import bad_request
 from api.fields import AddressStr, address_fields, checksum, checksum_hex, parse_address
 from api.models import Envelope
 from api.rows import Audit, Balance, Certificate, Gem, GemClaim, Retirement, Score, Stake
 from api.sql import profile as sql
 
-router = APIRouter(prefix="/esg", tags=["profile"])
+
+class _HotRoute(APIRoute):
+    """A route documented like any other (its parameters and response model come from the
+    endpoint's signature), answered by calling the endpoint directly with its path parameters:
+    FastAPI's per-request dependency solving and the route-level checks around it cost about
+    85 µs per request, measured in-process on this machine (130 µs with them, 45 µs without),
+    against about 0.5 ms of CPU for a whole profile request (API and PostgreSQL): 15 % of the
+    throughput of uncached profiles. The endpoint validates its input itself."""
+
+    def get_route_handler(self):
+        endpoint = self.endpoint
+
+        async def handler(request: Request) -> Response:
+            if request.scope["query_string"]:
+                raise bad_request(
+                    f"unknown query parameter in {request.url.query[:80]!r}: this route takes none"
+                )
+            return await endpoint(request=request, **request.path_params)
+
+        return handler
+
+
+router = APIRouter(prefix="/esg", tags=["profile"], route_class=_HotRoute)
 
 SECTION_ROWS = 100
 

@@ -20,9 +20,11 @@ def _profile(addr: str) -> str:
 @pytest.mark.parametrize(
     ("path", "params", "status", "words"),
     [
-        (_profile("0x1234"), {}, 400, "path parameter 'address'"),
-        (_profile("alice"), {}, 400, "path parameter 'address'"),
-        (_profile("0x" + "g" * 40), {}, 400, "path parameter 'address'"),
+        (_profile("0x1234"), {}, 400, "malformed address"),
+        (_profile("alice"), {}, 400, "malformed address"),
+        (_profile("0x" + "g" * 40), {}, 400, "malformed address"),
+        (_profile("0x" + "ab" * 20), {"x": "1"}, 400, "unknown query parameter"),
+        ("/api/v1/scores/0x12/history", {}, 400, "path parameter 'address'"),
         ("/api/v1/tokens/XYZ", {}, 404, "unknown token symbol"),
         ("/api/v1/tokens/XYZ/holders", {"chain": "{chain}"}, 404, "unknown token symbol"),
         ("/api/v1/tokens", {"chain": 999999}, 404, "unknown chain"),
