@@ -193,19 +193,24 @@ class Activity:
                 out.append((i, pos))
         return out
 
+    def _later_position(self, days: tuple[int, int], open_only: bool) -> tuple:
+        """(position id, owner) of a random position, some days later; (None, None) if none."""
+        _advance(self.provider, seconds=self.rng.randint(*days) * 86_400)
+        positions = self._positions(open_only)
+        if not positions:
+            return None, None
+        i, pos = self.rng.choice(positions)
+        return i, self._account(pos.owner)
+
     def do_est_claim(self):
-        _advance(self.provider, seconds=self.rng.randint(1, 20) * 86_400)
-        positions = self._positions(False)
-        if positions:
-            i, pos = self.rng.choice(positions)
-            self.d["EST"].claim(i, sender=self._account(pos.owner))
+        i, owner = self._later_position((1, 20), open_only=False)
+        if owner is not None:
+            self.d["EST"].claim(i, sender=owner)
 
     def do_est_unstake(self):
-        _advance(self.provider, seconds=self.rng.randint(5, 40) * 86_400)
-        positions = self._positions(True)
-        if positions:
-            i, pos = self.rng.choice(positions)
-            self.d["EST"].unstake(i, sender=self._account(pos.owner))
+        i, owner = self._later_position((5, 40), open_only=True)
+        if owner is not None:
+            self.d["EST"].unstake(i, sender=owner)
 
     def do_est_fund(self):
         amount = self.rng.randint(1, 500) * WAD
