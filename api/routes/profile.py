@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
@@ -25,10 +25,10 @@ from api.sql import profile as sql
 class _HotRoute(APIRoute):
     """A route documented like any other (its parameters and response model come from the
     endpoint's signature), answered by calling the endpoint directly with its path parameters:
-    FastAPI's per-request dependency solving and the route-level checks around it cost about
-    85 µs per request, measured in-process on this machine (130 µs with them, 45 µs without),
-    against about 0.5 ms of CPU for a whole profile request (API and PostgreSQL): 15 % of the
-    throughput of uncached profiles. The endpoint validates its input itself."""
+    FastAPI's request handler (dependency solving, validation, the checks around them) costs
+    about 45 µs per uncached profile, measured in-process on this machine (85-100 µs through
+    it, 45-59 µs without), about 9 % of the request's CPU in the API and PostgreSQL (0.5 ms).
+    The endpoint validates its input itself."""
 
     def get_route_handler(self):
         endpoint = self.endpoint
@@ -43,9 +43,13 @@ class _HotRoute(APIRoute):
         return handler
 
 
-router = APIRouter(prefix="/esg", tags=["profile"], route_class=_HotRoute)
-
 SECTION_ROWS = 100
+PATH = "/esg/unified-profile/{address}"
+SUMMARY = (
+    "Balances of the eight tokens, ECS score, stakes, gems, certificates, retirements and AI"
+    f" audits of one address across all chains (each list section up to {SECTION_ROWS} rows;"
+    " /accounts/{address}/... pages through all)"
+)
 
 
 class ProfileOut(Envelope):
@@ -114,13 +118,6 @@ async def profile_body(pool, address: bytes, heads: Heads) -> bytes:
     return head + b'",' + doc[1:]
 
 
-@router.get(
-    "/unified-profile/{address}",
-    response_model=ProfileOut,
-    summary="Balances of the eight tokens, ECS score, stakes, gems, certificates, "
-    "retirements and AI audits of one address across all chains (each list section up to "
-    f"{SECTION_ROWS} rows; /accounts/{{address}}/... pages through all)",
-)
 async def unified_profile(address: AddressPath, request: Request) -> Response:
     # The hot path of the API returns the document PostgreSQL built as it is: validating and
     # serializing it through ProfileOut would cost more than the whole query (the model still
@@ -136,6 +133,22 @@ async def unified_profile(address: AddressPath, request: Request) -> Response:
 
 
 _JSON = "application/json"
+
+
+def install(app: FastAPI, prefix: str, responses: dict) -> None:
+    """Register the route on the application's own router. ``include_router`` wraps each route
+    it includes in a routing context resolved on every request, which costs about 20 µs per
+    request (measured in-process on an uncached profile: 46-54 µs registered here, 67-81 µs
+    included), 4 % of the request's CPU."""
+    app.router.add_api_route(
+        prefix + PATH,
+        unified_profile,
+        response_model=ProfileOut,
+        summary=SUMMARY,
+        tags=["profile"],
+        responses=responses,
+        route_class_override=_HotRoute,
+    )
 
 
 async def _through_redis(state, address: bytes, heads: Heads) -> bytes:

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from esg.paths import PROJECT_ROOT
+
 ST = Path(sys.executable).parent / "st"
 HOOKS = "tests.api.schemathesis_hooks"
 
@@ -74,7 +76,8 @@ def test_schemathesis_finds_no_failure(api, world, tmp_path):
         ],
         capture_output=True,
         text=True,
-        env=dict(os.environ, SCHEMATHESIS_HOOKS=HOOKS, PYTHONPATH=os.getcwd()),
+        env=dict(os.environ, SCHEMATHESIS_HOOKS=HOOKS, PYTHONPATH=str(PROJECT_ROOT)),
+        cwd=tmp_path,  # its cache goes there, not into the repository
         timeout=900,
     )
     out = run.stdout + run.stderr
