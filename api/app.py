@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import logging
-import os
-import re
 from contextlib import asynccontextmanager
 
-from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import errors, logs
 from api.db import HeadTracker, create_pool
 from api.deps import known_query
-from api.middleware import HeadCache, Observe, RateLimit
+from api.middleware import Edge, HeadCache
 from api.routes import (
     accounts,
     ai_ethics,
@@ -29,8 +26,6 @@ from api.routes import (
 from api.settings import Settings
 
 log = logging.getLogger("api")
-# Request ids passed on from clients; anything else gets a new one.
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 ROUTERS = (tokens, accounts, carbon, scores, ai_ethics, governance, chains)
 
@@ -143,8 +138,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router, responses={429: ERRORS[429]})
     app.openapi = _openapi(app)
     errors.install(app)
-    # Innermost first: the response cache sits right around the routes, the request id outside
-    # everything so that every answer (a 429 too) carries it.
+    # Innermost first: the response cache sits right around the routes, the edge (request id,
+    # rate limit, metrics) outside it so that every answer, a 429 too, carries the request id.
     app.add_middleware(
         HeadCache,
         state=app.state,
@@ -152,17 +147,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=settings.max_age,
     )
     app.add_middleware(
-        RateLimit,
+        Edge,
+        access_log=settings.access_log,
         per_minute=settings.rate_limit,
         redis_url=settings.redis_url,
         prefix=settings.cache_prefix,
-    )
-    app.add_middleware(Observe, access_log=settings.access_log)
-    app.add_middleware(
-        CorrelationIdMiddleware,
-        header_name="X-Request-ID",
-        update_request_header=False,
-        generator=lambda: os.urandom(8).hex(),
-        validator=_REQUEST_ID.match,
     )
     return app
