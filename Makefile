@@ -72,10 +72,10 @@ bench-gas: install
 	ape run bench_gas
 
 bench-indexer: install
-	$(BIN)/python -m indexer.bench
+	$(BIN)/python -m benchmarks.indexer
 
 bench-api: install
-	$(BIN)/python -m api.bench
+	$(BIN)/python -m benchmarks.api
 
 bench-frontend: install frontend chromium
 	$(BIN)/python benchmarks/frontend_bench.py

@@ -98,10 +98,6 @@ class Heads:
     by_chain: dict[int, ChainHead] = field(default_factory=dict)
     # symbol/name -> {chain_id: address}
     by_name: dict[str, dict[int, bytes]] = field(default_factory=dict)
-    # (chain_id, address) -> name
-    names: dict[tuple[int, bytes], str] = field(default_factory=dict)
-    # (chain_id, lower-case 0x address) -> name
-    names_hex: dict[tuple[int, str], str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, chains: list, contracts: list) -> Heads:
@@ -118,8 +114,6 @@ class Heads:
             token=format(zlib.crc32(key.encode()), "08x"),
             by_chain={c.chain_id: c for c in ch},
             by_name=by_name,
-            names={(c.chain_id, c.address): c.name for c in co},
-            names_hex={(c.chain_id, "0x" + c.address.hex()): c.name for c in co},
         )
 
     def read_at(self, chain_ids=None) -> list[dict]:

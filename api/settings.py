@@ -47,8 +47,6 @@ class Settings(BaseSettings):
     # "10.0.0.0/8,127.0.0.1"). Only a connection from one of them may name the client in
     # X-Forwarded-For (the rightmost address not itself a trusted proxy); empty trusts nobody.
     trusted_proxies: Annotated[list[str], NoDecode] = []
-    page_size_default: int = 50
-    page_size_max: int = 500
     # Seconds between reads of the indexed heads (the cache and ETag key).
     head_poll_interval: float = 0.25
     # Seed TTLs (seconds) of the shared cache entries.

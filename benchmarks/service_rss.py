@@ -5,7 +5,7 @@ and limits (deploy/kubernetes/base, docs/operations.md).
 
 Runs ``python -m esg.demo`` in a runtime folder of its own, on free ports, with its own database
 (on DATABASE_URL's server, else the embedded one); once the demo prints its first API answer,
-drives the API with the staged load test (``python -m api.loadtest``, short stages) while it
+drives the API with the staged load test (``python -m benchmarks.loadtest``, short stages) while it
 samples every service's RSS once a second (the PIDs from the supervisor's services.json, worker
 processes included); then stops the demo with SIGTERM, drops its database and folder, and prints,
 per service, the RSS at rest, the highest RSS seen and the kernel's peak (VmHWM), with the load
@@ -119,7 +119,7 @@ def main() -> int:
     pids = {n: s["pid"] for n, s in json.loads((home / "services.json").read_text()).items()}
     at_rest = {n: sum(status_kb(p, "VmRSS") for p in tree(pid)) for n, pid in pids.items()}
     load = subprocess.Popen(
-        [sys.executable, "-m", "api.loadtest", "--url", f"http://127.0.0.1:{api_port}"],
+        [sys.executable, "-m", "benchmarks.loadtest", "--url", f"http://127.0.0.1:{api_port}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

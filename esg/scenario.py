@@ -10,43 +10,12 @@ bought; and a governance proposal passes through the timelock. Used by ``ape run
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from eth_utils import keccak
 
-from esg.deploy import WAD, Deployment, Operators
+from esg.deploy import WAD, Deployment
+from esg.personas import Personas
 from oracle.demo import attest_scenario
-
-PERSONAS = ("admin", "alice", "bob", "carol", "oracle", "verifier", "auditor", "pauser")
-
-
-@dataclass
-class Personas:
-    """The demo's cast, one funded account each."""
-
-    admin: object
-    alice: object
-    bob: object
-    carol: object
-    oracle: object
-    verifier: object
-    auditor: object
-    pauser: object
-
-    @classmethod
-    def from_accounts(cls, accounts) -> Personas:
-        return cls(*(accounts[i] for i in range(len(PERSONAS))))
-
-    def operators(self) -> Operators:
-        """Role holders for the deploy: the admin issues and mints, the rest hold their namesake."""
-        return Operators(
-            {
-                "ORACLE_ROLE": self.oracle,
-                "VERIFIER_ROLE": self.verifier,
-                "AUDITOR_ROLE": self.auditor,
-                "PAUSER_ROLE": self.pauser,
-            }
-        )
 
 
 def _advance(provider, *, blocks: int = 0, seconds: int = 0) -> None:

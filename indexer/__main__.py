@@ -12,9 +12,10 @@ from esg.database import database_url, ensure_database
 from esg.manifest import load_manifest
 from indexer import metrics
 from indexer.chain import BulkIndexes, ChainIndexer
+from indexer.decode import ChainContracts
 from indexer.partitions import PartitionKeeper
 from indexer.settings import Settings
-from indexer.store import connect, migrate
+from indexer.store import connect, migrate, sync_projections
 from indexer.writer import ChainBusy, WriterLock
 
 log = logging.getLogger("indexer")
@@ -33,6 +34,12 @@ async def run(settings: Settings) -> None:
     conn = await connect(url)
     try:
         await migrate(conn)
+        # Every chain of the manifest (not only those indexed here) decodes its own events when
+        # a changed table declaration is rebuilt from the event log.
+        await sync_projections(
+            conn,
+            {cid: ChainContracts(manifest, dep) for cid, dep in manifest.chains.items()},
+        )
     finally:
         await conn.close()
     chains = [

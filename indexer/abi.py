@@ -2,7 +2,8 @@
 
 Static ABI types (address, bool, bytesN, intN/uintN) and arrays of them are decoded by hand from the
 hex strings the node returns (no bytes round trip); anything else falls back to eth_abi. Integers
-are Python ints; addresses, bytes and hashes stay lower-case ``0x`` hex strings.
+are Python ints; addresses, bytes and hashes stay lower-case ``0x`` hex strings. A decoded event is
+a record: a tuple in ABI order whose fields are also readable by name (``ev.beneficiary``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from eth_utils import keccak
 
@@ -34,8 +36,16 @@ def event_signature(item: dict) -> str:
     return f"{item['name']}({','.join(canonical_type(i) for i in item['inputs'])})"
 
 
-def topic0_of(item: dict) -> str:
-    return "0x" + keccak(text=event_signature(item)).hex()
+def record_type(name: str, fields: tuple[str, ...]) -> type[tuple]:
+    """A tuple class whose items are also attributes named ``fields`` (a namedtuple that accepts
+    the ABI's names, leading underscores included)."""
+    ns: dict = {"__slots__": (), "_fields": fields}
+    for i, f in enumerate(fields):
+        ns[f] = property(itemgetter(i), doc=f"argument {i} of {name}")
+    ns["__repr__"] = lambda self: (
+        f"{name}({', '.join(f'{f}={v!r}' for f, v in zip(fields, self, strict=True))})"
+    )
+    return type(name, (tuple,), ns)
 
 
 def _word_decoder(t: str) -> Callable[[str], object] | None:
@@ -157,6 +167,8 @@ class EventSpec:
     hashed: tuple[bool, ...]
     n_topics: int
     decode: Decoder
+    # The class of decoded values (a tuple with the argument names as attributes).
+    record: type[tuple]
 
 
 def build_event(item: dict) -> EventSpec:
@@ -168,17 +180,19 @@ def build_event(item: dict) -> EventSpec:
     topic_decs = [(1 + n, _topic_decoder(types[k])) for n, k in enumerate(indexed)]
     data_dec = _data_decoder([types[k] for k in plain])
     order = indexed + plain  # positions of decoded values in declaration order
+    rec = record_type(item["name"], names)
+    new = tuple.__new__
     if order == list(range(len(inputs))):
 
         def decode(topics: list[str], data: str) -> tuple:
-            return tuple(d(topics[p]) for p, d in topic_decs) + data_dec(data)
+            return new(rec, tuple(d(topics[p]) for p, d in topic_decs) + data_dec(data))
 
     else:
         inverse = [order.index(k) for k in range(len(inputs))]
 
         def decode(topics: list[str], data: str) -> tuple:
             raw = tuple(d(topics[p]) for p, d in topic_decs) + data_dec(data)
-            return tuple(raw[j] for j in inverse)
+            return new(rec, (raw[j] for j in inverse))
 
     if len(topic_decs) == 2 and len(plain) == 1 and order == [0, 1, 2]:
         # The ERC-20 Transfer / Approval shape: the hottest path, unrolled.
@@ -186,7 +200,7 @@ def build_event(item: dict) -> EventSpec:
         if _UINT.match(types[2]):
 
             def decode(topics: list[str], data: str) -> tuple:  # noqa: F811
-                return (t1(topics[1]), t2(topics[2]), int(data[2:66], 16))
+                return new(rec, (t1(topics[1]), t2(topics[2]), int(data[2:66], 16)))
 
     sig = event_signature(item)
     return EventSpec(
@@ -198,6 +212,7 @@ def build_event(item: dict) -> EventSpec:
         hashed=tuple(k in indexed and _word_decoder(types[k]) is None for k in range(len(types))),
         n_topics=1 + len(indexed),
         decode=decode,
+        record=rec,
     )
 
 

@@ -44,43 +44,39 @@ def _jsonify(v: object) -> object:
     return v
 
 
-def json_encoder(spec: EventSpec) -> Callable[[tuple], bytes]:
-    """Args as JSON bytes; integers become decimal strings (uint256 overflows JSON numbers)."""
-    names = spec.arg_names
-    types = spec.arg_types
-    if len(names) == 3 and _is_word(types[0]) and _is_word(types[1]) and _is_int(types[2]):
-        n0, n1, n2 = names
-        return lambda v: orjson.dumps({n0: v[0], n1: v[1], n2: str(v[2])})
-    conv: list[tuple[str, Callable | None]] = []
-    for n, t, hashed in zip(names, types, spec.hashed, strict=True):
-        if hashed:
-            conv.append((n, None))
-        elif _is_int(t):
-            conv.append((n, str))
-        elif _is_int_array(t):
-            conv.append((n, lambda a: [str(x) for x in a]))
-        elif _is_word(t):
-            conv.append((n, None))
-        else:
-            conv.append((n, _jsonify))
-    return lambda v: orjson.dumps(
-        {n: (f(x) if f else x) for (n, f), x in zip(conv, v, strict=True)}
-    )
-
-
-def json_decoder(spec: EventSpec) -> Callable[[dict], tuple]:
-    """Inverse of json_encoder: stored args back to the decoded tuple (for replays)."""
-    plan = []
+def _per_argument(spec: EventSpec, number: Callable, other: Callable | None) -> list:
+    """(name, converter or None) per argument: ``number`` for integers and arrays of integers
+    (element-wise), ``other`` for values that are neither hashes nor JSON-safe scalars."""
+    plan: list[tuple[str, Callable | None]] = []
     for n, t, hashed in zip(spec.arg_names, spec.arg_types, spec.hashed, strict=True):
         if hashed:
             plan.append((n, None))
         elif _is_int(t):
-            plan.append((n, int))
+            plan.append((n, number))
         elif _is_int_array(t):
-            plan.append((n, lambda a: [int(x) for x in a]))
+            plan.append((n, lambda a: [number(x) for x in a]))
         else:
-            plan.append((n, None))
-    return lambda args: tuple(f(args[n]) if f else args[n] for n, f in plan)
+            plan.append((n, None if _is_word(t) else other))
+    return plan
+
+
+def json_encoder(spec: EventSpec) -> Callable[[tuple], bytes]:
+    """Args as JSON bytes; integers become decimal strings (uint256 overflows JSON numbers)."""
+    names, types = spec.arg_names, spec.arg_types
+    if len(names) == 3 and _is_word(types[0]) and _is_word(types[1]) and _is_int(types[2]):
+        n0, n1, n2 = names
+        return lambda v: orjson.dumps({n0: v[0], n1: v[1], n2: str(v[2])})
+    plan = _per_argument(spec, str, _jsonify)
+    return lambda v: orjson.dumps(
+        {n: (f(x) if f else x) for (n, f), x in zip(plan, v, strict=True)}
+    )
+
+
+def json_decoder(spec: EventSpec) -> Callable[[dict], tuple]:
+    """Inverse of json_encoder: stored args back to the decoded record (for replays)."""
+    plan = _per_argument(spec, int, None)
+    new, rec = tuple.__new__, spec.record
+    return lambda args: new(rec, (f(args[n]) if f else args[n] for n, f in plan))
 
 
 @dataclass
@@ -133,15 +129,6 @@ class ChainContracts:
             for info in self.by_address.values()
             for r in info.routes.values()
             if r.kind
-        ]
-
-    def route(self, contract_name: str, event: str) -> list[EventRoute]:
-        return [
-            r
-            for c in self.by_address.values()
-            if c.name == contract_name
-            for r in c.routes.values()
-            if r.spec.name == event
         ]
 
 
@@ -211,26 +198,20 @@ def decode_logs(
             loc_text = ""
         route = info.routes.get((topics[0], len(topics))) if topics else None
         if route is None:
-            events.append(
-                (
-                    chain_id,
-                    bn,
-                    li,
-                    bh_bytes,
-                    tx_bytes,
-                    info.address,
-                    info.name,
-                    "",
-                    orjson.dumps({"topics": topics, "data": lg.data}),
-                    bn <= finalized,
-                )
-            )
-            continue
-        values = route.spec.decode(topics, lg.data)
-        kind = route.kind
-        if kind == 4 and not values[3]:
-            kind = 0  # an empty TransferBatch has no transfer row: keep its event row
+            values, kind, name = None, 0, ""
+        else:
+            values = route.spec.decode(topics, lg.data)
+            kind = route.kind
+            if kind == 4 and not values[3]:
+                kind = 0  # an empty TransferBatch has no transfer row: keep its event row
+            name = route.spec.name
         if not kind:
+            # Undecodable logs keep their topics and data.
+            args = (
+                orjson.dumps({"topics": topics, "data": lg.data})
+                if route is None
+                else route.to_json(values)
+            )
             events.append(
                 (
                     chain_id,
@@ -240,11 +221,13 @@ def decode_logs(
                     tx_bytes,
                     info.address,
                     info.name,
-                    route.spec.name,
-                    route.to_json(values),
+                    name,
+                    args,
                     bn <= finalized,
                 )
             )
+        if route is None:
+            continue
         if route.handlers:
             if not loc_text:
                 loc_text = f"{bh_text}\t{tx_text}\t{addr_text}"

@@ -10,7 +10,9 @@ from pathlib import Path
 import asyncpg
 import orjson
 
-from indexer.projections import APPEND_TABLES, LATEST_TABLES, TRANSFER_EVENT_NAMES, Batch, Ctx
+from indexer.projections import HANDLERS, TRANSFER_EVENT_NAMES, Batch, Ctx, load
+from indexer.projections.schema import APPEND, LATEST, TABLES, Table
+from indexer.projections.standard import STANDARD_TRANSFER_HANDLERS
 
 log = logging.getLogger("indexer.store")
 
@@ -312,14 +314,7 @@ class ChainStore:
                     format="text",
                 )
                 await self._apply_deltas(conn, batch)
-            for name, rows in batch.appends.items():
-                if rows:
-                    await conn.copy_records_to_table(
-                        name, records=rows, columns=APPEND_TABLES[name].columns
-                    )
-            for name, rows in batch.latest.items():
-                if rows:
-                    await self._upsert_latest(name, list(rows.values()))
+            await _write_rows(conn, batch, TABLES.values())
             if headers:
                 await conn.executemany(
                     "INSERT INTO blocks (chain_id, number, hash, parent_hash, timestamp,"
@@ -408,17 +403,6 @@ class ChainStore:
             cid,
         )
 
-    async def _upsert_latest(self, name: str, rows: list[tuple]) -> None:
-        t = LATEST_TABLES[name]
-        cols = ", ".join(t.columns)
-        params = ", ".join(f"${i + 1}" for i in range(len(t.columns)))
-        sets = ", ".join(f"{c} = excluded.{c}" for c in t.columns if c not in t.key)
-        await self.conn.executemany(
-            f"INSERT INTO {name} ({cols}) VALUES ({params}) "
-            f"ON CONFLICT ({', '.join(t.key)}) DO UPDATE SET {sets}",
-            rows,
-        )
-
     async def prune_blocks(self, below: int) -> None:
         """Forget headers older than the window that hold no event."""
         await self.conn.execute(
@@ -490,9 +474,9 @@ class ChainStore:
             await conn.execute(
                 "DELETE FROM transfers WHERE chain_id = $1 AND block_number > $2", cid, fork
             )
-            for name in APPEND_TABLES:
+            for t in _tables(APPEND):
                 await conn.execute(
-                    f"DELETE FROM {name} WHERE chain_id = $1 AND block_number > $2", cid, fork
+                    f"DELETE FROM {t.name} WHERE chain_id = $1 AND block_number > $2", cid, fork
                 )
             await conn.execute(
                 "UPDATE accounts a SET last_block = (SELECT max(block_number) FROM ("
@@ -504,8 +488,22 @@ class ChainStore:
                 cid,
                 fork,
             )
-            for t in LATEST_TABLES.values():
-                await self._rebuild_latest(t, fork, contracts)
+            touched = [
+                t
+                for t in _tables(LATEST)
+                if await conn.fetchval(
+                    f"SELECT EXISTS (SELECT 1 FROM {t.name} WHERE chain_id = $1"
+                    " AND block_number > $2)",
+                    cid,
+                    fork,
+                )
+            ]
+            if touched:
+                # A latest-state row may merge events from both sides of the fork: the chain's
+                # rows of these tables are computed again from the events that remain.
+                for t in touched:
+                    await conn.execute(f"DELETE FROM {t.name} WHERE chain_id = $1", cid)
+                await replay(conn, cid, contracts, touched)
             await conn.execute("DELETE FROM blocks WHERE chain_id = $1 AND number > $2", cid, fork)
             await conn.execute(
                 "UPDATE chains SET indexed_block = $2, finalized_block = LEAST(finalized_block,"
@@ -515,42 +513,114 @@ class ChainStore:
             )
         return n_events
 
-    async def _rebuild_latest(self, t, fork: int, contracts) -> None:
-        """Recompute a latest-state table of this chain from the events at or below ``fork``."""
-        conn = self.conn
-        cid = self.chain_id
-        touched = await conn.fetchval(
-            f"SELECT count(*) FROM {t.name} WHERE chain_id = $1 AND block_number > $2", cid, fork
-        )
-        if not touched:
-            return
-        await conn.execute(f"DELETE FROM {t.name} WHERE chain_id = $1", cid)
-        # Transfer events live in `transfers`; the view `events` rebuilds them if a table is fed
-        # by them, any other event is in event_rows.
-        source = "events" if TRANSFER_EVENT_NAMES.intersection(t.events) else "event_rows"
-        rows = await conn.fetch(
-            "SELECT e.block_number, e.log_index, e.block_hash, e.tx_hash, e.contract,"
-            f" e.contract_name, e.event, e.args FROM {source} e WHERE e.chain_id = $1"
-            " AND e.event = ANY($2::text[]) ORDER BY e.block_number, e.log_index",
-            cid,
-            list(t.events),
-        )
-        batch = Batch(cid)
-        c = Ctx()
-        for r in rows:
-            info = contracts.by_address.get("0x" + r["contract"].hex())
-            if info is None:
-                continue
-            for route in info.routes.values():
-                if route.spec.name != r["event"]:
+
+def _tables(kind: str) -> list[Table]:
+    load()
+    return [t for t in TABLES.values() if t.kind == kind]
+
+
+async def _write_rows(conn, batch: Batch, tables) -> None:
+    """COPY the batch's append rows and upsert its latest-state rows, for ``tables``."""
+    for t in tables:
+        if t.kind == APPEND:
+            rows = batch.appends.get(t.name)
+            if rows:
+                await conn.copy_records_to_table(t.name, records=rows, columns=t.names)
+        else:
+            rows = batch.latest.get(t.name)
+            if rows:
+                await conn.executemany(t.upsert_sql, list(rows.values()))
+
+
+# Events replayed per round trip when tables are computed again from the event log.
+REPLAY_CHUNK = 20_000
+
+
+async def replay(conn: asyncpg.Connection, chain_id: int, contracts, tables: list[Table]) -> int:
+    """Run the handlers again over chain ``chain_id``'s stored events, in chain order, and write
+    the rows they produce for ``tables`` (which hold none of this chain's rows). Returns the
+    number of events replayed. The caller holds a transaction."""
+    load()
+    wanted = {h.event for h in HANDLERS if h.fn not in STANDARD_TRANSFER_HANDLERS.values()}
+    # Standard transfer events live in `transfers`; the view `events` rebuilds them, needed only
+    # if a handler other than the standard ones listens to one.
+    source = "events" if TRANSFER_EVENT_NAMES & wanted else "event_rows"
+    routes = {
+        (info.address, route.spec.name): route
+        for info in contracts.by_address.values()
+        for route in info.routes.values()
+    }
+    names = {info.address: info.name for info in contracts.by_address.values()}
+    c = Ctx()
+    n = 0
+    cursor = conn.cursor(
+        "SELECT block_number, log_index, block_hash, tx_hash, contract, event, args"
+        f" FROM {source} WHERE chain_id = $1 AND event = ANY($2::text[])"
+        " ORDER BY block_number, log_index",
+        chain_id,
+        sorted(wanted),
+        prefetch=REPLAY_CHUNK,
+    )
+    batch = Batch(chain_id)
+    async for r in cursor:
+        route = routes.get((r["contract"], r["event"]))
+        if route is None:
+            continue  # a contract no longer in the manifest
+        c.block_number, c.log_index = r["block_number"], r["log_index"]
+        c.block_hash, c.tx_hash = r["block_hash"], r["tx_hash"]
+        c.contract, c.contract_name = r["contract"], names[r["contract"]]
+        c.set_text(chain_id)
+        values = route.from_json(r["args"])
+        for h in route.handlers:
+            h(batch, c, values)
+        n += 1
+        if n % REPLAY_CHUNK == 0:
+            await _write_rows(conn, batch, tables)
+            batch = Batch(chain_id)
+    await _write_rows(conn, batch, tables)
+    return n
+
+
+async def sync_projections(conn: asyncpg.Connection, contracts_by_chain: dict) -> list[str]:
+    """Create the declared tables that are missing and rebuild those whose declaration changed
+    (``Table.fingerprint``) from the stored event log, each chain's events decoded with its
+    contracts in ``contracts_by_chain`` ({chain_id: ChainContracts}); returns their names.
+
+    One transaction under the migration lock: a crash leaves the former tables in place."""
+    load()
+    await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+    try:
+        built = {
+            r[0]: r[1] for r in await conn.fetch("SELECT name, fingerprint FROM projection_tables")
+        }
+        stale = [t for t in TABLES.values() if built.get(t.name) != t.fingerprint]
+        if not stale:
+            return []
+        async with conn.transaction():
+            for t in stale:
+                await conn.execute(f"DROP TABLE IF EXISTS {t.name} CASCADE")
+                for stmt in t.ddl():
+                    await conn.execute(stmt)
+                await conn.execute(
+                    "INSERT INTO projection_tables (name, fingerprint) VALUES ($1, $2)"
+                    " ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint,"
+                    " built_at = now()",
+                    t.name,
+                    t.fingerprint,
+                )
+            for (chain_id,) in await conn.fetch("SELECT chain_id FROM chains ORDER BY chain_id"):
+                contracts = contracts_by_chain.get(chain_id)
+                if contracts is None:
+                    log.warning(
+                        "chain not in the manifest: its rows of rebuilt tables stay empty",
+                        extra={"chain": chain_id, "tables": [t.name for t in stale]},
+                    )
                     continue
-                c.block_number, c.log_index = r["block_number"], r["log_index"]
-                c.block_hash, c.tx_hash = r["block_hash"], r["tx_hash"]
-                c.contract, c.contract_name = r["contract"], r["contract_name"]
-                values = route.from_json(r["args"])
-                for h in route.handlers:
-                    h(batch, c, values)
-                break
-        replayed = batch.latest.get(t.name)
-        if replayed:
-            await self._upsert_latest(t.name, list(replayed.values()))
+                n = await replay(conn, chain_id, contracts, stale)
+                log.info(
+                    "projection tables rebuilt from the event log",
+                    extra={"chain": chain_id, "tables": [t.name for t in stale], "events": n},
+                )
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+    return [t.name for t in stale]

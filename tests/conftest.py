@@ -1,62 +1,42 @@
-"""Session-wide personas for the contract tests.
-
-Each persona is one of ape's funded test accounts; contract fixtures grant roles to them by name.
-"""
+"""Session-wide personas for every test: the cast of esg.personas (one of ape's funded test
+accounts each); contract fixtures grant roles to them by name."""
 
 import pytest
 from ape.exceptions import TransactionError
 from ape_ethereum.trace import Trace
 
-
-@pytest.fixture(scope="session")
-def admin(accounts):
-    return accounts[0]
+from esg.personas import PERSONAS, Personas
 
 
 @pytest.fixture(scope="session")
-def alice(accounts):
-    return accounts[1]
+def who(accounts) -> Personas:
+    """The whole cast (esg.personas), as the demo scenario plays it."""
+    return Personas.from_accounts(accounts)
 
 
-@pytest.fixture(scope="session")
-def bob(accounts):
-    return accounts[2]
+def _persona(name: str):
+    @pytest.fixture(scope="session", name=name)
+    def persona(who):
+        return getattr(who, name)
+
+    persona.__doc__ = f"The {name} persona of esg.personas."
+    return persona
 
 
-@pytest.fixture(scope="session")
-def carol(accounts):
-    return accounts[3]
+# One fixture per persona (admin, alice, ..., mallory: an account that holds no role anywhere).
+for _name in PERSONAS:
+    globals()[_name] = _persona(_name)
 
 
-@pytest.fixture(scope="session")
-def oracle(accounts):
-    return accounts[4]
+@pytest.fixture(scope="module")
+def chain_id(chain) -> int:
+    """The test chain's id (a module may override it with a node of its own)."""
+    return chain.chain_id
 
 
-@pytest.fixture(scope="session")
-def verifier(accounts):
-    return accounts[5]
-
-
-@pytest.fixture(scope="session")
-def auditor(accounts):
-    return accounts[6]
-
-
-@pytest.fixture(scope="session")
-def pauser(accounts):
-    return accounts[7]
-
-
-@pytest.fixture(scope="session")
-def bridge(accounts):
-    return accounts[8]
-
-
-@pytest.fixture(scope="session")
-def mallory(accounts):
-    """An account that holds no role anywhere."""
-    return accounts[9]
+@pytest.fixture(scope="module")
+def rpc_url(chain) -> str:
+    return chain.provider.uri
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,17 +10,12 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "indexer"))
-
-import idx_helpers  # noqa: E402
-
-from esg import nodes  # noqa: E402
-from esg.paths import PROJECT_ROOT  # noqa: E402
-from indexer.devnet import free_port  # noqa: E402
+from esg import nodes
+from esg.paths import PROJECT_ROOT
+from tests.support.indexing import free_port, new_database
 
 
 @pytest.fixture
@@ -38,7 +33,7 @@ def demo_env(tmp_path, monkeypatch):
         INDEXER_METRICS_PORT="0",
         BRIDGE_VALIDATOR_METRICS_PORT="0",
         BRIDGE_RELAYER_METRICS_PORT="0",
-        DATABASE_URL=idx_helpers.new_database("demo"),
+        DATABASE_URL=new_database("demo"),
     )
     # The node manager in this process looks at the same runtime folder and ports.
     for key in ("ESG_HOME", "ESG_BESU_PORT", "ESG_ETHEREUM_PORT", "ESG_POLYGON_PORT"):

@@ -1,115 +1,91 @@
-"""/accounts/{address}/transfers: an account's token movements on every chain."""
+"""/accounts/{address}/...: an address's transfers, and every row of its profile's lists."""
 
-from __future__ import annotations
-
-from typing import Annotated
+from typing import Annotated, Generic
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
 
-from api.deps import PoolDep, SettingsDep
-from api.models import PageEnvelope
-from api.params import (
-    AddressDep,
-    ChainDep,
-    HeadsDep,
-    PageDep,
-    block_range,
-    chain_ids,
-    checksum,
-    decode_cursor,
-    hex0x,
-    next_page,
-    token_addresses,
-)
+from api.deps import AddressDep, HeadsDep, Listing, SettingsDep, listing
+from api.fields import AddressStr, checksum
+from api.models import Page, T
+from api.paging import BIG, INT, NEWEST, Keyset, by_chain_and
+from api.routes.tokens import token_addresses
+from api.rows import Audit, Certificate, GemClaim, Retirement, Stake, Transfer
 from api.sql import accounts as sql
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 
-BIG = 2**62
+
+class AccountPage(Page[T], Generic[T]):
+    address: AddressStr
 
 
-class Transfer(BaseModel):
-    chain_id: int
-    block_number: int
-    log_index: int
-    batch_index: int
-    tx_hash: str
-    token: str | None
-    contract: str
-    token_id: str
-    operator: str | None
-    from_addr: str
-    to_addr: str
-    amount: str
-    final: bool
-
-
-class TransfersOut(PageEnvelope):
-    address: str
-    items: list[Transfer]
-
-
-@router.get(
-    "/{address}/transfers",
-    response_model=TransfersOut,
-    summary="Transfers from or to an address, newest first",
+_TRANSFERS = Keyset(
+    ("block_number", "chain_id", "log_index", "batch_index"), (INT,) * 4, (BIG,) * 4
 )
+
+
+@router.get("/{address}/transfers", summary="Transfers from or to an address, newest first")
 async def transfers(
     address: AddressDep,
-    pool: PoolDep,
     heads: HeadsDep,
-    page: PageDep,
-    chain: ChainDep,
+    lst: Annotated[Listing, listing(_TRANSFERS)],
     response: Response,
     settings: SettingsDep,
     token: Annotated[str | None, Query(max_length=40, description="token symbol")] = None,
     from_block: Annotated[int | None, Query(ge=0, le=BIG)] = None,
     to_block: Annotated[int | None, Query(ge=0, le=BIG)] = None,
-) -> dict:
-    lo, hi = block_range(from_block, to_block)
-    chains = chain_ids(heads, chain)
-    tokens = list(token_addresses(heads, token, chain).values()) if token else None
-    cur = [BIG, BIG, BIG, BIG]
-    if page.cursor:
-        cur = decode_cursor(page.cursor, (int, int, int, int))
-    upto = [heads.by_chain[c].indexed_block for c in chains]
-    rows = await pool.fetch(
-        sql.TRANSFERS, address, chains, upto, lo, hi, tokens, *cur, page.limit + 1
-    )
-    rows, nxt = next_page(
-        rows,
-        page.limit,
-        lambda r: [r["block_number"], r["chain_id"], r["log_index"], r["batch_index"]],
-    )
-    items = [
-        {
-            "chain_id": r["chain_id"],
-            "block_number": r["block_number"],
-            "log_index": r["log_index"],
-            "batch_index": r["batch_index"],
-            "tx_hash": hex0x(r["tx_hash"]),
-            "token": heads.names.get((r["chain_id"], r["token"])),
-            "contract": checksum(r["token"]),
-            "token_id": r["token_id"],
-            "operator": checksum(r["operator"]),
-            "from_addr": checksum(r["from_addr"]),
-            "to_addr": checksum(r["to_addr"]),
-            "amount": r["amount"],
-            "final": heads.is_final(r["chain_id"], r["block_number"]),
-        }
-        for r in rows
-    ]
+) -> AccountPage[Transfer]:
+    tokens = None
+    if token:
+        deployed = token_addresses(heads, token)
+        tokens = [deployed[c] for c in lst.chains if c in deployed]
     # A closed range below every chain's finalized block never changes.
-    final_range = to_block is not None and all(
-        to_block <= heads.by_chain[c].finalized_block for c in chains
-    )
-    if final_range:
+    if to_block is not None and all(
+        to_block <= heads.by_chain[c].finalized_block for c in lst.chains
+    ):
         response.headers["Cache-Control"] = f"public, max-age={settings.final_max_age}"
-    return {
-        "read_at": heads.read_at(chains),
-        "final": all(i["final"] for i in items),
-        "address": checksum(address),
-        "items": items,
-        "next_cursor": nxt,
-    }
+    # from_block above to_block is an empty range (no row), not an error.
+    lo, hi = from_block or 0, BIG if to_block is None else to_block
+    page = AccountPage[Transfer]
+    return await lst.page(page, sql.TRANSFERS, address, lo, hi, tokens, address=checksum(address))
+
+
+def _account_list(path: str, summary: str, model: type, statement: str, keyset: Keyset) -> None:
+    """Register GET /{address}/``path``: the rows of ``statement`` ($3 the address) as
+    ``model``s, in ``keyset`` order."""
+    page = AccountPage[model]
+
+    async def endpoint(address: AddressDep, lst: Annotated[Listing, listing(keyset)]):
+        return await lst.page(page, statement, address, address=checksum(address))
+
+    endpoint.__name__ = path.replace("-", "_")
+    router.add_api_route(f"/{{address}}/{path}", endpoint, response_model=page, summary=summary)
+
+
+_account_list(
+    "retirements",
+    "Retirements made by or for an address (account or beneficiary), newest first",
+    Retirement,
+    sql.RETIREMENTS,
+    NEWEST,
+)
+_account_list(
+    "gem-claims", "Gems an address claimed, newest first", GemClaim, sql.GEM_CLAIMS, NEWEST
+)
+_account_list(
+    "ai-audits",
+    "AI ethics audits rewarded to an address, newest first",
+    Audit,
+    sql.AI_AUDITS,
+    NEWEST,
+)
+_account_list(
+    "stakes", "EST stake positions of an address", Stake, sql.STAKES, by_chain_and("position_id")
+)
+_account_list(
+    "certificates",
+    "ECR certificates an address owns now",
+    Certificate,
+    sql.CERTIFICATES,
+    by_chain_and("token_id"),
+)

@@ -1,217 +1,81 @@
-"""/carbon: tokenized credit batches and their retirements."""
+"""/carbon: tokenized credit batches and their retirements; /certificates: one certificate."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel
 
-from api.deps import PoolDep
-from api.errors import bad_request, not_found
-from api.models import Envelope, PageEnvelope
-from api.params import (
-    ChainDep,
+from api.deps import (
+    ChainId,
     HeadsDep,
-    PageDep,
-    chain_ids,
-    checksum,
-    decode_cursor,
-    hex0x,
-    next_page,
-    parse_address,
+    Listing,
+    PoolDep,
+    address_query,
+    known_chain,
+    listing,
 )
+from api.errors import not_found
+from api.models import Envelope, Page, rows_of
+from api.paging import NEWEST, by_chain_and
+from api.rows import CarbonBatch, CertificateDetail, Retirement
 from api.sql import carbon as sql
 
-router = APIRouter(prefix="/carbon", tags=["carbon"])
+router = APIRouter(tags=["carbon"])
 
-BIG = 2**62
 U256 = 2**256
-
-
-class Batch(BaseModel):
-    chain_id: int
-    contract: str
-    batch_id: str
-    recipient: str
-    issuer: str
-    registry: str
-    project_id: str
-    vintage: int
-    methodology: str
-    serial_start: str
-    serial_end: str
-    amount: str
-    supply: str
-    retired: str
-    invalidated: str
-    block_number: int
-    tx_hash: str
-    final: bool
-
-
-class BatchesOut(PageEnvelope):
-    items: list[Batch]
+Uint256 = Annotated[int, Path(ge=0, lt=U256)]
 
 
 class BatchOut(Envelope):
-    batch: Batch
+    batch: CarbonBatch
 
 
-class Retirement(BaseModel):
-    chain_id: int
-    contract: str
-    batch_id: str
-    amount: str
-    account: str
-    beneficiary: str
-    certificate_id: str
-    message: str
-    block_number: int
-    log_index: int
-    tx_hash: str
-    final: bool
+class CertificateOut(Envelope, CertificateDetail):
+    pass
 
 
-class RetirementsOut(PageEnvelope):
-    items: list[Retirement]
-
-
-def batch_row(r, heads) -> dict:
-    return {
-        "chain_id": r["chain_id"],
-        "contract": checksum(r["contract"]),
-        "batch_id": r["batch_id"],
-        "recipient": checksum(r["recipient"]),
-        "issuer": checksum(r["issuer"]),
-        "registry": r["registry"],
-        "project_id": r["project_id"],
-        "vintage": r["vintage"],
-        "methodology": r["methodology"],
-        "serial_start": r["serial_start"],
-        "serial_end": r["serial_end"],
-        "amount": r["amount"],
-        "supply": r["supply"],
-        "retired": r["retired"],
-        "invalidated": r["invalidated"],
-        "block_number": r["block_number"],
-        "tx_hash": hex0x(r["tx_hash"]),
-        "final": heads.is_final(r["chain_id"], r["block_number"]),
-    }
-
-
-def _upto(heads, chains: list[int]) -> int:
-    return min((heads.by_chain[c].indexed_block for c in chains), default=-1)
-
-
-@router.get("/batches", response_model=BatchesOut, summary="Carbon credit batches (CCR)")
+@router.get("/carbon/batches", summary="Carbon credit batches (CCR)")
 async def batches(
-    pool: PoolDep,
-    heads: HeadsDep,
-    page: PageDep,
-    chain: ChainDep,
+    lst: Annotated[Listing, listing(by_chain_and("batch_id"))],
+    recipient: Annotated[bytes | None, address_query("recipient")],
     project_id: Annotated[str | None, Query(max_length=200)] = None,
-    recipient: Annotated[str | None, Query(max_length=100, description="0x address")] = None,
-) -> dict:
-    chains = chain_ids(heads, chain)
-    who = parse_address(recipient, "recipient") if recipient is not None else None
-    cur = [-1, "-1"]
-    if page.cursor:
-        cur = decode_cursor(page.cursor, (int, str))
-        if not cur[1].isdigit() or len(cur[1]) > 78:
-            raise bad_request("invalid cursor: not a cursor this API returned")
-    # One upper block for all chains keeps the statement simple; batches are few.
-    upto = max((heads.by_chain[c].indexed_block for c in chains), default=-1)
-    rows = await pool.fetch(
-        sql.BATCHES, chains, upto, project_id, who, cur[0], cur[1], page.limit + 1
-    )
-    rows, nxt = next_page(rows, page.limit, lambda r: [r["chain_id"], r["batch_id"]])
-    items = [batch_row(r, heads) for r in rows]
-    return {
-        "read_at": heads.read_at(chains),
-        "final": all(i["final"] for i in items),
-        "items": items,
-        "next_cursor": nxt,
-    }
+) -> Page[CarbonBatch]:
+    return await lst.page(Page[CarbonBatch], sql.BATCHES, project_id, recipient)
 
 
-@router.get("/batches/{batch_id}", response_model=BatchOut, summary="One carbon credit batch")
-async def batch(
-    batch_id: Annotated[int, Path(ge=0, lt=U256)],
-    pool: PoolDep,
-    heads: HeadsDep,
-    chain: ChainDep,
-) -> dict:
-    chains = chain_ids(heads, chain)
-    upto = max((heads.by_chain[c].indexed_block for c in chains), default=-1)
-    rows = await pool.fetch(sql.BATCH, chains, upto, str(batch_id))
+@router.get("/carbon/batches/{chain}/{batch_id}", summary="One carbon credit batch")
+async def batch(chain: ChainId, batch_id: Uint256, pool: PoolDep, heads: HeadsDep) -> BatchOut:
+    known_chain(heads, chain)
+    upto = heads.by_chain[chain].indexed_block
+    rows = await pool.fetch(sql.BATCH, [chain], [upto], str(batch_id))
     if not rows:
-        raise not_found(f"no carbon batch {batch_id}" + (f" on chain {chain}" if chain else ""))
-    if len(rows) > 1:
-        raise bad_request(
-            f"batch {batch_id} exists on chains {[r['chain_id'] for r in rows]}: pass chain=<id>"
-        )
-    return {
-        "read_at": heads.read_at([rows[0]["chain_id"]]),
-        "batch": batch_row(rows[0], heads),
-        "final": heads.is_final(rows[0]["chain_id"], rows[0]["block_number"]),
-    }
+        raise not_found(f"no carbon batch {batch_id} on chain {chain}")
+    (item,) = rows_of(CarbonBatch, heads, rows)
+    return BatchOut.of(heads, [chain], [item], batch=item)
+
+
+@router.get("/carbon/retirements", summary="Retirements of carbon credits, newest first")
+async def retirements(
+    lst: Annotated[Listing, listing(NEWEST)],
+    beneficiary: Annotated[bytes | None, address_query("beneficiary")],
+    account: Annotated[bytes | None, address_query("account")],
+    batch_id: Annotated[int | None, Query(ge=0, lt=U256)] = None,
+) -> Page[Retirement]:
+    batch = None if batch_id is None else str(batch_id)
+    return await lst.page(Page[Retirement], sql.RETIREMENTS, beneficiary, account, batch)
 
 
 @router.get(
-    "/retirements",
-    response_model=RetirementsOut,
-    summary="Retirements of carbon credits, newest first",
+    "/certificates/{chain}/{token_id}",
+    summary="A retirement certificate (ECR) with its owner and the retirement that issued it",
 )
-async def retirements(
-    pool: PoolDep,
-    heads: HeadsDep,
-    page: PageDep,
-    chain: ChainDep,
-    beneficiary: Annotated[str | None, Query(max_length=100, description="0x address")] = None,
-    account: Annotated[str | None, Query(max_length=100, description="0x address")] = None,
-    batch_id: Annotated[int | None, Query(ge=0, lt=U256)] = None,
-) -> dict:
-    chains = chain_ids(heads, chain)
-    ben = parse_address(beneficiary, "beneficiary") if beneficiary is not None else None
-    acc = parse_address(account, "account") if account is not None else None
-    cur = [BIG, BIG, BIG]
-    if page.cursor:
-        cur = decode_cursor(page.cursor, (int, int, int))
-    upto = [heads.by_chain[c].indexed_block for c in chains]
-    rows = await pool.fetch(
-        sql.RETIREMENTS,
-        chains,
-        upto,
-        ben,
-        acc,
-        None if batch_id is None else str(batch_id),
-        *cur,
-        page.limit + 1,
-    )
-    rows, nxt = next_page(
-        rows, page.limit, lambda r: [r["block_number"], r["chain_id"], r["log_index"]]
-    )
-    items = [
-        {
-            "chain_id": r["chain_id"],
-            "contract": checksum(r["contract"]),
-            "batch_id": r["batch_id"],
-            "amount": r["amount"],
-            "account": checksum(r["account"]),
-            "beneficiary": checksum(r["beneficiary"]),
-            "certificate_id": r["certificate_id"],
-            "message": r["message"],
-            "block_number": r["block_number"],
-            "log_index": r["log_index"],
-            "tx_hash": hex0x(r["tx_hash"]),
-            "final": heads.is_final(r["chain_id"], r["block_number"]),
-        }
-        for r in rows
-    ]
-    return {
-        "read_at": heads.read_at(chains),
-        "final": all(i["final"] for i in items),
-        "items": items,
-        "next_cursor": nxt,
-    }
+async def certificate(
+    chain: ChainId, token_id: Uint256, pool: PoolDep, heads: HeadsDep
+) -> CertificateOut:
+    known_chain(heads, chain)
+    r = await pool.fetchrow(sql.CERTIFICATE, chain, str(token_id))
+    if r is None:
+        raise not_found(f"no certificate {token_id} on chain {chain}")
+    (item,) = rows_of(CertificateDetail, heads, [r])
+    return CertificateOut.of(heads, [chain], [item], **item.model_dump(exclude={"final"}))

@@ -7,8 +7,8 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from api.deps import HeadsDep
 from api.models import Envelope
-from api.params import HeadsDep
 
 router = APIRouter(prefix="/chains", tags=["chains"])
 
@@ -27,18 +27,9 @@ class ChainsOut(Envelope):
     items: list[ChainOut]
 
 
-@router.get("", response_model=ChainsOut, summary="Indexed chains and their checkpoints")
-async def list_chains(heads: HeadsDep) -> dict:
+@router.get("", summary="Indexed chains and their checkpoints")
+async def list_chains(heads: HeadsDep) -> ChainsOut:
     items = [
-        {
-            "chain_id": c.chain_id,
-            "network": c.network,
-            "head_block": c.head_block,
-            "indexed_block": c.indexed_block,
-            "finalized_block": c.finalized_block,
-            "lag": max(0, c.head_block - c.indexed_block),
-            "updated_at": c.updated_at,
-        }
-        for c in heads.chains
+        ChainOut(**c.__dict__, lag=max(0, c.head_block - c.indexed_block)) for c in heads.chains
     ]
-    return {"read_at": heads.read_at(), "final": False, "items": items}
+    return ChainsOut(read_at=heads.read_at(), final=False, items=items)

@@ -8,11 +8,9 @@ from datetime import UTC, datetime
 
 import httpx
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
-
-from api.responses import OrjsonResponse
 
 router = APIRouter(tags=["health"])
 
@@ -71,11 +69,25 @@ async def _node_head(client: httpx.AsyncClient, urls: list[str]) -> tuple[Compon
     return Component(ok=False, detail=last), None
 
 
-@router.get("/health", response_model=HealthOut, summary="Database, cache, nodes, indexer lag")
-async def health(request: Request) -> OrjsonResponse:
+async def _in_process() -> bool:
+    return True
+
+
+def _probe(path: str, model: type[BaseModel], summary: str, unavailable: str):
+    """A probe route: ``model`` with 200, or with 503 when ``unavailable``."""
+    return router.get(
+        path,
+        response_model=model,
+        summary=summary,
+        responses={503: {"model": model, "description": unavailable}},
+    )
+
+
+@_probe("/health", HealthOut, "Database, cache, nodes, indexer lag", "the database is unreachable")
+async def health(request: Request) -> JSONResponse:
     state = request.app.state
     db = _timed(state.pool.fetchval("SELECT 1"))
-    cache = _timed(state.cache.ping())
+    cache = _timed(state.redis.ping() if state.redis is not None else _in_process())
     heads = state.heads.heads
     rpc = state.rpc_urls
     async with httpx.AsyncClient(timeout=state.settings.node_timeout) as client:
@@ -105,21 +117,21 @@ async def health(request: Request) -> OrjsonResponse:
         chains=chains,
         timestamp=datetime.now(UTC),
     )
-    return OrjsonResponse(
+    return JSONResponse(
         body.model_dump(mode="json"),
         status_code=200 if db_c.ok else 503,
         headers={"Cache-Control": "no-store"},
     )
 
 
-@router.get("/ready", response_model=ReadyOut, summary="Ready to serve (database reachable)")
-async def ready(request: Request) -> OrjsonResponse:
+@_probe("/ready", ReadyOut, "Ready to serve (database reachable)", "not ready")
+async def ready(request: Request) -> JSONResponse:
     tracker = request.app.state.heads
     if not tracker.ok:
-        return OrjsonResponse({"ready": False, "detail": "database unreachable"}, 503)
+        return JSONResponse({"ready": False, "detail": "database unreachable"}, 503)
     if not tracker.heads.chains:
-        return OrjsonResponse({"ready": False, "detail": "nothing indexed yet"}, 503)
-    return OrjsonResponse({"ready": True, "detail": None})
+        return JSONResponse({"ready": False, "detail": "nothing indexed yet"}, 503)
+    return JSONResponse({"ready": True, "detail": None})
 
 
 @router.get(

@@ -1,133 +1,59 @@
-"""/esg/unified-profile/{address}: everything one address holds and did, across all chains."""
+"""/esg/unified-profile/{address}: everything one address holds and did, across all chains.
+
+The list sections hold up to ``SECTION_ROWS`` rows each; /accounts/{address}/stakes,
+/certificates, /gem-claims, /retirements and /ai-audits page through all of them.
+"""
 
 from __future__ import annotations
 
 import re
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from fastapi.routing import APIRoute
 
 from api.db import Heads
+from api.deps import AddressPath
+from api.errors import bad_request
+from api.fields import AddressStr, address_fields, checksum, checksum_hex, parse_address
 from api.models import Envelope
-from api.params import AddressDep, checksum, checksum_hex
+from api.rows import Audit, Balance, Certificate, Gem, GemClaim, Retirement, Score, Stake
 from api.sql import profile as sql
 
-router = APIRouter(prefix="/esg", tags=["profile"])
 
-# Rows per list section of the profile; the full lists have their own paginated endpoints.
+class _HotRoute(APIRoute):
+    """A route documented like any other (its parameters and response model come from the
+    endpoint's signature), answered by calling the endpoint directly with its path parameters:
+    FastAPI's request handler (dependency solving, validation, the checks around them) costs
+    about 45 µs per uncached profile, measured in-process on this machine (85-100 µs through
+    it, 45-59 µs without), about 9 % of the request's CPU in the API and PostgreSQL (0.5 ms).
+    The endpoint validates its input itself."""
+
+    def get_route_handler(self):
+        endpoint = self.endpoint
+
+        async def handler(request: Request) -> Response:
+            if request.scope["query_string"]:
+                raise bad_request(
+                    f"unknown query parameter in {request.url.query[:80]!r}: this route takes none"
+                )
+            return await endpoint(request=request, **request.path_params)
+
+        return handler
+
+
 SECTION_ROWS = 100
-
-
-class Balance(BaseModel):
-    chain_id: int
-    token: str | None
-    contract: str
-    token_id: str
-    amount: str
-    final: bool
-
-
-class Score(BaseModel):
-    chain_id: int
-    contract: str
-    score: int
-    environmental: int
-    social: int
-    governance: int
-    methodology_version: int
-    evidence_hash: str
-    previous_score: int
-    block_number: int
-    tx_hash: str
-    updated_at: int | None
-    final: bool
-
-
-class Stake(BaseModel):
-    chain_id: int
-    contract: str
-    position_id: str
-    amount: str | None
-    lock_days: int | None
-    apr_bp: str | None
-    unlock_time: str | None
-    status: str | None
-    rewards_claimed: str
-    block_number: int
-    final: bool
-
-
-class Gem(BaseModel):
-    chain_id: int
-    contract: str
-    gem_id: str
-    amount: str
-    claimed: bool
-    final: bool
-
-
-class GemClaim(BaseModel):
-    chain_id: int
-    gem_id: str
-    score: int
-    block_number: int
-    tx_hash: str
-    final: bool
-
-
-class Certificate(BaseModel):
-    chain_id: int
-    contract: str
-    token_id: str
-    batch_id: str
-    tonnes: str
-    content_hash: str
-    soulbound: bool
-    message: str
-    recipient: str
-    owner: str | None
-    block_number: int
-    tx_hash: str
-    final: bool
-
-
-class Retirement(BaseModel):
-    chain_id: int
-    contract: str
-    batch_id: str
-    amount: str
-    account: str
-    beneficiary: str
-    certificate_id: str
-    message: str
-    block_number: int
-    log_index: int
-    tx_hash: str
-    final: bool
-
-
-class Audit(BaseModel):
-    chain_id: int
-    contract: str
-    audit_id: str | None
-    model_id: str
-    auditor: str
-    transparency: int
-    bias: int
-    human_alignment: int
-    environmental_impact: int
-    energy_kwh: str
-    kg_co2e: str
-    reward: str
-    block_number: int
-    tx_hash: str
-    final: bool
+PATH = "/esg/unified-profile/{address}"
+SUMMARY = (
+    "Balances of the eight tokens, ECS score, stakes, gems, certificates, retirements and AI"
+    f" audits of one address across all chains (each list section up to {SECTION_ROWS} rows;"
+    " /accounts/{address}/... pages through all)"
+)
 
 
 class ProfileOut(Envelope):
-    address: str
+    address: AddressStr
     balances: list[Balance]
     scores: list[Score]
     stakes: list[Stake]
@@ -138,27 +64,24 @@ class ProfileOut(Envelope):
     ai_audits: list[Audit]
 
 
-# An address field with a lower-case value in PostgreSQL's json text (``"key" : "0x..."``). A
-# quote inside a JSON string is escaped, so text in a message never matches.
-_ADDRESS_FIELD = re.compile(
-    rb'"(?:contract|recipient|owner|account|beneficiary|auditor)" : "(0x[0-9a-f]{40})"'
+# Every address field of the document, by the sections' read models; each has a lower-case value
+# in PostgreSQL's json text (``"key" : "0x..."``). A quote inside a JSON string is escaped, so
+# text in a message never matches.
+_ADDRESS_KEYS = sorted(
+    set().union(
+        *(
+            address_fields(m)
+            for m in (Balance, Score, Stake, Gem, GemClaim, Certificate, Retirement, Audit)
+        )
+    )
 )
-_CHECKSUMS: dict[bytes, bytes] = {}
-
-
-def _checksum(value: bytes) -> bytes:
-    """EIP-55 form of a lower-case 0x address (kept: the same contracts recur in every answer)."""
-    out = _CHECKSUMS.get(value)
-    if out is None:
-        if len(_CHECKSUMS) >= 65_536:
-            _CHECKSUMS.clear()
-        out = _CHECKSUMS[value] = checksum_hex(value.decode()).encode()
-    return out
+_ADDRESS_FIELD = re.compile(
+    rb'"(?:' + "|".join(_ADDRESS_KEYS).encode() + rb')" : "(0x[0-9a-f]{40})"'
+)
 
 
 def _checksum_field(m: re.Match) -> bytes:
-    whole = m.group(0)
-    return whole[:-43] + _checksum(m.group(1)) + b'"'
+    return m.group(0)[:-43] + checksum_hex(m.group(1).decode()).encode() + b'"'
 
 
 _PER_HEAD: dict[str, tuple[bytes, list[tuple[bytes, bytes]]]] = {}
@@ -195,45 +118,65 @@ async def profile_body(pool, address: bytes, heads: Heads) -> bytes:
     return head + b'",' + doc[1:]
 
 
-@router.get(
-    "/unified-profile/{address}",
-    response_model=ProfileOut,
-    summary="Balances of the eight tokens, ECS score, stakes, gems, certificates, "
-    "retirements and AI audits of one address across all chains",
-)
-async def unified_profile(address: AddressDep, request: Request) -> Response:
-    # The hot path of the API: state read directly rather than through four dependencies.
-    # (The edge middleware answers most requests for this route itself, with profile_body.)
+async def unified_profile(address: AddressPath, request: Request) -> Response:
+    # The hot path of the API returns the document PostgreSQL built as it is: validating and
+    # serializing it through ProfileOut would cost more than the whole query (the model still
+    # documents it, and the tests validate answers against it).
+    raw = parse_address(address)
     state = request.app.state
-    pool, heads, cache, settings = (
-        state.profile_pool,
-        state.heads.heads,
-        state.cache,
-        state.settings,
+    heads = state.heads.heads
+    redis = state.redis
+    if redis is None:
+        # Whole answers are already kept per worker (middleware.HeadCache).
+        return Response(await profile_body(state.profile_pool, raw, heads), media_type=_JSON)
+    return Response(await _through_redis(state, raw, heads), media_type=_JSON)
+
+
+_JSON = "application/json"
+
+
+def install(app: FastAPI, prefix: str, responses: dict) -> None:
+    """Register the route on the application's own router. ``include_router`` wraps each route
+    it includes in a routing context resolved on every request, which costs about 20 µs per
+    request (measured in-process on an uncached profile: 46-54 µs registered here, 67-81 µs
+    included), 4 % of the request's CPU."""
+    app.router.add_api_route(
+        prefix + PATH,
+        unified_profile,
+        response_model=ProfileOut,
+        summary=SUMMARY,
+        tags=["profile"],
+        responses=responses,
+        route_class_override=_HotRoute,
     )
-    if not cache.shared:
-        # Per worker, the edge middleware already keeps whole answers keyed by the head.
-        return Response(await profile_body(pool, address, heads), media_type="application/json")
-    token = heads.token.encode()
-    hexaddr = address.hex()
-    key = f"esg:profile:0x{hexaddr}"
-    cached = (await cache.get_many([key]))[0]
-    if cached is not None and cached.startswith(token + b"|"):
-        return Response(cached[len(token) + 1 :], media_type="application/json")
-    body = await profile_body(pool, address, heads)
+
+
+async def _through_redis(state, address: bytes, heads: Heads) -> bytes:
+    """The profile from the shared cache, under the seed's keys, stamped with the head token so
+    that no entry of an older head is served; the seed's per-score and per-token keys are
+    written alongside (esg:score:{user} 1800 s, token:balance:{user}:{token} 300 s)."""
+    settings, redis, prefix = state.settings, state.redis, state.settings.cache_prefix
+    stamp = heads.token.encode() + b"|"
+    user = "0x" + address.hex()
+    key = f"{prefix}esg:profile:{user}"
+    cached = await redis.get(key)
+    if cached is not None and cached.startswith(stamp):
+        return cached[len(stamp) :]
+    body = await profile_body(state.profile_pool, address, heads)
     doc = orjson.loads(body)
-    # The seed's keys: esg:score:{user} (1800 s) and token:balance:{user}:{token} (300 s).
-    stamp = token + b"|"
-    entries = [
-        (key, stamp + body, settings.profile_ttl),
-        (f"esg:score:0x{hexaddr}", stamp + orjson.dumps(doc["scores"]), settings.score_ttl),
-    ]
     per_token: dict[str, list] = {}
     for b in doc["balances"]:
         per_token.setdefault(b["token"] or b["contract"], []).append(b)
-    entries += [
-        (f"token:balance:0x{hexaddr}:{sym}", stamp + orjson.dumps(rows), settings.balance_ttl)
-        for sym, rows in per_token.items()
-    ]
-    await cache.set_many(entries)
-    return Response(body, media_type="application/json")
+    pipe = redis.pipeline(transaction=False)
+    pipe.set(key, stamp + body, ex=settings.profile_ttl)
+    pipe.set(
+        f"{prefix}esg:score:{user}", stamp + orjson.dumps(doc["scores"]), ex=settings.score_ttl
+    )
+    for sym, rows in per_token.items():
+        pipe.set(
+            f"{prefix}token:balance:{user}:{sym}",
+            stamp + orjson.dumps(rows),
+            ex=settings.balance_ttl,
+        )
+    await pipe.execute()
+    return body

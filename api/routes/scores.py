@@ -1,90 +1,36 @@
-"""/scores/{address}/history: every ECS score change of an address."""
+"""/scores/{address}/history and /metrics/{address}: the ECS registry of an address."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from typing import Annotated
 
-from api.deps import PoolDep
-from api.models import PageEnvelope
-from api.params import (
-    AddressDep,
-    ChainDep,
-    HeadsDep,
-    PageDep,
-    chain_ids,
-    checksum,
-    decode_cursor,
-    hex0x,
-    next_page,
-)
+from fastapi import APIRouter, Query
+
+from api.deps import AddressDep, Listing, listing
+from api.fields import checksum
+from api.paging import NEWEST, by_chain_and
+from api.routes.accounts import AccountPage
+from api.rows import Metric, ScoreChange
 from api.sql import scores as sql
 
-router = APIRouter(prefix="/scores", tags=["scores"])
-
-BIG = 2**62
+router = APIRouter(tags=["scores"])
 
 
-class ScoreChange(BaseModel):
-    chain_id: int
-    contract: str
-    block_number: int
-    log_index: int
-    tx_hash: str
-    timestamp: int | None
-    previous_score: int
-    score: int
-    environmental: int
-    social: int
-    governance: int
-    methodology_version: int
-    evidence_hash: str
-    final: bool
-
-
-class HistoryOut(PageEnvelope):
-    address: str
-    items: list[ScoreChange]
+@router.get("/scores/{address}/history", summary="ECS score changes of an address, newest first")
+async def history(
+    address: AddressDep, lst: Annotated[Listing, listing(NEWEST)]
+) -> AccountPage[ScoreChange]:
+    page = AccountPage[ScoreChange]
+    return await lst.page(page, sql.HISTORY, address, address=checksum(address))
 
 
 @router.get(
-    "/{address}/history",
-    response_model=HistoryOut,
-    summary="ECS score changes of an address, newest first",
+    "/metrics/{address}", summary="ESG metrics recorded for an address, with their verification"
 )
-async def history(
-    address: AddressDep, pool: PoolDep, heads: HeadsDep, page: PageDep, chain: ChainDep
-) -> dict:
-    chains = chain_ids(heads, chain)
-    cur = decode_cursor(page.cursor, (int, int, int)) if page.cursor else [BIG, BIG, BIG]
-    upto = [heads.by_chain[c].indexed_block for c in chains]
-    rows = await pool.fetch(sql.HISTORY, address, chains, upto, *cur, page.limit + 1)
-    rows, nxt = next_page(
-        rows, page.limit, lambda r: [r["block_number"], r["chain_id"], r["log_index"]]
-    )
-    items = [
-        {
-            "chain_id": r["chain_id"],
-            "contract": checksum(r["contract"]),
-            "block_number": r["block_number"],
-            "log_index": r["log_index"],
-            "tx_hash": hex0x(r["tx_hash"]),
-            "timestamp": r["timestamp"],
-            "previous_score": r["old_score"],
-            "score": r["new_score"],
-            "environmental": r["environmental"],
-            "social": r["social"],
-            "governance": r["governance"],
-            "methodology_version": r["methodology_version"],
-            "evidence_hash": hex0x(r["evidence_hash"]),
-            "final": heads.is_final(r["chain_id"], r["block_number"]),
-        }
-        for r in rows
-    ]
-    return {
-        "read_at": heads.read_at(chains),
-        "final": all(i["final"] for i in items),
-        "address": checksum(address),
-        "items": items,
-        "next_cursor": nxt,
-    }
+async def metrics_of(
+    address: AddressDep,
+    lst: Annotated[Listing, listing(by_chain_and("metric_id"))],
+    verified: Annotated[bool | None, Query()] = None,
+) -> AccountPage[Metric]:
+    page = AccountPage[Metric]
+    return await lst.page(page, sql.METRICS, address, verified, address=checksum(address))

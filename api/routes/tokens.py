@@ -7,32 +7,43 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
-from api.deps import PoolDep
-from api.errors import bad_request
-from api.models import Envelope, PageEnvelope
-from api.params import (
-    ChainDep,
-    HeadsDep,
-    PageDep,
-    checksum,
-    decode_cursor,
-    known_tokens,
-    next_page,
-    token_addresses,
-)
+from api.db import Heads
+from api.deps import ChainsDep, HeadsDep, Listing, PoolDep, listing
+from api.errors import not_found
+from api.fields import AddressStr, DecimalStr
+from api.models import Envelope, Page
+from api.paging import DIGITS, HEX, INT, Keyset
 from api.sql import tokens as sql
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
 
-SymbolPath = Annotated[str, Path(max_length=40, description="token symbol, e.g. GST")]
+SymbolPath = Annotated[
+    str, Path(min_length=1, max_length=40, description="token symbol, e.g. GST (any case)")
+]
+TOKENS = ("GST", "ECT", "CCR", "ECS", "ECR", "EST", "EGM", "AET")
+
+
+def known_tokens(heads: Heads) -> list[str]:
+    return [t for t in TOKENS if t in heads.by_name]
+
+
+def token_addresses(heads: Heads, symbol: str) -> dict[int, bytes]:
+    """{chain_id: contract address} of a token symbol (the contracts table's name); 404 if none."""
+    by_chain = heads.by_name.get(symbol.upper())
+    if not by_chain:
+        raise not_found(
+            f"unknown token symbol {symbol[:40]!r}: known are "
+            f"{', '.join(known_tokens(heads)) or 'none yet'}"
+        )
+    return by_chain
 
 
 class TokenOnChain(BaseModel):
     chain_id: int
-    contract: str
-    supply: str
-    minted: str
-    burned: str
+    contract: AddressStr
+    supply: DecimalStr
+    minted: DecimalStr
+    burned: DecimalStr
     ids: int
     holders: int
 
@@ -51,98 +62,79 @@ class TokenDetailOut(Envelope, TokenOut):
 
 
 class Holder(BaseModel):
-    holder: str
-    token_id: str
-    amount: str
-
-
-class HoldersOut(PageEnvelope):
-    symbol: str
     chain_id: int
+    holder: AddressStr
+    token_id: DecimalStr
+    amount: DecimalStr
+
+
+class HoldersPage(Envelope):
+    symbol: str
     items: list[Holder]
+    next_cursor: str | None = Page.model_fields["next_cursor"]
 
 
-async def _summaries(pool, heads, symbols: list[str], chain: int | None) -> list[dict]:
+async def _summaries(pool, heads: Heads, symbols: list[str], chains: list[int]) -> list[TokenOut]:
     pairs = [
         (cid, addr, sym)
         for sym in symbols
-        for cid, addr in sorted(token_addresses(heads, sym, chain).items())
+        for cid, addr in sorted(token_addresses(heads, sym).items())
+        if cid in chains
     ]
-    if not pairs:
-        return []
     rows = await pool.fetch(sql.SUMMARY, [p[0] for p in pairs], [p[1] for p in pairs])
     by_key = {(r["chain_id"], r["token"]): r for r in rows}
-    out: dict[str, list] = {s: [] for s in symbols}
+    out: dict[str, list[TokenOnChain]] = {s: [] for s in symbols}
     for cid, addr, sym in pairs:
         r = by_key[(cid, addr)]
-        out[sym].append(
-            {
-                "chain_id": cid,
-                "contract": checksum(addr),
-                "supply": r["supply"],
-                "minted": r["minted"],
-                "burned": r["burned"],
-                "ids": r["ids"],
-                "holders": r["holders"],
-            }
-        )
-    return [{"symbol": s, "chains": c} for s, c in out.items()]
+        out[sym].append(TokenOnChain.model_validate({**r, "contract": addr}))
+    return [TokenOut(symbol=s, chains=c) for s, c in out.items()]
 
 
-@router.get("", response_model=TokensOut, summary="Every token: supply and holders per chain")
-async def list_tokens(pool: PoolDep, heads: HeadsDep, chain: ChainDep) -> dict:
-    symbols = [s for s in known_tokens(heads) if chain is None or chain in heads.by_name[s]]
-    items = await _summaries(pool, heads, symbols, chain)
-    return {"read_at": heads.read_at(), "final": False, "items": items}
+@router.get("", summary="Every token: supply and holders per chain")
+async def list_tokens(pool: PoolDep, heads: HeadsDep, chains: ChainsDep) -> TokensOut:
+    symbols = [s for s in known_tokens(heads) if set(heads.by_name[s]) & set(chains)]
+    items = await _summaries(pool, heads, symbols, chains)
+    # Supplies are summed over every block indexed: never final as a whole.
+    return TokensOut(read_at=heads.read_at(chains), final=False, items=items)
 
 
-@router.get("/{symbol}", response_model=TokenDetailOut, summary="One token per chain")
-async def get_token(symbol: SymbolPath, pool: PoolDep, heads: HeadsDep, chain: ChainDep) -> dict:
-    token_addresses(heads, symbol, chain)
-    item = (await _summaries(pool, heads, [symbol.upper()], chain))[0]
-    return {"read_at": heads.read_at(), "final": False, **item}
+@router.get("/{symbol}", summary="One token per chain")
+async def get_token(
+    symbol: SymbolPath, pool: PoolDep, heads: HeadsDep, chains: ChainsDep
+) -> TokenDetailOut:
+    if not set(token_addresses(heads, symbol)) & set(chains):
+        raise not_found(f"token {symbol.upper()} is not deployed on chain {chains[0]}")
+    (item,) = await _summaries(pool, heads, [symbol.upper()], chains)
+    return TokenDetailOut(read_at=heads.read_at(chains), final=False, **item.model_dump())
+
+
+_HOLDERS = Keyset(("chain_id", "holder", "token_id"), (INT, HEX, DIGITS), (-1, b"", "-1"))
 
 
 @router.get(
     "/{symbol}/holders",
-    response_model=HoldersOut,
-    summary="Holders of a token on one chain (keyset pages in address order)",
+    summary="Holders of a token, by chain and address (keyset pages); balances are not final",
 )
 async def holders(
     symbol: SymbolPath,
-    pool: PoolDep,
-    heads: HeadsDep,
-    page: PageDep,
-    chain: ChainDep,
+    lst: Annotated[Listing, listing(_HOLDERS)],
     token_id: Annotated[int | None, Query(ge=0, lt=2**256, description="CCR/EGM/ECR id")] = None,
-) -> dict:
-    addrs = token_addresses(heads, symbol, chain)
-    if chain is None:
-        if len(addrs) > 1:
-            raise bad_request(
-                f"token {symbol.upper()} is on chains {sorted(addrs)}: pass chain=<id>"
-            )
-        chain = next(iter(addrs))
-    after_holder, after_id = b"", -1
-    if page.cursor:
-        h, i = decode_cursor(page.cursor, (str, str))
-        try:
-            after_holder, after_id = bytes.fromhex(h), int(i)
-        except ValueError:
-            raise bad_request("invalid cursor: not a cursor this API returned") from None
-    rows = await pool.fetch(
-        sql.HOLDERS, chain, addrs[chain], token_id, after_holder, after_id, page.limit + 1
+) -> HoldersPage:
+    deployed = token_addresses(lst.heads, symbol)
+    chains = [c for c in lst.chains if c in deployed]
+    rows = await lst.pool.fetch(
+        sql.HOLDERS,
+        chains,
+        [deployed[c] for c in chains],
+        None if token_id is None else str(token_id),
+        *lst.after,
+        lst.limit + 1,
     )
-    rows, nxt = next_page(rows, page.limit, lambda r: [r["holder"].hex(), r["token_id"]])
-    items = [
-        {"holder": checksum(r["holder"]), "token_id": r["token_id"], "amount": r["amount"]}
-        for r in rows
-    ]
-    return {
-        "read_at": heads.read_at([chain]),
-        "final": False,
-        "symbol": symbol.upper(),
-        "chain_id": chain,
-        "items": items,
-        "next_cursor": nxt,
-    }
+    rows, cursor = _HOLDERS.split(rows, lst.limit)
+    return HoldersPage(
+        read_at=lst.heads.read_at(chains),
+        final=False,
+        symbol=symbol.upper(),
+        items=[Holder.model_validate(dict(r)) for r in rows],
+        next_cursor=cursor,
+    )

@@ -3,14 +3,34 @@
 $1 address (bytea), $2 chain ids (bigint[]), $3 rows per list section, $4 each chain's finalized
 block (bigint[], aligned with $2). Every section is built by PostgreSQL, with each row's ``final``
 flag, token symbols from the ``contracts`` table, the ECS balance row of a scored account, the
-gems derived from EGM balances, and the document's overall ``final``. The result is JSON text
-with addresses in lower-case hex (the API turns the address fields into their EIP-55 form and adds
-``read_at`` and ``address``), amounts and ids as decimal text. Every index used leads with the
-address (or (chain_id, holder)) so one address is read across all chains without scanning.
+gems derived from EGM balances, and the document's overall ``final``; the rows of declared tables
+have their read models' columns (``json_object``). The result is JSON text with addresses in
+lower-case hex (the API turns the address fields into their EIP-55 form and adds ``read_at`` and
+``address``), amounts and ids as decimal text. Every index used leads with the address (or
+(chain_id, holder)) so one address is read across all chains without scanning.
 """
+
+from api.sql import json_object
+from indexer.projections.ai_ethics import ai_audits
+from indexer.projections.carbon import certificates, retirements
+from indexer.projections.rewards import gem_claims, stakes
+from indexer.projections.scores import scores
 
 # The finalized block of row ``x``'s chain ($4 is aligned with $2).
 _FINAL = "({t}.block_number <= ($4::bigint[])[array_position($2::bigint[], {t}.chain_id)])"
+
+
+def _section(name: str, table, alias: str, source: str, order: str, **extra: str) -> str:
+    """A list section: the rows of ``source`` (already limited) as a JSON array, and whether
+    all of them are final."""
+    final = _FINAL.format(t=alias)
+    obj = json_object(table, alias, **extra, final=final)
+    return f"""{name}_j AS (
+  SELECT coalesce(json_agg({obj} ORDER BY {order}), '[]') AS j,
+    coalesce(bool_and({final}), true) AS f
+  FROM ({source}) {alias}
+)"""
+
 
 PROFILE = f"""
 WITH bal AS (
@@ -41,13 +61,8 @@ balances_j AS (
   ) u
 ),
 scores_j AS (
-  SELECT coalesce(json_agg(json_build_object(
-      'chain_id', s.chain_id, 'contract', '0x' || encode(s.contract, 'hex'),
-      'score', s.score, 'environmental', s.environmental, 'social', s.social,
-      'governance', s.governance, 'methodology_version', s.methodology_version,
-      'evidence_hash', '0x' || encode(s.evidence_hash, 'hex'), 'previous_score', s.old_score,
-      'block_number', s.block_number, 'tx_hash', '0x' || encode(s.tx_hash, 'hex'),
-      'updated_at', s.updated_at, 'final', s.final) ORDER BY s.chain_id), '[]') AS j
+  SELECT coalesce(json_agg({json_object(scores, "s", updated_at="s.updated_at", final="s.final")}
+      ORDER BY s.chain_id), '[]') AS j
   FROM sc s
 ),
 gems_j AS (
@@ -59,69 +74,60 @@ gems_j AS (
       'final', b.final) ORDER BY b.chain_id, b.token, b.token_id), '[]') AS j
   FROM bal b WHERE b.symbol = 'EGM'
 ),
-stakes_j AS (
-  SELECT coalesce(json_agg(json_build_object(
-      'chain_id', k.chain_id, 'contract', '0x' || encode(k.contract, 'hex'),
-      'position_id', k.position_id::text, 'amount', k.amount::text, 'lock_days', k.lock_days,
-      'apr_bp', k.apr_bp::text, 'unlock_time', k.unlock_time::text, 'status', k.status,
-      'rewards_claimed', k.rewards_claimed::text, 'block_number', k.block_number,
-      'final', {_FINAL.format(t="k")})
-      ORDER BY k.chain_id, k.position_id), '[]') AS j,
-    coalesce(bool_and({_FINAL.format(t="k")}), true) AS f
-  FROM (SELECT * FROM stakes WHERE owner = $1 AND chain_id = ANY($2)
-        ORDER BY chain_id, position_id LIMIT $3) k
-),
-gem_claims_j AS (
-  SELECT coalesce(json_agg(json_build_object(
-      'chain_id', g.chain_id, 'gem_id', g.gem_id::text, 'score', g.score,
-      'block_number', g.block_number, 'tx_hash', '0x' || encode(g.tx_hash, 'hex'),
-      'final', {_FINAL.format(t="g")})
-      ORDER BY g.chain_id, g.block_number, g.log_index), '[]') AS j,
-    coalesce(bool_and({_FINAL.format(t="g")}), true) AS f
-  FROM (SELECT * FROM gem_claims WHERE account = $1 AND chain_id = ANY($2)
-        ORDER BY chain_id, block_number DESC LIMIT $3) g
-),
-certificates_j AS (
-  SELECT coalesce(json_agg(json_build_object(
-      'chain_id', c.chain_id, 'contract', '0x' || encode(c.contract, 'hex'),
-      'token_id', c.token_id::text, 'batch_id', c.batch_id::text, 'tonnes', c.tonnes::text,
-      'content_hash', '0x' || encode(c.content_hash, 'hex'), 'soulbound', c.soulbound,
-      'message', c.message, 'recipient', '0x' || encode(c.recipient, 'hex'),
-      'owner', '0x' || encode(c.owner, 'hex'), 'block_number', c.block_number,
-      'tx_hash', '0x' || encode(c.tx_hash, 'hex'), 'final', {_FINAL.format(t="c")})
-      ORDER BY c.chain_id, c.token_id), '[]') AS j,
-    coalesce(bool_and({_FINAL.format(t="c")}), true) AS f
-  FROM (SELECT * FROM certificates_current WHERE recipient = $1 AND chain_id = ANY($2)
-        ORDER BY chain_id, block_number DESC LIMIT $3) c
-),
-retirements_j AS (
-  SELECT coalesce(json_agg(json_build_object(
-      'chain_id', r.chain_id, 'contract', '0x' || encode(r.contract, 'hex'),
-      'batch_id', r.batch_id::text, 'amount', r.amount::text,
-      'account', '0x' || encode(r.account, 'hex'),
-      'beneficiary', '0x' || encode(r.beneficiary, 'hex'),
-      'certificate_id', r.certificate_id::text, 'message', r.message,
-      'block_number', r.block_number, 'log_index', r.log_index,
-      'tx_hash', '0x' || encode(r.tx_hash, 'hex'), 'final', {_FINAL.format(t="r")})
-      ORDER BY r.chain_id, r.block_number, r.log_index), '[]') AS j,
-    coalesce(bool_and({_FINAL.format(t="r")}), true) AS f
-  FROM (SELECT * FROM retirements WHERE (account = $1 OR beneficiary = $1)
-        AND chain_id = ANY($2) ORDER BY block_number DESC LIMIT $3) r
-),
-ai_audits_j AS (
-  SELECT coalesce(json_agg(json_build_object(
-      'chain_id', x.chain_id, 'contract', '0x' || encode(x.contract, 'hex'),
-      'audit_id', x.audit_id::text, 'model_id', '0x' || encode(x.model_id, 'hex'),
-      'auditor', '0x' || encode(x.auditor, 'hex'), 'transparency', x.transparency,
-      'bias', x.bias, 'human_alignment', x.human_alignment,
-      'environmental_impact', x.environmental_impact, 'energy_kwh', x.energy_kwh::text,
-      'kg_co2e', x.kg_co2e::text, 'reward', x.reward::text, 'block_number', x.block_number,
-      'tx_hash', '0x' || encode(x.tx_hash, 'hex'), 'final', {_FINAL.format(t="x")})
-      ORDER BY x.chain_id, x.block_number, x.log_index), '[]') AS j,
-    coalesce(bool_and({_FINAL.format(t="x")}), true) AS f
-  FROM (SELECT * FROM ai_audits WHERE recipient = $1 AND chain_id = ANY($2)
-        ORDER BY chain_id, block_number DESC LIMIT $3) x
-)
+{
+    _section(
+        "stakes",
+        stakes,
+        "k",
+        "SELECT * FROM stakes WHERE owner = $1 AND chain_id = ANY($2)"
+        " ORDER BY chain_id, position_id LIMIT $3",
+        "k.chain_id, k.position_id",
+    )
+},
+{
+    _section(
+        "gem_claims",
+        gem_claims,
+        "g",
+        "SELECT * FROM gem_claims WHERE account = $1 AND chain_id = ANY($2)"
+        " ORDER BY block_number DESC, chain_id DESC, log_index DESC LIMIT $3",
+        "g.block_number DESC, g.chain_id DESC, g.log_index DESC",
+    )
+},
+{
+    _section(
+        "certificates",
+        certificates,
+        "c",
+        "SELECT c.*, o.holder AS owner FROM balances o JOIN certificates c"
+        " ON c.chain_id = o.chain_id AND c.contract = o.token AND c.token_id = o.token_id"
+        " WHERE o.holder = $1 AND o.chain_id = ANY($2) AND o.amount > 0"
+        " ORDER BY c.chain_id, c.token_id LIMIT $3",
+        "c.chain_id, c.token_id",
+        owner="'0x' || encode(c.owner, 'hex')",
+    )
+},
+{
+    _section(
+        "retirements",
+        retirements,
+        "r",
+        "SELECT * FROM retirements WHERE (account = $1 OR beneficiary = $1)"
+        " AND chain_id = ANY($2) ORDER BY block_number DESC, chain_id DESC, log_index DESC"
+        " LIMIT $3",
+        "r.block_number DESC, r.chain_id DESC, r.log_index DESC",
+    )
+},
+{
+    _section(
+        "ai_audits",
+        ai_audits,
+        "x",
+        "SELECT * FROM ai_audits WHERE recipient = $1 AND chain_id = ANY($2)"
+        " ORDER BY block_number DESC, chain_id DESC, log_index DESC LIMIT $3",
+        "x.block_number DESC, x.chain_id DESC, x.log_index DESC",
+    )
+}
 SELECT json_build_object(
   'final', ba.f AND st.f AND gc.f AND ce.f AND re.f AND ai.f,
   'balances', ba.j, 'scores', sj.j, 'gems', ge.j, 'stakes', st.j, 'gem_claims', gc.j,

@@ -16,14 +16,15 @@ SELECT t.chain_id, t.token,
 FROM unnest($1::bigint[], $2::bytea[]) AS t(chain_id, token)
 """
 
-# Holders of one token on one chain in holder order (the primary key's order: keyset pages
-# read straight from the index).
+# Holders of a token in (chain, holder, id) order (the primary key's order within each chain:
+# keyset pages read straight from the index); $1 chain ids, $2 the token's contract on each,
+# $3 id filter (optional), keyset ($4 chain, $5 holder, $6 id), $7 limit.
 HOLDERS = """
-SELECT b.holder, b.token_id::text AS token_id, b.amount::text AS amount
-FROM balances b
-WHERE b.chain_id = $1 AND b.token = $2 AND b.amount > 0
-  AND ($3::numeric IS NULL OR b.token_id = $3::numeric)
-  AND (b.holder, b.token_id) > ($4::bytea, $5::numeric)
-ORDER BY b.holder, b.token_id
-LIMIT $6
+SELECT b.chain_id, b.holder, b.token_id::text AS token_id, b.amount::text AS amount
+FROM balances b JOIN unnest($1::bigint[], $2::bytea[]) AS t(chain_id, token)
+    ON b.chain_id = t.chain_id AND b.token = t.token
+WHERE b.amount > 0 AND ($3::numeric IS NULL OR b.token_id = $3::numeric)
+  AND (b.chain_id, b.holder, b.token_id) > ($4::bigint, $5::bytea, $6::numeric)
+ORDER BY b.chain_id, b.holder, b.token_id
+LIMIT $7
 """

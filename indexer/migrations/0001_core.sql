@@ -1,5 +1,6 @@
 -- Core schema: chains and checkpoints, recent blocks, the raw decoded event log, and the
--- projections fixed by token standards (balances, transfers, supplies, accounts, roles, pauses).
+-- ledger of the token standards' transfers (transfers, balances, supplies, accounts). The other
+-- projection tables are declared in indexer/projections and created from those declarations.
 -- Addresses and hashes are bytea (20 / 32 bytes); token amounts and ids numeric(78,0).
 -- Every row an event creates carries chain_id, block_number, block_hash, tx_hash and log_index.
 
@@ -102,44 +103,12 @@ CREATE TABLE supplies (
     PRIMARY KEY (chain_id, token, token_id)
 );
 
--- The seed's users: every address seen in a transfer, per chain; esg_score is filled by the
--- score registry's projection.
+-- The seed's users: every address seen in a transfer, per chain.
 CREATE TABLE accounts (
     chain_id    bigint NOT NULL,
     address     bytea NOT NULL,
     first_block bigint NOT NULL,
     last_block  bigint NOT NULL,
     transfers   bigint NOT NULL,
-    esg_score   integer,
     PRIMARY KEY (chain_id, address)
-);
-CREATE INDEX accounts_by_score ON accounts (chain_id, esg_score);
-
--- Current role membership per (contract, role, account): the latest RoleGranted/RoleRevoked.
-CREATE TABLE role_members (
-    chain_id     bigint NOT NULL,
-    contract     bytea NOT NULL,
-    role         bytea NOT NULL,
-    account      bytea NOT NULL,
-    granted      boolean NOT NULL,
-    sender       bytea,
-    block_number bigint NOT NULL,
-    block_hash   bytea NOT NULL,
-    tx_hash      bytea NOT NULL,
-    log_index    integer NOT NULL,
-    PRIMARY KEY (chain_id, contract, role, account)
-);
-CREATE INDEX role_members_by_account ON role_members (chain_id, account);
-
--- Current pause state per contract: the latest Paused/Unpaused.
-CREATE TABLE pauses (
-    chain_id     bigint NOT NULL,
-    contract     bytea NOT NULL,
-    paused       boolean NOT NULL,
-    account      bytea,
-    block_number bigint NOT NULL,
-    block_hash   bytea NOT NULL,
-    tx_hash      bytea NOT NULL,
-    log_index    integer NOT NULL,
-    PRIMARY KEY (chain_id, contract)
 );

@@ -1,29 +1,38 @@
 """Projections: event handlers that turn decoded events into rows of read tables.
 
-A handler is registered for an event name, optionally for one contract of the manifest (its name,
-e.g. "CCR") and a topic count (ERC-20 and ERC-721 ``Transfer`` differ only in it)::
+Each table is declared once (``schema.py``: columns, types, key, merge rules, entities) and fed
+by events. Most events map onto a table field by field, with a few columns renamed or set::
 
-    @on("Retired", contract="CCR")
-    def ccr_retired(b: Batch, c: Ctx, v: tuple) -> None:
-        b.appends["retirements"].append((b.chain_id, c.block_number, c.log_index, ...))
+    feed(retirements, "CCR.Retired", batch_id=F.id)
 
-``v`` holds the decoded arguments in ABI order. A handler writes into the batch only, through one of
-three kinds of projection, each with an exact rollback above a fork block:
+(one row per Retired event of the manifest's CCR: every column from the event field of the same
+name, batch_id from ``id``). Other events get a handler, registered for an event name, optionally
+one contract of the manifest (its name) and a topic count (ERC-20 and ERC-721 ``Transfer`` differ
+only in it), reading the decoded event by name::
 
-- append tables (``register_append``): one row per event, deleted above the fork;
-- latest-state tables (``register_latest``): one row per key holding the latest event's state;
-  after a fork they are recomputed by replaying the remaining events of their feeding events;
-- the built-in transfer rows (``Batch.transfer``) with their summed effects on balances,
-  supplies and accounts.
+    @on("VoteCast", contract="Governor")
+    def gov_vote_cast(b: Batch, c: Ctx, ev) -> None:
+        votes.put(b, c, ev)
+        proposals.put(b, c, proposal_id=ev.proposal_id, for_votes=...)
 
-Standard handlers live in ``standard.py``; the eight tokens' own handlers belong in ``tokens.py``.
+A handler writes into the batch only. Besides the declared tables (append and latest-state, see
+``schema.py``), the built-in transfer rows (``Batch.transfer``) carry their summed effects on
+balances, supplies and accounts; the standard transfer handlers read their events by position,
+since the standards fix the order of the arguments and not their names.
+
+Handlers live in one module per domain: ``standard.py`` (ERC-20/721/1155 transfers, roles,
+pause), ``carbon.py``, ``scores.py``, ``rewards.py``, ``ai_ethics.py``, ``governance.py`` and
+``bridge.py``; ``MODULES`` lists them.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from indexer.projections.schema import TABLES
 
 ZERO = bytes(20)
 ZERO_HEX = "0x" + "00" * 20
@@ -60,10 +69,6 @@ class Ctx:
         self.kind = 0
         self.row_head = ""
         self.row_loc = ""
-
-    def loc(self) -> tuple:
-        """(block_number, block_hash, tx_hash, log_index): the columns every event row carries."""
-        return (self.block_number, self.block_hash, self.tx_hash, self.log_index)
 
     def set_text(self, chain_id: int) -> None:
         """Fill row_head and row_loc from the binary fields (for callers outside the decoder)."""
@@ -124,12 +129,7 @@ class Batch:
 
     def absorb(self, o: Batch) -> bool:
         """Append the rows of ``o`` (the batch of the blocks right after this one's) so both
-        commit as one; False, leaving both unchanged, if a latest-state key occurs in both (its
-        rows would need the table's own merge rule)."""
-        for name, rows in o.latest.items():
-            mine = self.latest.get(name)
-            if mine and not mine.keys().isdisjoint(rows):
-                return False
+        commit as one (latest-state rows of one key merge by their table's rules); True."""
         self.events.extend(o.events)
         self.transfers.extend(o.transfers)
         blocks = self.blocks
@@ -160,7 +160,11 @@ class Batch:
                 s[1] += burned
                 s[2] += n
         for name, rows in o.latest.items():
-            self.latest[name].update(rows)
+            mine = self.latest[name]
+            merge = TABLES[name].merge
+            for key, row in rows.items():
+                old = mine.get(key)
+                mine[key] = row if old is None else merge(old, row)
         for name, rows in o.appends.items():
             self.appends[name].extend(rows)
         return True
@@ -243,6 +247,7 @@ class Batch:
         return out
 
 
+# (batch, context, decoded event record)
 Handler = Callable[[Batch, Ctx, tuple], None]
 
 
@@ -254,24 +259,8 @@ class HandlerEntry:
     n_topics: int | None
 
 
-@dataclass(frozen=True)
-class AppendTable:
-    name: str
-    columns: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class LatestTable:
-    name: str
-    columns: tuple[str, ...]
-    key: tuple[str, ...]
-    # Event names whose replay rebuilds the table after a rollback.
-    events: tuple[str, ...]
-
-
 HANDLERS: list[HandlerEntry] = []
-APPEND_TABLES: dict[str, AppendTable] = {}
-LATEST_TABLES: dict[str, LatestTable] = {}
+MODULES = ("standard", "carbon", "scores", "rewards", "ai_ethics", "governance", "bridge")
 
 
 def on(event: str, contract: str | None = None, n_topics: int | None = None):
@@ -284,21 +273,46 @@ def on(event: str, contract: str | None = None, n_topics: int | None = None):
     return register
 
 
-def register_append(name: str, columns: tuple[str, ...]) -> None:
-    """Declare an append table (its columns must include chain_id and block_number)."""
-    APPEND_TABLES[name] = AppendTable(name, columns)
+class FieldRef:
+    """``F.name``: the value of the event's field ``name`` (in ``feed``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
 
-def register_latest(
-    name: str, columns: tuple[str, ...], key: tuple[str, ...], events: tuple[str, ...]
-) -> None:
-    """Declare a latest-state table keyed by ``key`` and fed by ``events``."""
-    LATEST_TABLES[name] = LatestTable(name, columns, key, events)
+class _Fields:
+    def __getattr__(self, name: str) -> FieldRef:
+        return FieldRef(name)
+
+
+F = _Fields()
+BLOCK = object()  # in ``feed``: the event's block number
+
+
+def feed(table, event: str, *, only: bool = False, **columns) -> None:
+    """Write one row of ``table`` per ``event`` ("Contract.Event" for one contract of the
+    manifest, "Event" for every contract): each column from the event field of the same name
+    (none with ``only``), or from ``columns``: ``F.field`` (another field of the event),
+    ``BLOCK`` (its block number) or a constant."""
+    contract, _, name = event.rpartition(".")
+    fields = {k: v.name for k, v in columns.items() if isinstance(v, FieldRef)}
+    blocks = [k for k, v in columns.items() if v is BLOCK]
+    constants = {k: v for k, v in columns.items() if k not in fields and k not in blocks}
+
+    def handler(b: Batch, c: Ctx, ev) -> None:
+        values = {k: getattr(ev, f) for k, f in fields.items()}
+        values.update(constants)
+        for k in blocks:
+            values[k] = c.block_number
+        table.put(b, c, None if only else ev, **values)
+
+    handler.__name__ = handler.__qualname__ = f"{table.name}_from_{name}"
+    on(name, contract or None)(handler)
 
 
 def handlers_for(contract: str, event: str, n_topics: int) -> list[Handler]:
     """Generic handlers first, then the contract's own ones."""
-    _load()
+    load()
     matching = [
         h
         for h in HANDLERS
@@ -308,11 +322,7 @@ def handlers_for(contract: str, event: str, n_topics: int) -> list[Handler]:
     return [h.fn for h in matching]
 
 
-_loaded = False
-
-
-def _load() -> None:
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        from indexer.projections import standard, tokens  # noqa: F401
+def load() -> None:
+    """Import every projection module (registering its tables and handlers), once."""
+    for name in MODULES:
+        importlib.import_module(f"indexer.projections.{name}")

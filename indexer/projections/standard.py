@@ -1,23 +1,40 @@
-"""Projections of the events fixed by standards: ERC-20, ERC-721, ERC-1155, roles, pause."""
+"""Projections of the events fixed by standards: ERC-20, ERC-721, ERC-1155, roles, pause.
+
+The transfer handlers read their events by position: the standards fix the order of the
+arguments, not their names (``owner``/``sender``, ``_from``/``from``...). Roles and pause follow
+snekmate's (and OpenZeppelin's) argument names.
+"""
 
 from __future__ import annotations
 
-from indexer.projections import Batch, Ctx, on, register_latest
+from indexer.projections import Batch, Ctx, feed, on
+from indexer.projections.schema import latest_table
 
-LOC = ("block_number", "block_hash", "tx_hash", "log_index")
-
-register_latest(
+role_members = latest_table(
     "role_members",
-    ("chain_id", "contract", "role", "account", "granted", "sender", *LOC),
-    key=("chain_id", "contract", "role", "account"),
-    events=("RoleGranted", "RoleRevoked"),
+    "Current role membership per (contract, role, account): the latest RoleGranted/RoleRevoked.",
+    columns="""
+        role     bytes                    # keccak of the role name
+        account  address  entity=account  # the member
+        granted  bool                     # false once revoked
+        sender   address                  # who granted or revoked
+    """,
+    key="role account",
 )
-register_latest(
+feed(role_members, "RoleGranted", granted=True)
+feed(role_members, "RoleRevoked", granted=False)
+
+pauses = latest_table(
     "pauses",
-    ("chain_id", "contract", "paused", "account", *LOC),
-    key=("chain_id", "contract"),
-    events=("Paused", "Unpaused"),
+    "Current pause state per contract: the latest Paused/Unpaused.",
+    columns="""
+        paused   bool     # the contract is paused
+        account  address  # who paused or unpaused
+    """,
+    key="",
 )
+feed(pauses, "Paused", paused=True)
+feed(pauses, "Unpaused", paused=False)
 
 
 @on("Transfer", n_topics=3)
@@ -55,42 +72,3 @@ STANDARD_TRANSFER_HANDLERS = {
     3: erc1155_single,
     4: erc1155_batch,
 }
-
-
-def _role(b: Batch, c: Ctx, v: tuple, granted: bool) -> None:
-    role = bytes.fromhex(v[0][2:])
-    account = b.addr(v[1])
-    key = (b.chain_id, c.contract, role, account)
-    b.latest["role_members"][key] = (*key, granted, b.addr(v[2]), *c.loc())
-
-
-@on("RoleGranted")
-def role_granted(b: Batch, c: Ctx, v: tuple) -> None:
-    _role(b, c, v, True)
-
-
-@on("RoleRevoked")
-def role_revoked(b: Batch, c: Ctx, v: tuple) -> None:
-    _role(b, c, v, False)
-
-
-@on("Paused")
-def paused(b: Batch, c: Ctx, v: tuple) -> None:
-    b.latest["pauses"][(b.chain_id, c.contract)] = (
-        b.chain_id,
-        c.contract,
-        True,
-        b.addr(v[0]),
-        *c.loc(),
-    )
-
-
-@on("Unpaused")
-def unpaused(b: Batch, c: Ctx, v: tuple) -> None:
-    b.latest["pauses"][(b.chain_id, c.contract)] = (
-        b.chain_id,
-        c.contract,
-        False,
-        b.addr(v[0]),
-        *c.loc(),
-    )

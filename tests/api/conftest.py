@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 import redis
-from api_helpers import ApiServer, drop_database, idx_helpers
 
 from esg.deploy import Deployment, deploy_ecosystem, record
 from esg.manifest import Manifest
-from esg.scenario import Personas, play
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from esg.personas import Personas
+from esg.scenario import play
+from tests.support import indexing
+from tests.support.api import ApiServer
 
 
 @dataclass
@@ -30,8 +30,7 @@ class World:
 
 
 @pytest.fixture(scope="session")
-def world(project, accounts, chain, tmp_path_factory):
-    who = Personas.from_accounts(accounts)
+def world(project, who, chain, tmp_path_factory):
     d = deploy_ecosystem(project, who.admin, operators=who.operators())
     ids = play(d, who, chain.provider, say=lambda _: None)
     manifest = Manifest(path=tmp_path_factory.mktemp("deployments") / "local.json")
@@ -42,17 +41,35 @@ def world(project, accounts, chain, tmp_path_factory):
         network="ethereum:local:foundry",
         rpc_url=chain.provider.uri,
     )
-    url = idx_helpers.new_database("api")
-    idx_helpers.index_once(url, manifest.path, chain.chain_id)
+    url = indexing.new_database("api")
+    indexing.index_once(url, manifest.path, chain.chain_id)
     yield World(d, who, ids, url, manifest.path, chain.chain_id)
-    drop_database(url)
+    indexing.drop_database(url)
 
 
-def _redis_available() -> bool:
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The machine's Redis (the test skips without one)."""
+    url = "redis://127.0.0.1:6379/0"
     try:
-        return redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping()
+        redis.Redis.from_url(url, socket_timeout=1).ping()
     except redis.RedisError:
-        return False
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    return url
+
+
+@pytest.fixture
+def serve_api():
+    """Start an API with the given settings (stopped after the test): ``serve_api(**settings)``."""
+    servers: list[ApiServer] = []
+
+    def start(**settings) -> ApiServer:
+        servers.append(ApiServer(**settings))
+        return servers[-1]
+
+    yield start
+    for s in servers:
+        s.stop()
 
 
 @pytest.fixture(scope="session")
@@ -64,17 +81,15 @@ def api(world):
 
 
 @pytest.fixture(scope="session")
-def api_redis(world):
+def api_redis(world, redis_url):
     """The API with the shared Redis cache (keys under a prefix unique to this run)."""
-    if not _redis_available():
-        pytest.skip("no Redis on 127.0.0.1:6379")
     prefix = f"test-{uuid.uuid4().hex[:8]}:"
     server = ApiServer(
-        database_url=world.db_url, manifest=world.manifest, redis_url=REDIS_URL, cache_prefix=prefix
+        database_url=world.db_url, manifest=world.manifest, redis_url=redis_url, cache_prefix=prefix
     )
     yield server
     server.stop()
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(redis_url)
     for key in client.scan_iter(prefix + "*"):
         client.delete(key)
 

@@ -6,7 +6,7 @@ from eth_utils import to_checksum_address
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.params import checksum, checksum_hex, eip55, parse_address
+from api.fields import checksum, checksum_hex, eip55, parse_address
 
 
 @given(st.binary(min_size=20, max_size=20))

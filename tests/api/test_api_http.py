@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from api_helpers import ApiServer, drop_database, idx_helpers
-from conftest import REDIS_URL
+
+from tests.support import indexing
 
 
 def _window_start_soon() -> None:
@@ -17,23 +17,24 @@ def _window_start_soon() -> None:
 
 
 @pytest.mark.parametrize("backend", ["memory", "redis"])
-def test_rate_limit_429_with_retry_after(world, backend, request):
+def test_rate_limit_429_with_retry_after(world, backend, request, serve_api):
     extra = {}
     if backend == "redis":
-        request.getfixturevalue("api_redis")  # skips without Redis
-        extra = {"redis_url": REDIS_URL, "cache_prefix": f"rl-{time.time_ns()}:"}
-    server = ApiServer(database_url=world.db_url, rate_limit=5, **extra)
-    try:
-        _window_start_soon()
-        codes = [server.get("/api/v1/chains").status_code for _ in range(5)]
-        assert codes == [200] * 5
-        r = server.get("/api/v1/chains")
-        assert r.status_code == 429
-        assert 1 <= int(r.headers["retry-after"]) <= 60
-        assert "rate limit" in r.json()["detail"]
-        assert server.get("/health").status_code == 429
-    finally:
-        server.stop()
+        extra = {
+            "redis_url": request.getfixturevalue("redis_url"),  # skips without Redis
+            "cache_prefix": f"rl-{time.time_ns()}:",
+        }
+    server = serve_api(database_url=world.db_url, rate_limit=5, **extra)
+    _window_start_soon()
+    codes = [server.get("/api/v1/chains").status_code for _ in range(5)]
+    assert codes == [200] * 5
+    r = server.get("/api/v1/chains")
+    assert r.status_code == 429
+    assert 1 <= int(r.headers["retry-after"]) <= 60
+    body = r.json()
+    assert "rate limit" in body["detail"]
+    assert body["request_id"] == r.headers["x-request-id"]
+    assert server.get("/health").status_code == 429
 
 
 def test_etag_gives_304_and_cache_headers(any_api, world):
@@ -57,16 +58,15 @@ def test_final_range_is_cached_long(api, world):
     assert r.json()["final"] is True
 
 
-def test_pages_have_no_gaps_or_repeats_while_events_arrive(world, chain):
+def test_pages_have_no_gaps_or_repeats_while_events_arrive(world, chain, serve_api):
     """On a database of its own: the transfers made here are reverted on the chain after the
     test (ape isolates each test), which the shared database must not see."""
     d, who = world.deployment, world.who
-    db_url = idx_helpers.new_database("apilive")
-    proc = idx_helpers.spawn(db_url, world.manifest, world.chain_id)
-    api = None
+    db_url = indexing.new_database("apilive")
+    proc = indexing.spawn(db_url, world.manifest, world.chain_id)
     try:
-        idx_helpers.wait_synced(db_url, chain.provider, world.chain_id, proc=proc)
-        api = ApiServer(database_url=db_url)
+        indexing.wait_synced(db_url, chain.provider, world.chain_id, proc=proc)
+        api = serve_api(database_url=db_url)
         path = f"/api/v1/accounts/{who.alice.address}/transfers"
         first = api.get(path, params={"limit": 3})
         body = first.json()
@@ -83,7 +83,7 @@ def test_pages_have_no_gaps_or_repeats_while_events_arrive(world, chain):
         got = [(t["block_number"], t["log_index"], t["batch_index"]) for t in items]
         assert len(got) == len(set(got)), "a transfer appeared on two pages"
         alice = bytes.fromhex(who.alice.address[2:])
-        rows = idx_helpers.query(
+        rows = indexing.query(
             db_url,
             "SELECT block_number, log_index, batch_index FROM transfers WHERE chain_id = $1 "
             "AND (from_addr = $2 OR to_addr = $2) AND block_number <= $3 "
@@ -99,8 +99,6 @@ def test_pages_have_no_gaps_or_repeats_while_events_arrive(world, chain):
         assert fresh.status_code == 200
         assert fresh.json()["items"][0]["block_number"] > read_at
     finally:
-        if api is not None:
-            api.stop()
         proc.terminate()
         proc.wait(10)
-        drop_database(db_url)
+        indexing.drop_database(db_url)

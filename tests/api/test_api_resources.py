@@ -19,7 +19,9 @@ def test_holders_pages_cover_every_holder(api, world):
     seen, cursor = [], None
     while True:
         params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
-        body = api.get("/api/v1/tokens/GST/holders", params=params).json()
+        body = api.get(
+            "/api/v1/tokens/GST/holders", params={**params, "chain": world.chain_id}
+        ).json()
         seen += body["items"]
         cursor = body["next_cursor"]
         if cursor is None:
@@ -36,7 +38,9 @@ def test_carbon_batches_and_retirements(api, world):
     batches = api.get("/api/v1/carbon/batches").json()["items"]
     ids = {int(b["batch_id"]) for b in batches}
     assert {world.ids["batch_verra"], world.ids["batch_gold"]} <= ids
-    b = api.get(f"/api/v1/carbon/batches/{world.ids['batch_verra']}").json()["batch"]
+    b = api.get(f"/api/v1/carbon/batches/{world.chain_id}/{world.ids['batch_verra']}").json()[
+        "batch"
+    ]
     assert int(b["retired"]) == d["CCR"].retired_total(world.ids["batch_verra"])
     assert int(b["supply"]) == d["CCR"].total_supply(world.ids["batch_verra"])
     rets = api.get(
@@ -52,15 +56,15 @@ def test_scores_metrics_audits_governance(api, world):
     d = world.deployment
     alice = world.who.alice.address
     hist = api.get(f"/api/v1/scores/{alice}/history").json()["items"]
-    assert hist and hist[0]["score"] == d["ECS"].score_of(alice)
+    assert hist and hist[0]["new_score"] == d["ECS"].score_of(alice)
     metrics = api.get(f"/api/v1/metrics/{alice}").json()["items"]
     assert any(m["metric_id"] == str(world.ids["metric"]) and m["verified"] for m in metrics)
     audits = api.get("/api/v1/ai-ethics/audits").json()["items"]
     assert any(a["recipient"] == world.who.carol.address for a in audits)
     props = api.get("/api/v1/governance/proposals").json()["items"]
     assert str(world.ids["proposal"]) in {p["proposal_id"] for p in props}
-    one = api.get(f"/api/v1/governance/proposals/{world.ids['proposal']}").json()
-    assert one["proposal"]["status"] == "executed"
+    one = api.get(f"/api/v1/governance/proposals/{world.chain_id}/{world.ids['proposal']}").json()
+    assert one["proposal"]["status"] == "executed" and one["proposal"]["state"] == "Executed"
     assert {v["voter"] for v in one["votes"]} == {alice, world.who.bob.address}
     gov = d["Governor"]
     against, for_, abstain = gov.proposalVotes(world.ids["proposal"])

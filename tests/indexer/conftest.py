@@ -1,23 +1,14 @@
 """Fixtures of the indexer tests: an emitter deployment and a fresh database per module."""
 
-import idx_helpers as helpers
 import pytest
+
+from tests.support import indexing as helpers
 
 
 @pytest.fixture(scope="module")
 def db_url():
     """A fresh database for this test module on the test server (embedded unless DATABASE_URL)."""
     return helpers.new_database("mod")
-
-
-@pytest.fixture(scope="module")
-def chain_id(chain):
-    return chain.chain_id
-
-
-@pytest.fixture(scope="module")
-def rpc_url(chain):
-    return chain.provider.uri
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +20,13 @@ def deploy(project, accounts, chain):
         return c, chain.get_receipt(c.txn_hash)
 
     return go
+
+
+@pytest.fixture
+def emitter(deploy, chain_id, rpc_url, tmp_path):
+    """A fresh EventEmitter and a manifest naming it EMIT: (contract, receipt, manifest path)."""
+    token, receipt = deploy()
+    manifest = helpers.manifest_for(
+        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
+    )
+    return token, receipt, manifest

@@ -2,16 +2,15 @@
 
 import random
 
-import idx_helpers as helpers
 from eth_utils import keccak
+
+from tests.support import indexing as helpers
 
 ZERO = "0x" + "00" * 20
 
 
-def test_balances_and_supplies_match_chain(
-    deploy, accounts, chain, chain_id, rpc_url, db_url, tmp_path
-):
-    token, receipt = deploy()
+def test_balances_and_supplies_match_chain(emitter, accounts, chain, chain_id, db_url):
+    token, receipt, manifest = emitter
     rng = random.Random(42)
     # ERC-1155 ids start at 1: id 0 is where the ERC-20 side of the same contract is booked.
     users = [accounts[i] for i in range(1, 6)]
@@ -41,9 +40,6 @@ def test_balances_and_supplies_match_chain(
     # An empty TransferBatch moves nothing: no transfer row, but still an event.
     token.emit_batches(2, 99, 0, sender=accounts[0])
 
-    manifest = helpers.manifest_for(
-        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
-    )
     helpers.index_once(db_url, manifest, chain_id)
 
     t = bytes.fromhex(token.address[2:])
@@ -104,17 +100,14 @@ def test_balances_and_supplies_match_chain(
     helpers.assert_same(before, helpers.dump(db_url))
 
 
-def test_bulk_events_decode_like_eth_abi(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
+def test_bulk_events_decode_like_eth_abi(emitter, accounts, chain, chain_id):
     from eth_abi import decode
 
-    token, receipt = deploy()
+    token, receipt, manifest = emitter
     token.emit_transfers(300, 1, sender=accounts[0])
     token.emit_singles(200, 2, sender=accounts[0])
     token.emit_batches(100, 3, 4, sender=accounts[0])
     url = helpers.new_database()
-    manifest = helpers.manifest_for(
-        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
-    )
     helpers.index_once(url, manifest, chain_id)
     # The event log rebuilds transfer events from `transfers` with the ABI's argument names.
     t_sig = "0x" + keccak(text="Transfer(address,address,uint256)").hex()

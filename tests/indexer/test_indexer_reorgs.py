@@ -2,12 +2,11 @@
 fresh index of the same chain, row for row. A reorg deeper than the window is a fatal error."""
 
 import random
-import signal
 
-import idx_helpers as helpers
 import pytest
 
 from indexer.chain import ReorgTooDeep
+from tests.support import indexing as helpers
 
 
 def _activity(token, sender, rng, txs):
@@ -31,15 +30,11 @@ def _compare_with_fresh(url, manifest, chain_id):
     helpers.assert_same(helpers.dump(url), helpers.dump(fresh))
 
 
-def test_reorgs_while_following_live(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
-    token, receipt = deploy()
+def test_reorgs_while_following_live(emitter, accounts, chain, chain_id):
+    token, receipt, manifest = emitter
     rng = random.Random(3)
-    manifest = helpers.manifest_for(
-        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
-    )
     url = helpers.new_database("live")
-    proc = helpers.spawn(url, manifest, chain_id)
-    try:
+    with helpers.following(url, manifest, chain_id) as proc:
         _activity(token, accounts[0], rng, 8)
         helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
         for depth in (1, 3, 6):
@@ -49,23 +44,17 @@ def test_reorgs_while_following_live(deploy, accounts, chain, chain_id, rpc_url,
             _activity(token, accounts[0], rng, 3)
             helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
             assert before > 0
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(20)
     assert proc.stderr.read().decode().count("reorg rolled back") >= 3
     _compare_with_fresh(url, manifest, chain_id)
 
 
-def test_reorg_during_backfill(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
-    token, receipt = deploy()
+def test_reorg_during_backfill(emitter, accounts, chain, chain_id):
+    token, receipt, manifest = emitter
     rng = random.Random(5)
     _activity(token, accounts[0], rng, 30)
-    manifest = helpers.manifest_for(
-        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
-    )
     url = helpers.new_database("backfill")
     # Tiny ranges so the backfill is still running when the chain reorganises.
-    proc = helpers.spawn(
+    with helpers.following(
         url,
         manifest,
         chain_id,
@@ -74,29 +63,22 @@ def test_reorg_during_backfill(deploy, accounts, chain, chain_id, rpc_url, tmp_p
         max_block_span="2",
         prefetch="1",
         bulk_min_events="50",  # bulk mode on: the rollback needs the indexes back first
-    )
-    try:
+    ) as proc:
         # Reorganise blocks that are already indexed while later ones are still being fetched.
         helpers.wait_indexed(url, chain.blocks.head.number - 6)
         _reorg(chain, 8)
         _activity(token, accounts[0], rng, 4)
         helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(20)
     err = proc.stderr.read().decode()
     assert "reorg rolled back" in err
     assert not helpers.missing_indexes(url)
     _compare_with_fresh(url, manifest, chain_id)
 
 
-def test_reorg_deeper_than_window_is_fatal(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
-    token, receipt = deploy()
+def test_reorg_deeper_than_window_is_fatal(emitter, accounts, chain, chain_id):
+    token, receipt, manifest = emitter
     rng = random.Random(9)
     _activity(token, accounts[0], rng, 10)
-    manifest = helpers.manifest_for(
-        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
-    )
     url = helpers.new_database("deep")
     helpers.index_once(url, manifest, chain_id, reorg_window=3)
     _reorg(chain, 6)

@@ -4,7 +4,7 @@ import random
 import signal
 import time
 
-import idx_helpers as helpers
+from tests.support import indexing as helpers
 
 
 def _bulk(token, sender, txs, per_tx):
@@ -17,12 +17,9 @@ def _bulk(token, sender, txs, per_tx):
             token.emit_batches(per_tx // 4, i, 4, sender=sender)
 
 
-def test_kill_9_at_random_moments(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
-    token, receipt = deploy()
+def test_kill_9_at_random_moments(emitter, accounts, chain, chain_id, rpc_url, tmp_path):
+    token, receipt, manifest = emitter
     _bulk(token, accounts[0], 40, 1000)
-    manifest = helpers.manifest_for(
-        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
-    )
     url = helpers.new_database("crash")
     rng = random.Random(11)
     # bulk_min_events: low enough that runs drop the transfer indexes (bulk mode) and get killed

@@ -6,9 +6,8 @@ import signal
 import socket
 import time
 
-import idx_helpers as helpers
-
 from indexer.heads import derive_ws_url, ws_url_for
+from tests.support import indexing as helpers
 
 POLL = 5.0  # long enough that only a notification can explain a fast commit
 FAST = 1.5
@@ -64,12 +63,9 @@ def test_ws_url_derivation():
     assert ws_url_for(1, {1: ""}, http, True) == (None, False)
 
 
-def test_subscription_wakes_the_poll_loop(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
+def test_subscription_wakes_the_poll_loop(emitter, accounts, chain, chain_id, rpc_url):
     assert rpc_url.startswith("http://127.0.0.1:")
-    token, receipt = deploy()
-    manifest = helpers.manifest_for(
-        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
-    )
+    token, receipt, manifest = emitter
     url = helpers.new_database("ws")
     # No INDEXER_WS_URLS: the ws:// counterpart of anvil's local HTTP URL is derived.
     proc = helpers.spawn(url, manifest, chain_id, poll_interval=str(POLL), log_level="INFO")
@@ -98,11 +94,8 @@ def test_subscription_wakes_the_poll_loop(deploy, accounts, chain, chain_id, rpc
     assert "subscription lost" not in err
 
 
-def test_unreachable_ws_falls_back_to_polling(deploy, accounts, chain, chain_id, rpc_url, tmp_path):
-    token, receipt = deploy()
-    manifest = helpers.manifest_for(
-        tmp_path / "m.json", chain_id, rpc_url, {"EMIT": (token, receipt)}
-    )
+def test_unreachable_ws_falls_back_to_polling(emitter, accounts, chain, chain_id):
+    token, receipt, manifest = emitter
     url = helpers.new_database("wsdown")
     proc = helpers.spawn(
         url,

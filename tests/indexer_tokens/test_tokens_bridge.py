@@ -1,11 +1,11 @@
 """Bridge messages (sent and received) on one chain, indexed into bridge_messages."""
 
-import idx_helpers as helpers
-import tok_helpers as tok
 from eth_account import Account
 
 from bridge.message import Transfer
 from esg.deploy import WAD, Deployment
+from tests.support import ecosystem as tok
+from tests.support import indexing as helpers
 
 REMOTE_CHAIN = 999
 REMOTE_TOKEN = "0x00000000000000000000000000000000000000aa"

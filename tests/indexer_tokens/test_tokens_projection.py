@@ -1,7 +1,7 @@
 """The token tables after the demo scenario and random activity equal the contracts' state."""
 
-import idx_helpers as helpers
-import tok_helpers as tok
+from tests.support import ecosystem as tok
+from tests.support import indexing as helpers
 
 
 def test_scenario_and_random_activity_match_chain(
@@ -76,4 +76,4 @@ def test_scenario_and_random_activity_match_chain(
     # The incrementally built tables equal a fresh index of the same chain.
     fresh = helpers.new_database("fresh")
     helpers.index_once(fresh, manifest, chain_id)
-    tok.assert_same(tok.dump(url), tok.dump(fresh))
+    helpers.assert_same(helpers.dump(url), helpers.dump(fresh))

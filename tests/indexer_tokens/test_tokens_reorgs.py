@@ -1,15 +1,13 @@
 """Reorgs (anvil_reorg) in the middle of the scenario's and the random activity: the token tables
 then equal a fresh index of the same chain row for row, and the contracts' state."""
 
-import signal
-
-import idx_helpers as helpers
 import pytest
-import tok_helpers as tok
 
 from esg.deploy import deploy_ecosystem
 from esg.scenario import play
-from indexer.devnet import free_port
+from tests.support import ecosystem as tok
+from tests.support import indexing as helpers
+from tests.support.indexing import free_port
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +47,7 @@ def test_reorgs_during_scenario_and_activity(
     manifest = tok.write_manifest(tmp_path / "m.json", d, chain_id, rpc_url)
     url = helpers.new_database("tokreorg")
     everyone = [*holders, d["Timelock"], d["EST"], d["EGM"]]
-    proc = helpers.spawn(url, manifest, chain_id)
-    try:
+    with helpers.following(url, manifest, chain_id) as proc:
         # The indexer follows the scenario live; the reorg then drops its last blocks (the
         # proposal's votes, queue and execution) after they were indexed.
         ids = play(d, who, chain.provider, say=lambda _: None)
@@ -80,9 +77,6 @@ def test_reorgs_during_scenario_and_activity(
             _reorg(chain, depth)
             act.run(4)
             helpers.wait_synced(url, chain.provider, chain_id, proc=proc)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(20)
     print("activity:", dict(act.counts))
     assert proc.stderr.read().decode().count("reorg rolled back") >= 4
     counts = tok.assert_matches_chain(url, d, chain_id, everyone)
@@ -90,4 +84,4 @@ def test_reorgs_during_scenario_and_activity(
 
     fresh = helpers.new_database("fresh")
     helpers.index_once(fresh, manifest, chain_id)
-    tok.assert_same(tok.dump(url), tok.dump(fresh))
+    helpers.assert_same(helpers.dump(url), helpers.dump(fresh))

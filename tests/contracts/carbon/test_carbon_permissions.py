@@ -3,21 +3,11 @@ reverts with the access-control message; the holder of the role succeeds."""
 
 import ape
 import pytest
-from conftest import ADMIN, CERTIFIER, DEPOSITOR, ISSUER, PAUSER, VERIFIER
+from carbon_roles import ADMIN, CERTIFIER, DEPOSITOR, ISSUER, PAUSER, VERIFIER
 from eth_abi import encode
 
-PERSONAS = (
-    "admin",
-    "alice",
-    "bob",
-    "carol",
-    "oracle",
-    "verifier",
-    "auditor",
-    "pauser",
-    "bridge",
-    "mallory",
-)
+from esg.personas import PERSONAS
+
 MISSING_ROLE = "access_control: account is missing role"
 
 

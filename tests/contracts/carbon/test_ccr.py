@@ -2,7 +2,7 @@
 
 import ape
 import pytest
-from conftest import ADMIN, DEPOSITOR, ISSUER, PAUSER, REGISTRIES, UNKNOWN_REGISTRY, VERIFIER
+from carbon_roles import ADMIN, DEPOSITOR, ISSUER, PAUSER, REGISTRIES, UNKNOWN_REGISTRY, VERIFIER
 from eth_abi import decode, encode
 from eth_utils import keccak
 

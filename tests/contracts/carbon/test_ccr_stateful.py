@@ -14,7 +14,7 @@ Properties checked:
 from collections import defaultdict
 
 import ape
-from conftest import REGISTRIES
+from carbon_roles import REGISTRIES
 from eth_abi import encode
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st

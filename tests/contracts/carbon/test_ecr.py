@@ -2,7 +2,7 @@
 
 import ape
 import pytest
-from conftest import ADMIN, CERTIFIER, PAUSER
+from carbon_roles import ADMIN, CERTIFIER, PAUSER
 
 ZERO = "0x0000000000000000000000000000000000000000"
 HASH = b"\xab" * 32

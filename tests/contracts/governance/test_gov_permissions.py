@@ -5,8 +5,8 @@ import pytest
 from eth_abi import encode
 from gov_helpers import ADMIN_ROLE, MINTER_ROLE, PAUSER_ROLE, assert_call_reverts
 
-PERSONAS = ["admin", "alice", "bob", "carol", "oracle", "verifier", "auditor", "pauser", "bridge"]
-PERSONAS += ["mallory"]
+from esg.personas import PERSONAS
+
 MISSING_ROLE = "access_control: account is missing role"
 
 

@@ -7,7 +7,6 @@ from eth_utils import keccak
 from token_helpers import (
     ATTESTATION_TYPES,
     MISSING_ROLE,
-    PERSONAS,
     attestation,
     attestation_args,
     domain,
@@ -15,6 +14,8 @@ from token_helpers import (
     sign_typed,
 )
 from web3.exceptions import ContractLogicError as Web3ContractLogicError
+
+from esg.personas import PERSONAS
 
 H = keccak(text="x")
 ADMIN = bytes(32)

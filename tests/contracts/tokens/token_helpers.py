@@ -9,18 +9,6 @@ EPOCH_LENGTH = 86_400
 EPOCH_CAP = 1_000 * 10**18
 AET_BASE_REWARD = 100 * 10**18
 MISSING_ROLE = "access_control: account is missing role"
-PERSONAS = [
-    "admin",
-    "alice",
-    "bob",
-    "carol",
-    "oracle",
-    "verifier",
-    "auditor",
-    "pauser",
-    "bridge",
-    "mallory",
-]
 
 
 def role(name: str) -> bytes:

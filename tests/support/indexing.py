@@ -1,36 +1,43 @@
-"""Helpers of the indexer tests: databases, manifests, running the indexer, table dumps, and an
-RPC fault proxy."""
+"""Databases, manifests, running the indexer (in this process or as a subprocess), table dumps,
+and an RPC fault proxy."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import random
+import signal
 import subprocess
 import sys
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
+import asyncpg
 import orjson
 from aiohttp import ClientSession, web
 
+from benchmarks.devnet import compile_emitter, indexer_env, write_manifest
+from benchmarks.devnet import free_port as free_port
 from esg.database import embedded_url, ensure_database, with_database
 from indexer.__main__ import run as run_indexer
-from indexer.devnet import compile_emitter, indexer_env, write_manifest
+from indexer.projections import load
+from indexer.projections.schema import TABLES
 from indexer.settings import Settings
 from indexer.store import connect, missing_deferred_indexes
 
-# Tables that must equal a fresh index row for row (blocks and chains are bookkeeping).
+# Tables that must equal a fresh index row for row, with their keys: the ledger and every
+# declared projection table (blocks and chains are bookkeeping).
+load()
 COMPARED = {
     "events": "chain_id, block_number, log_index",
     "transfers": "chain_id, block_number, log_index, batch_index",
     "balances": "chain_id, token, token_id, holder",
     "supplies": "chain_id, token, token_id",
     "accounts": "chain_id, address",
-    "role_members": "chain_id, contract, role, account",
-    "pauses": "chain_id, contract",
+    **{t.name: ", ".join(t.key) for t in TABLES.values()},
 }
 
 EMITTER_ABI = compile_emitter()[0]
@@ -45,6 +52,21 @@ def new_database(prefix: str = "idx") -> str:
     url = with_database(server_url(), f"{prefix}_{uuid.uuid4().hex[:12]}")
     asyncio.run(ensure_database(url))
     return url
+
+
+def drop_database(url: str) -> None:
+    """Drop a test database (its name is the URL's path) once nothing uses it."""
+    from urllib.parse import urlsplit
+
+    async def go() -> None:
+        name = urlsplit(url).path.lstrip("/")
+        conn = await asyncpg.connect(with_database(url, "postgres"))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(go())
 
 
 def manifest_for(path: Path, chain_id: int, rpc_url: str, contracts) -> Path:
@@ -79,6 +101,18 @@ def settings(url: str, manifest: Path, chain_id: int, **kw) -> Settings:
 def index_once(url: str, manifest: Path, chain_id: int, **kw) -> None:
     """Index until the node's head, in this process."""
     asyncio.run(run_indexer(settings(url, manifest, chain_id, **kw)))
+
+
+@contextmanager
+def following(url: str, manifest: Path, chain_id: int, **kw):
+    """``spawn`` for the duration of a ``with`` block, stopped with SIGTERM at its end (its stderr
+    stays readable)."""
+    proc = spawn(url, manifest, chain_id, **kw)
+    try:
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(20)
 
 
 def spawn(url: str, manifest: Path, chain_id: int, **kw) -> subprocess.Popen:

@@ -1,5 +1,6 @@
 """Synthetic index for the API benchmark: ≥ 1,000,000 transfers and ≥ 100,000 holders on two
-chains, written straight into the indexer's tables (schema from the indexer's migrations).
+chains, written straight into the indexer's tables (schema from the indexer's migrations and
+projection declarations).
 
 Rows are generated inside PostgreSQL (generate_series) rather than sent from Python: loading
 takes about a minute. Balances, supplies and accounts are aggregated from the generated transfers
@@ -15,13 +16,14 @@ import time
 
 import asyncpg
 
-from indexer.store import migrate
+from indexer.store import migrate, sync_projections
 
 CHAINS = ((31337, "ethereum:local:foundry"), (2025, "besu:local:node"))
 TOKENS = ("GST", "ECT", "CCR", "ECS", "ECR", "EST", "EGM", "AET")
 # Only the tokens that emit Transfer events get transfer rows (ECS is soulbound, no Transfer).
 MOVING = ("GST", "ECT", "CCR", "EST", "EGM", "AET", "ECR")
 ZERO = "'\\x0000000000000000000000000000000000000000'::bytea"
+CERTIFICATE_IDS = 10**9
 
 
 def token_address(chain_id: int, symbol: str) -> bytes:
@@ -49,6 +51,7 @@ async def _load(conn, transfers: int, holders: int, say) -> None:
     t0 = time.time()
     await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     await migrate(conn)
+    await sync_projections(conn, {})
     per_block = 20
     last_block = transfers // per_block + 1
     await conn.execute("SET synchronous_commit = off")
@@ -154,11 +157,19 @@ async def _load(conn, transfers: int, holders: int, say) -> None:
         FROM bench_holders h WHERE h.i % 5 = 0""",
         est,
     )
+    # Certificates (ids above the transfers' ECR ids) owned by the holder they were issued to.
     ecr, ccr = token_address(31337, "ECR"), token_address(31337, "CCR")
     await conn.execute(
         f"""
+        INSERT INTO balances (chain_id, token, token_id, holder, amount, transfers)
+        SELECT 31337, $1, {CERTIFICATE_IDS} + h.i, h.addr, 1, 1
+        FROM bench_holders h WHERE h.i % 10 = 0""",
+        ecr,
+    )
+    await conn.execute(
+        f"""
         INSERT INTO certificates
-        SELECT 31337, $1, h.i, h.addr, 1 + h.i % 50, 1 + h.i % 100,
+        SELECT 31337, $1, {CERTIFICATE_IDS} + h.i, h.addr, 1 + h.i % 50, 1 + h.i % 100,
                decode(md5('c' || h.i) || md5('d' || h.i), 'hex'), h.i % 2 = 0, 'offset',
                1 + h.i % {last_block}, '\\x00'::bytea,
                decode(md5('x' || h.i) || md5('y' || h.i), 'hex'), 1

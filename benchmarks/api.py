@@ -1,7 +1,7 @@
-"""API benchmark: ``python -m api.bench``.
+"""API benchmark: ``python -m benchmarks.api``.
 
 Loads (once; ``--reload`` forces it) a database with ≥ 1,000,000 transfers and ≥ 100,000 holders
-(api/benchdata.py), measures the unified-profile statement inside PostgreSQL (EXPLAIN ANALYZE
+(benchmarks/apidata.py), measures the unified-profile statement inside PostgreSQL (EXPLAIN ANALYZE
 execution time over random holders), starts the API as in production (``python -m api`` with
 several uvicorn workers), drives it with wrk (installed with apt-get when missing; a Python load
 generator otherwise) against the unified profile of random holders, and prints ``api: N req/s``,
@@ -27,13 +27,13 @@ import asyncpg
 import orjson
 import psutil
 
-from api import benchdata
-from api.loadtest import SHORT, pct, report
-from api.loadtest import run as staged_run
 from api.sql.profile import PROFILE
+from benchmarks import apidata
+from benchmarks.devnet import free_port
+from benchmarks.loadtest import SHORT, pct, report
+from benchmarks.loadtest import run as staged_run
 from esg.database import embedded_url, ensure_database, with_database
 from esg.paths import PROJECT_ROOT, runtime_dir
-from indexer.devnet import free_port
 
 LUA = PROJECT_ROOT / "benchmarks" / "profile.lua"
 
@@ -279,10 +279,10 @@ def main() -> None:
     url = database_url(args.database)
     t, h = asyncio.run(_loaded(url))
     if args.reload or t < args.transfers or h < args.holders:
-        asyncio.run(benchdata.load(url, args.transfers, args.holders))
+        asyncio.run(apidata.load(url, args.transfers, args.holders))
         t, h = asyncio.run(_loaded(url))
     print(f"data: {t:,} transfers, {h:,} holders with a balance", flush=True)
-    addresses = asyncio.run(benchdata.sample_holders(url, args.holders))
+    addresses = asyncio.run(apidata.sample_holders(url, args.holders))
 
     sql = asyncio.run(measure_sql(url, addresses, min(args.sql_samples, len(addresses))))
     print(
@@ -377,7 +377,7 @@ def _drive(wrk, port, file, addrs, seconds, args, peak=None, proc=None) -> dict:
 async def _loaded(url: str) -> tuple[int, int]:
     conn = await asyncpg.connect(url)
     try:
-        return await benchdata.loaded(conn)
+        return await apidata.loaded(conn)
     finally:
         await conn.close()
 

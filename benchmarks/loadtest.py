@@ -2,8 +2,8 @@
 unified profile of a random holder in a loop while their number ramps 0 → 100, holds, ramps to
 200, holds and ramps down. Checks, as the seed's: status is 200, response time < 200 ms.
 
-    python -m api.loadtest --url http://127.0.0.1:8000            # short stages (70 s)
-    python -m api.loadtest --url http://127.0.0.1:8000 --full     # the seed's 2m/5m/2m/5m/2m
+    python -m benchmarks.loadtest --url http://127.0.0.1:8000            # short stages (70 s)
+    python -m benchmarks.loadtest --url http://127.0.0.1:8000 --full     # the seed's 2m/5m/2m/5m/2m
 
 Targets are read from ``--addresses`` (one address a line) or else from the API itself (the
 holders of GST). Prints the pass rate of each check, latency percentiles and the request rate.

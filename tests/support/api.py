@@ -1,44 +1,16 @@
-"""Helpers of the API tests: the API served by uvicorn in a thread, on a free port."""
+"""The API served by uvicorn in a thread, on a free port, over HTTP."""
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import uvicorn
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "indexer"))
-
-import idx_helpers  # noqa: E402  (the indexer tests' database and indexer helpers)
-
-from api.app import create_app  # noqa: E402
-from api.settings import Settings  # noqa: E402
-from indexer.devnet import free_port  # noqa: E402
-
-__all__ = ["ApiServer", "drop_database", "idx_helpers"]
-
-
-def drop_database(url: str) -> None:
-    """Drop a test database (its name is the URL's path) once nothing uses it."""
-    import asyncio
-    from urllib.parse import urlsplit
-
-    import asyncpg
-
-    from esg.database import with_database
-
-    async def go() -> None:
-        name = urlsplit(url).path.lstrip("/")
-        conn = await asyncpg.connect(with_database(url, "postgres"))
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-    asyncio.run(go())
+from api.app import create_app
+from api.settings import Settings
+from tests.support.indexing import free_port
 
 
 class ApiServer:

@@ -1,4 +1,4 @@
-"""Helpers of the token projection tests: random ecosystem activity, table dumps, and the
+"""Helpers of the token projection tests: random ecosystem activity and the
 comparison of the token tables with the contracts' own state."""
 
 from __future__ import annotations
@@ -6,38 +6,16 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
-import idx_helpers as helpers
 from ape.exceptions import ContractLogicError
 from eth_utils import keccak
 
 from esg.deploy import WAD, Deployment, record
 from esg.manifest import Manifest
-from esg.scenario import Personas, _advance, registry_id
+from esg.personas import Personas
+from esg.scenario import _advance, registry_id
 from esg.signing import Attestation, sign_attestation
-
-# Token tables that must equal a fresh index row for row, with their sort keys.
-TOKEN_TABLES = {
-    "carbon_batches": "chain_id, contract, batch_id",
-    "retirements": "chain_id, block_number, log_index",
-    "invalidations": "chain_id, block_number, log_index",
-    "ccr_compliance": "chain_id, contract",
-    "ccr_allowlist": "chain_id, contract, account",
-    "certificates": "chain_id, contract, token_id",
-    "scores": "chain_id, contract, account",
-    "score_history": "chain_id, block_number, log_index",
-    "esg_metrics": "chain_id, contract, metric_id",
-    "ect_actions": "chain_id, block_number, log_index",
-    "stakes": "chain_id, contract, position_id",
-    "stake_rewards_funded": "chain_id, block_number, log_index",
-    "gems": "chain_id, contract, gem_id",
-    "gem_claims": "chain_id, block_number, log_index",
-    "gem_purchases": "chain_id, block_number, log_index",
-    "ai_audits": "chain_id, block_number, log_index",
-    "proposals": "chain_id, contract, proposal_id",
-    "votes": "chain_id, block_number, log_index",
-    "bridge_messages": "chain_id, block_number, log_index",
-}
-ALL_TABLES = {**helpers.COMPARED, **TOKEN_TABLES}
+from indexer.projections.schema import TABLES
+from tests.support import indexing as helpers
 
 # Governor.state by the proposals table's status ("created": pending, active, defeated, succeeded).
 STATE_OF_STATUS = {"created": {0, 1, 3, 4}, "canceled": {2}, "queued": {5}, "executed": {7}}
@@ -48,20 +26,6 @@ def write_manifest(path, d: Deployment, chain_id: int, rpc_url: str):
         Manifest(path=path), d, chain_id=chain_id, network="ethereum:local:foundry", rpc_url=rpc_url
     )
     return path
-
-
-def dump(url: str) -> dict[str, list[tuple]]:
-    return {
-        t: [tuple(r) for r in helpers.query(url, f"SELECT * FROM {t} ORDER BY {k}")]
-        for t, k in ALL_TABLES.items()
-    }
-
-
-def assert_same(a: dict, b: dict) -> None:
-    for table in ALL_TABLES:
-        assert len(a[table]) == len(b[table]), f"{table}: {len(a[table])} != {len(b[table])} rows"
-        for x, y in zip(a[table], b[table], strict=True):
-            assert x == y, f"{table}: {x} != {y}"
 
 
 def _addr(a) -> bytes:
@@ -230,19 +194,24 @@ class Activity:
                 out.append((i, pos))
         return out
 
+    def _later_position(self, days: tuple[int, int], open_only: bool) -> tuple:
+        """(position id, owner) of a random position, some days later; (None, None) if none."""
+        _advance(self.provider, seconds=self.rng.randint(*days) * 86_400)
+        positions = self._positions(open_only)
+        if not positions:
+            return None, None
+        i, pos = self.rng.choice(positions)
+        return i, self._account(pos.owner)
+
     def do_est_claim(self):
-        _advance(self.provider, seconds=self.rng.randint(1, 20) * 86_400)
-        positions = self._positions(False)
-        if positions:
-            i, pos = self.rng.choice(positions)
-            self.d["EST"].claim(i, sender=self._account(pos.owner))
+        i, owner = self._later_position((1, 20), open_only=False)
+        if owner is not None:
+            self.d["EST"].claim(i, sender=owner)
 
     def do_est_unstake(self):
-        _advance(self.provider, seconds=self.rng.randint(5, 40) * 86_400)
-        positions = self._positions(True)
-        if positions:
-            i, pos = self.rng.choice(positions)
-            self.d["EST"].unstake(i, sender=self._account(pos.owner))
+        i, owner = self._later_position((5, 40), open_only=True)
+        if owner is not None:
+            self.d["EST"].unstake(i, sender=owner)
 
     def do_est_fund(self):
         amount = self.rng.randint(1, 500) * WAD
@@ -343,8 +312,7 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
     addr = {name: _addr(c.address) for name, c in d.contracts.items()}
     holders = [str(h.address) if hasattr(h, "address") else str(h) for h in holders]
     counts = {
-        t: q(url, f"SELECT count(*) FROM {t} WHERE chain_id = $1", chain_id)[0][0]
-        for t in TOKEN_TABLES
+        t: q(url, f"SELECT count(*) FROM {t} WHERE chain_id = $1", chain_id)[0][0] for t in TABLES
     }
 
     # Balances and supplies, every holder and id seen on the chain or in the database.
@@ -428,7 +396,13 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
 
     # Certificates: content, and the owner from the ERC-721 balance rows.
     ecr = d["ECR"]
-    certs = q(url, "SELECT * FROM certificates_current WHERE chain_id = $1", chain_id)
+    certs = q(
+        url,
+        "SELECT c.*, b.holder AS owner FROM certificates c LEFT JOIN balances b"
+        " ON b.chain_id = c.chain_id AND b.token = c.contract AND b.token_id = c.token_id"
+        " AND b.amount > 0 WHERE c.chain_id = $1",
+        chain_id,
+    )
     assert len(certs) == ecr.totalSupply()
     for r in certs:
         owner, tonnes, content_hash, soulbound = ecr.certificate(int(r["token_id"]))
@@ -445,7 +419,7 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
     assert len(retired_certs) == counts["retirements"]
     assert all(bytes(r[1]) == bytes(r[2]) for r in retired_certs)
 
-    # Scores, and the view the API reads.
+    # Scores.
     ecs = d["ECS"]
     scores = q(url, "SELECT * FROM scores WHERE chain_id = $1", chain_id)
     for h in holders:
@@ -462,13 +436,7 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
             row["methodology_version"],
         ) == tuple(details[:5]), h
         assert bytes(row["evidence_hash"]) == bytes(details[5])
-        view = q(
-            url,
-            "SELECT esg_score FROM account_scores WHERE chain_id = $1 AND address = $2",
-            chain_id,
-            _addr(h),
-        )
-        assert view[0][0] == ecs.score_of(h)
+        assert row["score"] == ecs.score_of(h)
     last = q(
         url,
         "SELECT DISTINCT ON (account) account, new_score FROM score_history WHERE"

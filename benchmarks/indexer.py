@@ -1,6 +1,6 @@
 """Indexer benchmark: ≥ 1,000,000 events on a fresh anvil, backfilled from an empty database.
 
-``python -m indexer.bench [--events N]`` prints ``indexer: N events/s``, the wall time, the
+``python -m benchmarks.indexer [--events N]`` prints ``indexer: N events/s``, the wall time, the
 indexer's peak RSS and the live-follow latency (block mined → row committed) p50/p95. It prints
 figures and never asserts them.
 """
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import asyncpg
 
+from benchmarks.devnet import Anvil, Emitter, indexer_env, write_manifest
 from esg.database import embedded_url, ensure_database, tune_embedded, with_database
 from esg.paths import runtime_dir
-from indexer.devnet import Anvil, Emitter, indexer_env, write_manifest
 
 PER_TX = 10_000
 

@@ -1,0 +1,2 @@
+"""The test suite (a package, so that test modules import the shared support as
+``tests.support``)."""

@@ -1,0 +1,1 @@
+"""Indexer tests against anvil and PostgreSQL."""

@@ -1,0 +1,1 @@
+"""Projection tests of the eight tokens' own events."""
