@@ -93,45 +93,68 @@ ChainsDep = Annotated[list[int], Depends(chain_query)]
 
 
 @dataclass(frozen=True)
+class Paging:
+    """The page a list answers: its size and the key values to read after (decoded from the
+    cursor), in ``keyset`` order."""
+
+    limit: int
+    after: list
+    keyset: Keyset
+
+    def split(self, rows: list) -> tuple[list, str | None]:
+        """This page's rows (``limit + 1`` were read) and the next page's cursor, or None."""
+        return self.keyset.split(rows, self.limit)
+
+
+def paging(keyset: Keyset):
+    """The ``limit`` and ``cursor`` parameters of a list in ``keyset`` order, the cursor's
+    pattern in the OpenAPI document admitting exactly the cursors of this list."""
+
+    async def dep(
+        limit: Annotated[int, Query(ge=1, le=PAGE_MAX, description="page size")] = PAGE_DEFAULT,
+        cursor: Annotated[
+            str | None,
+            Query(pattern=keyset.pattern, description="`next_cursor` of the previous page"),
+        ] = None,
+    ) -> Paging:
+        return Paging(limit, keyset.after(cursor), keyset)
+
+    return Depends(dep)
+
+
+@dataclass(frozen=True)
 class Listing:
-    """One page of a list to read: the pool, the heads and chains it reads, the page size and
-    the key values to read after (decoded from the cursor), in ``keyset`` order."""
+    """One page of a list of indexed rows: the pool, the heads and chains it reads, and the
+    page (``Paging``)."""
 
     pool: asyncpg.Pool
     heads: Heads
     chains: list[int]
-    limit: int
-    after: list
-    keyset: Keyset
+    paging: Paging
 
     async def page(self, page: type[Page], statement: str, *params, **extra) -> Page:
         """``page`` (a ``Page[Model]``) of ``statement``'s rows: $1 the chain ids, $2 their
         indexed blocks, then ``params``, the keyset values and the limit."""
         upto = [self.heads.by_chain[c].indexed_block for c in self.chains]
-        rows = await self.pool.fetch(
-            statement, self.chains, upto, *params, *self.after, self.limit + 1
-        )
-        rows, cursor = self.keyset.split(rows, self.limit)
+        p = self.paging
+        rows = await self.pool.fetch(statement, self.chains, upto, *params, *p.after, p.limit + 1)
+        rows, cursor = p.split(rows)
         model = page.model_fields["items"].annotation.__args__[0]
         items = rows_of(model, self.heads, rows)
         return page.of_items(self.heads, self.chains, items, cursor, **extra)
 
 
 def listing(keyset: Keyset):
-    """A list in ``keyset`` order: its ``chain``, ``limit`` and ``cursor`` parameters, the
-    cursor's pattern in the OpenAPI document admitting exactly the cursors of this list."""
+    """A list of indexed rows in ``keyset`` order: its ``chain`` parameter and its page's
+    (``paging``)."""
 
     async def dep(
         pool: PoolDep,
         heads: HeadsDep,
         chains: ChainsDep,
-        limit: Annotated[int, Query(ge=1, le=PAGE_MAX, description="page size")] = PAGE_DEFAULT,
-        cursor: Annotated[
-            str | None,
-            Query(pattern=keyset.pattern, description="`next_cursor` of the previous page"),
-        ] = None,
+        page: Annotated[Paging, paging(keyset)],
     ) -> Listing:
-        return Listing(pool, heads, chains, limit, keyset.after(cursor), keyset)
+        return Listing(pool, heads, chains, page)
 
     return Depends(dep)
 

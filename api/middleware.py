@@ -180,7 +180,8 @@ def _etag_matches(inm: bytes | None, etag: bytes) -> bool:
 class HeadCache:
     """Whole 200 answers of GET /api/v1, kept per worker while the indexed heads do not move
     (``Heads.token``): served again without the route, with an ETag of the head and the request
-    (If-None-Match gives 304) and Cache-Control max-age."""
+    (If-None-Match gives 304) and Cache-Control max-age. A route whose answer does not follow
+    the heads says ``Cache-Control: no-store``, and its answers are neither kept nor tagged."""
 
     def __init__(self, app, state, max_entries: int, max_age: int) -> None:
         self.app = app
@@ -224,10 +225,12 @@ class HeadCache:
                 return
             body = b"".join(chunks)
             status, headers = start["status"], list(start.get("headers", []))
-            if status != 200:
+            control = next((v for k, v in headers if k == b"cache-control"), None)
+            # Errors, and answers that do not follow the indexed heads (no-store), pass as they are.
+            if status != 200 or (control is not None and b"no-store" in control):
                 await self._answer(scope, send, status, headers, body, False)
                 return
-            if not any(h[0] == b"cache-control" for h in headers):
+            if control is None:
                 headers.append((b"cache-control", self.max_age))
             headers.append((b"etag", etag))
             if self.enabled and token == self.token:

@@ -79,6 +79,7 @@ class Settings(BaseSettings):
                     f"API_TRUSTED_PROXIES: {item!r} is not an IP address or network"
                 ) from None
         return out
+
     # Browser origins allowed to read the API (CORS): comma-separated or a JSON list; empty:
     # same origin only.
     cors_origins: Annotated[list[str], NoDecode] = []

@@ -2,7 +2,8 @@
 
 The manifest's RPC URLs are left out on purpose: a live network's URL may carry an API key, and
 a frontend reaches the chain through the user's wallet (or its own configuration), not through
-the URLs the indexer uses.
+the URLs the indexer uses. The manifest changes when a chain is redeployed, not with the indexed
+heads: the answer is read again when the manifest file changes, never from the response cache.
 """
 
 from __future__ import annotations
@@ -11,18 +12,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from api.deps import SettingsDep
 from api.errors import ApiError
+from api.fields import AddressStr
 from esg.manifest import Manifest, load_manifest
 
 router = APIRouter(prefix="/deployment", tags=["deployment"])
 
 
 class ContractOut(BaseModel):
-    address: str
+    address: AddressStr
     block: int = Field(description="block of the deploy transaction")
     abi: str = Field(description="key of the contract's ABI in `abis`")
 
@@ -42,10 +44,10 @@ class DeploymentOut(BaseModel):
 
 
 # (manifest path, mtime) -> answer: the manifest only changes when a chain is redeployed.
-_cache: dict[tuple[Path, float], dict] = {}
+_cache: dict[tuple[Path, float], DeploymentOut] = {}
 
 
-def deployment_body(manifest: Manifest) -> dict:
+def deployment_of(manifest: Manifest) -> DeploymentOut:
     """The public part of a manifest: no RPC URL, no deploy transaction, ABIs once each."""
     abis: dict[str, list] = {}
     chains = []
@@ -54,24 +56,21 @@ def deployment_body(manifest: Manifest) -> dict:
         for name, c in dep.contracts.items():
             if c.abi not in abis:
                 abis[c.abi] = json.loads((manifest.path.parent / c.abi).read_text())
-            contracts[name] = {"address": c.address, "block": c.block, "abi": c.abi}
+            contracts[name] = ContractOut(address=c.address, block=c.block, abi=c.abi)
         chains.append(
-            {
-                "chain_id": chain_id,
-                "network": dep.network,
-                "start_block": dep.start_block,
-                "contracts": contracts,
-            }
+            ChainDeploymentOut(
+                chain_id=chain_id,
+                network=dep.network,
+                start_block=dep.start_block,
+                contracts=contracts,
+            )
         )
-    return {"chains": chains, "abis": abis}
+    return DeploymentOut(chains=chains, abis=abis)
 
 
-@router.get(
-    "",
-    response_model=DeploymentOut,
-    summary="Contract addresses and ABIs per chain (from the deployment manifest)",
-)
-async def deployment(settings: SettingsDep) -> dict:
+@router.get("", summary="Contract addresses and ABIs per chain (from the deployment manifest)")
+async def deployment(settings: SettingsDep, response: Response) -> DeploymentOut:
+    response.headers["Cache-Control"] = "no-store"
     try:
         manifest = load_manifest(settings.manifest)
         if not manifest.chains:
@@ -79,7 +78,7 @@ async def deployment(settings: SettingsDep) -> dict:
         key = (manifest.path, manifest.path.stat().st_mtime)
         body = _cache.get(key)
         if body is None:
-            body = deployment_body(manifest)
+            body = deployment_of(manifest)
             _cache.clear()
             _cache[key] = body
     except (OSError, ValueError, KeyError) as exc:

@@ -127,10 +127,10 @@ async def holders(
         chains,
         [deployed[c] for c in chains],
         None if token_id is None else str(token_id),
-        *lst.after,
-        lst.limit + 1,
+        *lst.paging.after,
+        lst.paging.limit + 1,
     )
-    rows, cursor = _HOLDERS.split(rows, lst.limit)
+    rows, cursor = lst.paging.split(rows)
     return HoldersPage(
         read_at=lst.heads.read_at(chains),
         final=False,

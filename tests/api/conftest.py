@@ -1,9 +1,10 @@
 """Fixtures of the API tests: the ecosystem deployed on ape's anvil, the demo scenario played,
-a fresh database filled by the real indexer, and the API served over it (in-process cache and
-Redis)."""
+a fresh database filled by the real indexer, the bridge services' records of a few messages, and
+the API served over it (in-process cache and Redis)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from bridge.message import Transfer
+from bridge.store import FAILED, Store, connect
 from esg.deploy import Deployment, deploy_ecosystem, record
 from esg.manifest import Manifest
 from esg.personas import Personas
@@ -45,6 +48,47 @@ def world(project, who, chain, tmp_path_factory):
     indexing.index_once(url, manifest.path, chain.chain_id)
     yield World(d, who, ids, url, manifest.path, chain.chain_id)
     indexing.drop_database(url)
+
+
+# The source chain of the bridge messages the bridge services record in the world's database.
+BRIDGE_SRC_CHAIN = 2025
+
+
+def _transfer(n: int) -> Transfer:
+    return Transfer(
+        src_chain_id=BRIDGE_SRC_CHAIN,
+        src_tx_hash=bytes([n]) * 32,
+        src_log_index=n,
+        dest_chain_id=80002,
+        token="0x" + "11" * 20,
+        id=n,
+        amount=10**30 + n,
+        recipient="0x" + "22" * 20,
+        data=b"",
+        src_token="0x" + "33" * 20,
+        sender="0x" + "44" * 20,
+    )
+
+
+@pytest.fixture(scope="session")
+def bridge_messages(world) -> list[Transfer]:
+    """Three bridge messages in the world's database as the bridge services record them: one
+    failed, one signed by two validators."""
+
+    async def fill() -> None:
+        store = Store(await connect(world.db_url))
+        try:
+            found = [(_transfer(n), 100 + n, bytes([n]) * 32) for n in (1, 2, 3)]
+            await store.record_messages(BRIDGE_SRC_CHAIN, 103, found)
+            await store.set_status(_transfer(2), FAILED, error="bridge: transfer failed")
+            signed = [(_transfer(3), b"\x01" * 32, b"\x02" * 65)]
+            for validator in ("0x" + "aa" * 20, "0x" + "bb" * 20):
+                await store.record_signatures(validator, BRIDGE_SRC_CHAIN, 103, signed)
+        finally:
+            await store.close()
+
+    asyncio.run(fill())
+    return [_transfer(n) for n in (1, 2, 3)]
 
 
 @pytest.fixture(scope="session")

@@ -6,53 +6,15 @@ from __future__ import annotations
 import asyncio
 import json
 
-import pytest
-from api_helpers import ApiServer, drop_database, idx_helpers
-
-from bridge.message import Transfer
-from bridge.store import FAILED, Store, connect
+from bridge.store import DELIVERED, Store, connect
 from esg.manifest import load_manifest
+from tests.support.api import ApiServer
+from tests.support.indexing import drop_database, new_database
 
 SECRET_URL = "http://validator:s3cr3t-pass@127.0.0.1:1/v3/APIKEY0123456789"
 
 
-def _transfer(n: int) -> Transfer:
-    return Transfer(
-        src_chain_id=2025,
-        src_tx_hash=bytes([n]) * 32,
-        src_log_index=n,
-        dest_chain_id=80002,
-        token="0x" + "11" * 20,
-        id=n,
-        amount=10**30 + n,
-        recipient="0x" + "22" * 20,
-        data=b"",
-        src_token="0x" + "33" * 20,
-        sender="0x" + "44" * 20,
-    )
-
-
-@pytest.fixture(scope="module")
-def bridge_db(world):
-    """The world's database with three bridge messages, one failed, one signed twice."""
-
-    async def fill() -> None:
-        store = Store(await connect(world.db_url))
-        try:
-            found = [(_transfer(n), 100 + n, bytes([n]) * 32) for n in (1, 2, 3)]
-            await store.record_messages(2025, 103, found)
-            await store.set_status(_transfer(2), FAILED, error="bridge: transfer failed")
-            signed = [(_transfer(3), b"\x01" * 32, b"\x02" * 65)]
-            for validator in ("0x" + "aa" * 20, "0x" + "bb" * 20):
-                await store.record_signatures(validator, 2025, 103, signed)
-        finally:
-            await store.close()
-
-    asyncio.run(fill())
-    return world
-
-
-def test_bridge_messages_newest_first_and_paged(api, bridge_db):
+def test_bridge_messages_newest_first_and_paged(api, bridge_messages):
     body = api.get("/api/v1/bridge/messages").json()
     assert [m["src_log_index"] for m in body["items"]] == [3, 2, 1]
     first = body["items"][0]
@@ -66,17 +28,18 @@ def test_bridge_messages_newest_first_and_paged(api, bridge_db):
     assert [m["src_log_index"] for m in rest["items"]] == [1] and rest["next_cursor"] is None
 
 
-def test_bridge_failed_messages_show_their_reason(api, bridge_db):
+def test_bridge_failed_messages_show_their_reason(api, bridge_messages):
     failed = api.get("/api/v1/bridge/messages", params={"status": "failed"}).json()["items"]
     assert [(m["src_log_index"], m["last_error"]) for m in failed] == [
         (2, "bridge: transfer failed")
     ]
     assert api.get("/api/v1/bridge/messages", params={"dest_chain": 1}).json()["items"] == []
     bad = api.get("/api/v1/bridge/messages", params={"status": "lost"})
-    assert bad.status_code == 400 and "unknown status" in bad.json()["detail"]
+    assert bad.status_code == 400 and "'status'" in bad.json()["detail"]
+    assert "delivered" in bad.json()["detail"]
 
 
-def test_one_bridge_message_with_signers(api, bridge_db):
+def test_one_bridge_message_with_signers(api, bridge_messages):
     tx = "0x" + "03" * 32
     body = api.get(f"/api/v1/bridge/messages/2025/{tx}/3").json()
     assert body["message"]["src_tx_hash"] == tx
@@ -87,7 +50,7 @@ def test_one_bridge_message_with_signers(api, bridge_db):
 
 
 def test_bridge_routes_before_the_services_ever_ran():
-    url = idx_helpers.new_database("apibridge")
+    url = new_database("apibridge")
     server = ApiServer(database_url=url)
     try:
         assert server.get("/api/v1/bridge/messages").json()["items"] == []
@@ -117,3 +80,24 @@ def test_health_never_echoes_a_node_url(world, tmp_path):
             assert secret not in text
     finally:
         server.stop()
+
+
+def test_bridge_answers_follow_the_services_not_the_indexed_heads(api, bridge_messages, world):
+    """A delivery changes no indexed head: the response cache must not keep the answers."""
+    first = bridge_messages[0]
+    path = f"/api/v1/bridge/messages/{first.src_chain_id}/0x{first.src_tx_hash.hex()}/1"
+    before = api.get(path)
+    assert before.json()["message"]["status"] == "pending"
+    assert before.headers["cache-control"] == "no-store" and "etag" not in before.headers
+
+    async def deliver() -> None:
+        store = Store(await connect(world.db_url))
+        try:
+            await store.set_status(first, DELIVERED)
+        finally:
+            await store.close()
+
+    asyncio.run(deliver())
+    assert api.get(path).json()["message"]["status"] == "delivered"
+    delivered = api.get("/api/v1/bridge/messages", params={"status": "delivered"}).json()
+    assert [m["src_log_index"] for m in delivered["items"]] == [1]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from api_helpers import ApiServer
 
 from api.settings import Settings
 from esg.manifest import load_manifest
+from tests.support.api import ApiServer
 
 ORIGIN = "http://127.0.0.1:3000"
 
@@ -17,6 +17,8 @@ def test_deployment_serves_addresses_and_abis_without_rpc_urls(api, world):
     manifest = load_manifest(world.manifest)
     r = api.get("/api/v1/deployment")
     assert r.status_code == 200
+    # The manifest changes with a redeploy, not with the indexed heads.
+    assert r.headers["cache-control"] == "no-store" and "etag" not in r.headers
     body = r.json()
     [chain] = body["chains"]
     entry = manifest.chains[world.chain_id]

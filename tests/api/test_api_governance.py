@@ -25,7 +25,7 @@ def test_every_state_as_the_governor_reports_it(world, chain, serve_api):
         description = f"state test: {name}"
         tx = gov.propose(*call, description, sender=who.alice)
         made[name] = tx.return_value
-        return (*call, keccak(text=description))
+        return (*call, keccak(text=description), who.alice)
 
     propose("succeeds")
     queue = propose("queued")

@@ -17,7 +17,7 @@ ST = Path(sys.executable).parent / "st"
 HOOKS = "tests.api.schemathesis_hooks"
 
 
-def _config(world, path: Path) -> Path:
+def _config(world, bridge_messages, path: Path) -> Path:
     """A schemathesis.toml offering the scenario's values for the parameters named so (a
     proposal id does not fit a TOML integer: schemathesis finds the proposals by itself)."""
     who, ids = world.who, world.ids
@@ -27,6 +27,9 @@ def _config(world, path: Path) -> Path:
         "chains": [world.chain_id],
         "ids": [ids[k] for k in ("batch_verra", "batch_gold", "cert_alice", "cert_carol")],
         "symbols": ["GST", "ccr", "EGM", "ECR", "ECS", "EST", "AET", "ECT"],
+        "bridge_chains": sorted({m.src_chain_id for m in bridge_messages}),
+        "bridge_txs": ["0x" + m.src_tx_hash.hex() for m in bridge_messages],
+        "bridge_logs": [m.src_log_index for m in bridge_messages],
     }
     bindings = {
         "path.address": "addresses",
@@ -40,6 +43,10 @@ def _config(world, path: Path) -> Path:
         "path.token_id": "ids",
         "path.symbol": "symbols",
         "query.token": "symbols",
+        "path.src_chain_id": "bridge_chains",
+        "query.src_chain": "bridge_chains",
+        "path.src_tx_hash": "bridge_txs",
+        "path.src_log_index": "bridge_logs",
     }
     lines = []
     for name, values in pools.items():
@@ -51,8 +58,8 @@ def _config(world, path: Path) -> Path:
     return path
 
 
-def test_schemathesis_finds_no_failure(api, world, tmp_path):
-    config = _config(world, tmp_path / "schemathesis.toml")
+def test_schemathesis_finds_no_failure(api, world, bridge_messages, tmp_path):
+    config = _config(world, bridge_messages, tmp_path / "schemathesis.toml")
     run = subprocess.run(
         [
             str(ST),
@@ -109,6 +116,9 @@ def test_openapi_lists_every_endpoint(api):
         "/api/v1/governance/proposals",
         "/api/v1/governance/proposals/{chain}/{proposal_id}",
         "/api/v1/chains",
+        "/api/v1/deployment",
+        "/api/v1/bridge/messages",
+        "/api/v1/bridge/messages/{src_chain_id}/{src_tx_hash}/{src_log_index}",
         "/health",
         "/ready",
         "/metrics",

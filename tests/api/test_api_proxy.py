@@ -15,11 +15,10 @@ import uuid
 import httpx
 import pytest
 import redis
-from api_helpers import drop_database, idx_helpers
 
 from esg.paths import PROJECT_ROOT
-from indexer.devnet import free_port
 from indexer.store import connect, migrate
+from tests.support.indexing import drop_database, free_port, new_database
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 LIMIT = 1000  # the API's default per-minute limit
@@ -35,7 +34,7 @@ async def _migrated(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def db_url():
-    url = idx_helpers.new_database("proxy")
+    url = new_database("proxy")
     asyncio.run(_migrated(url))
     yield url
     drop_database(url)
@@ -178,7 +177,7 @@ async def _add_chain(url: str, chain_id: int) -> None:
 
 
 def test_reads_go_to_the_read_replica_url(db_url, start_api):
-    replica = idx_helpers.new_database("replica")
+    replica = new_database("replica")
     try:
         asyncio.run(_migrated(replica))
         asyncio.run(_add_chain(replica, 424242))
