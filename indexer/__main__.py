@@ -76,15 +76,18 @@ async def run(settings: Settings) -> None:
 
 async def _partitions(settings: Settings, url: str, indexers: list[ChainIndexer]):
     """The keeper's loop (a coroutine), once the partitions from the chains' start blocks on
-    exist: before any chain writes."""
+    exist: before any chain writes. Each chain covers its commits through the keeper too."""
     start = min(ix.start_block for ix in indexers)
     keeper = PartitionKeeper(
         url,
         settings.partition_blocks,
         settings.partitions_ahead,
         lambda: (start, max(ix.head for ix in indexers)),
+        settings.partition_check_interval,
     )
     await keeper.open()
+    for ix in indexers:
+        ix.partitions = keeper
     return keeper.run()
 
 

@@ -15,6 +15,7 @@ from esg.manifest import ChainDeployment, Manifest
 from indexer import metrics
 from indexer.decode import ChainContracts, decode_logs
 from indexer.heads import HeadSubscription, ws_url_for
+from indexer.partitions import PartitionKeeper
 from indexer.projections import Batch
 from indexer.settings import Settings
 from indexer.store import (
@@ -172,6 +173,8 @@ class ChainIndexer:
         self._addr_cache: dict[str, bytes] = {}
         self._hash_cache: dict[str, bytes] = {}
         self.bulk = bulk or BulkIndexes(settings.bulk_min_events)
+        # Block-range partitions to cover before each commit (None: not partitioned).
+        self.partitions: PartitionKeeper | None = None
         # Events and blocks committed in the current catch-up (bulk mode's estimate).
         self._cu_events = 0
         self._cu_blocks = 0
@@ -438,6 +441,9 @@ class ChainIndexer:
             if h is None or h.hash != block_hash:
                 raise _Refetch("log from another fork")
         event_blocks = set(batch.blocks)
+        if self.partitions is not None:
+            # Before the transaction: creating a partition waits for the writers in flight.
+            await self.partitions.cover(chunk.end)
         if chunk.end >= chunk.head:
             # The head: the indexes must exist once this commit makes the chain synced.
             await self.bulk.ensure(self.store.conn, self.chain_id)

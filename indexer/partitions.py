@@ -108,7 +108,10 @@ class PartitionKeeper:
 
     ``bounds()`` returns (lowest block the process may write, highest head it knows, -1 before
     the first poll). :meth:`open` covers the start before any chain writes; :meth:`run` then
-    checks every ``interval`` seconds (a comparison in memory unless a partition is due).
+    checks every ``interval`` seconds (a comparison in memory unless a partition is due). The
+    loop learns of a new head only on its next check, while a chain commits up to the head it has
+    just polled: so every commit first calls :meth:`cover` with its highest block, and no row
+    ever lands in the DEFAULT partition.
     """
 
     def __init__(
@@ -129,15 +132,30 @@ class PartitionKeeper:
         self.conn: asyncpg.Connection | None = None
         # Highest block known to be covered, per this process (saves a catalog read per check).
         self.covered = -1
+        # The loop and the chains' commits share the connection: one maintenance at a time.
+        self._lock = asyncio.Lock()
 
     async def check(self) -> list[Created]:
         """Create what the current bounds need (nothing if already covered)."""
-        low, head = self.bounds()
-        high = max(low, head) + self.ahead * self.size - 1
+        return await self._extend(self.bounds()[1])
+
+    async def cover(self, block: int) -> list[Created]:
+        """Make sure ``block`` has its partitions (and ``ahead`` more beyond it) before a chain
+        writes it; a comparison in memory while it is covered."""
+        if block <= self.covered:
+            return []
+        return await self._extend(block)
+
+    async def _extend(self, block: int) -> list[Created]:
+        low = self.bounds()[0]
+        high = max(low, block) + self.ahead * self.size - 1
         if high <= self.covered:
             return []
-        created = await ensure(self.conn, low, high, self.size)
-        self.covered = high
+        async with self._lock:
+            if high <= self.covered:
+                return []
+            created = await ensure(self.conn, low, high, self.size)
+            self.covered = high
         return created
 
     async def open(self) -> None:

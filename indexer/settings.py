@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # `partitions_ahead` partitions beyond the head; 0 leaves every row in the DEFAULT partition.
     partition_blocks: int = 1_000_000
     partitions_ahead: int = 2
+    # Seconds between the keeper's checks of the heads (each commit covers its own blocks too).
+    partition_check_interval: float = 0.25
     rpc_timeout: float = 30.0
     rpc_max_backoff: float = 10.0
     # A chain that is behind and makes no progress for this long is reported as stalled.
