@@ -120,10 +120,16 @@ def test_rows_of_the_default_partition_move_into_partitions(
     assert in_default > 0
     assert all(p[1] is None for t in TABLES for p in _partitions(url, t))
     # The next run (an upgraded indexer) partitions the database it finds. Its keeper never
-    # checks the heads by itself here: the commit of the new blocks covers everything up to them.
-    _activity(token, accounts[0], random.Random(size + 1), 5)
+    # checks the heads by itself here, and what it covers at start (one partition past the start
+    # block) ends before the new blocks: their commit has to cover everything up to them.
+    _activity(token, accounts[0], random.Random(size + 1), 20)
     helpers.index_once(
-        url, manifest, chain_id, partition_blocks=size, partition_check_interval=3600
+        url,
+        manifest,
+        chain_id,
+        partition_blocks=size,
+        partitions_ahead=1,
+        partition_check_interval=3600,
     )
     assert _default_rows(url) == 0
     _assert_covered(url, receipt.block_number, chain.blocks.head.number, size)
