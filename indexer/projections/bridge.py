@@ -1,4 +1,5 @@
-"""Bridge messages: MessageSent on the source chain, MessageReceived on the destination."""
+"""Bridge messages: MessageSent on the source chain, MessageReceived on the destination; and the
+governance calls one chain's admin sends to another's bridge (AdminMessage*)."""
 
 from __future__ import annotations
 
@@ -28,3 +29,24 @@ bridge_messages = append_table(
 )
 feed(bridge_messages, "Bridge.MessageSent", direction="sent", token_id=F.id)
 feed(bridge_messages, "Bridge.MessageReceived", direction="received", token_id=F.id)
+
+bridge_admin_messages = append_table(
+    "bridge_admin_messages",
+    "Bridge admin messages: step 'sent' (AdminMessageSent, on the governing chain), 'queued' "
+    "(AdminMessageQueued: accepted, waits until eta), 'executed' or 'canceled' (on the governed "
+    "chain).",
+    columns="""
+        step           text                                 # sent, queued, executed or canceled
+        target         address  null                        # the contract called
+        src_chain_id   uint     null                        # the governing chain (sent only)
+        dest_chain_id  uint     null                        # the governed chain (sent only)
+        sequence       uint     null                        # the sender bridge's counter (sent)
+        message_id     bytes    null entity=bridge_message  # id of the accepted message
+        eta            uint     null                        # when it may run (queued only)
+        payload        bytes    null                        # the call's data (sent, queued)
+    """,
+)
+feed(bridge_admin_messages, "Bridge.AdminMessageSent", step="sent")
+feed(bridge_admin_messages, "Bridge.AdminMessageQueued", step="queued")
+feed(bridge_admin_messages, "Bridge.AdminMessageExecuted", step="executed")
+feed(bridge_admin_messages, "Bridge.AdminMessageCanceled", step="canceled")

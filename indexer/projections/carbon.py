@@ -11,23 +11,38 @@ from indexer.projections.schema import append_table, latest_table
 
 carbon_batches = latest_table(
     "carbon_batches",
-    "CCR: one row per tokenized batch (BatchTokenized).",
+    "CCR: one row per batch, tokenized on this chain (BatchTokenized) or, on a child chain, "
+    "arrived through the bridge with its first deposit (BatchBridged).",
     columns="""
-        batch_id      uint     entity=carbon_batch  # the ERC-1155 id of the batch
-        recipient     address  entity=account       # who received the minted credits
-        issuer        address                       # the account that tokenized them
-        registry      text                          # the off-chain registry (VERRA, GOLD...)
-        project_id    text                          # the registry's project id
-        vintage       int                           # year the reductions happened
-        methodology   text                          # the registry's methodology code
-        serial_start  uint                          # first registry serial of the range
-        serial_end    uint                          # last registry serial (inclusive)
-        amount        uint                          # tonnes of CO2e minted
+        batch_id      uint     entity=carbon_batch    # the ERC-1155 id of the batch
+        recipient     address  null entity=account    # who received the minted credits (null: bridged)
+        issuer        address  null                   # the account that tokenized them (null: bridged)
+        registry_id   uint                            # the registry's id in the CCR
+        registry      text                            # the off-chain registry (Verra, GoldStandard...)
+        project_id    text                            # the registry's project id
+        vintage       int                             # year the reductions happened
+        methodology   text                            # the registry's methodology code
+        serial_start  uint                            # first registry serial of the range
+        serial_end    uint                            # last registry serial (inclusive)
+        amount        uint     null                   # tonnes of CO2e minted (null: bridged)
+        bridged       bool                            # a child chain's copy of a root chain's batch
     """,
     key="batch_id",
     indexes=(("project_id", "chain_id"),),
 )
-feed(carbon_batches, "CCR.BatchTokenized", recipient=F.to)
+feed(carbon_batches, "CCR.BatchTokenized", recipient=F.to, bridged=False)
+feed(carbon_batches, "CCR.BatchBridged", bridged=True)
+
+carbon_registries = latest_table(
+    "carbon_registries",
+    "CCR RegistryAdded: the registries issuers may tokenize against, by id.",
+    columns="""
+        registry_id  uint  # the id batches name
+        name         text  # the registry's name
+    """,
+    key="registry_id",
+)
+feed(carbon_registries, "CCR.RegistryAdded")
 
 retirements = append_table(
     "retirements",

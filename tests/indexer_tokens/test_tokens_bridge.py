@@ -1,11 +1,14 @@
-"""Bridge messages (sent and received) on one chain, indexed into bridge_messages."""
+"""Bridge messages (sent and received) on one chain, indexed into bridge_messages; a batch a
+child CCR learns from a deposit, indexed into carbon_batches."""
 
+from eth_abi import encode
 from eth_account import Account
 
 from bridge.message import Transfer
 from esg.deploy import WAD, Deployment
 from tests.support import ecosystem as tok
 from tests.support import indexing as helpers
+from tests.support.api import ApiServer
 
 REMOTE_CHAIN = 999
 REMOTE_TOKEN = "0x00000000000000000000000000000000000000aa"
@@ -87,3 +90,52 @@ def test_bridge_messages(project, who, chain, chain_id, rpc_url, tmp_path):
         bytes.fromhex(str(bridge.address)[2:]),
     )[0][0]
     assert int(locked) == gst.balanceOf(bridge) == 310 * WAD
+
+
+def test_a_batch_bridged_to_a_child_chain_is_listed_there(
+    project, who, chain, chain_id, rpc_url, tmp_path
+):
+    """A child CCR learns a batch from its first deposit (BatchBridged): the index lists it with
+    the root chain's metadata, and so does /carbon/batches, with the supply the deposits
+    minted."""
+    root_ecr = project.ECR.deploy("ipfs://ecr/", sender=who.admin)
+    root_ccr = project.CCR.deploy("ipfs://ccr/", root_ecr, False, sender=who.admin)
+    root_ccr.grantRole(root_ccr.ISSUER_ROLE(), who.admin, sender=who.admin)
+    root_ccr.add_registry("Verra", sender=who.admin)
+    root_ccr.add_registry("GoldStandard", sender=who.admin)
+    root_ccr.tokenize(who.alice, 2, "GS-7", 2021, "GS-TPDDTEC", 100, 149, "", sender=who.admin)
+    metadata = root_ccr.bridge_metadata(1)
+
+    d = Deployment(contracts={}, receipts={})
+    d.contracts["ECR"] = ecr = project.ECR.deploy("ipfs://ecr/", sender=who.admin)
+    d.contracts["CCR"] = ccr = project.CCR.deploy("ipfs://ccr/", ecr, True, sender=who.admin)
+    for name, c in d.contracts.items():
+        d.receipts[name] = chain.get_receipt(c.txn_hash)
+    ccr.grantRole(ccr.DEPOSITOR_ROLE(), who.bridge, sender=who.admin)
+    kinds = ["uint256[]", "uint256[]", "bytes"]
+    ccr.deposit(who.carol, encode(kinds, [[1], [7], metadata]), sender=who.bridge)
+    ccr.deposit(who.bob, encode(kinds, [[1], [3], b""]), sender=who.bridge)
+
+    manifest = tok.write_manifest(tmp_path / "m.json", d, chain_id, rpc_url)
+    url = helpers.new_database("tokbridged")
+    helpers.index_once(url, manifest, chain_id)
+    (row,) = helpers.query(url, "SELECT * FROM carbon_batches")
+    assert row["bridged"] and int(row["batch_id"]) == 1
+    assert (row["registry"], int(row["registry_id"]), row["project_id"], row["vintage"]) == (
+        "GoldStandard",
+        2,
+        "GS-7",
+        2021,
+    )
+    assert (int(row["serial_start"]), int(row["serial_end"])) == (100, 149)
+    assert row["recipient"] is None and row["issuer"] is None and row["amount"] is None
+
+    server = ApiServer(database_url=url, manifest=manifest)
+    try:
+        (batch,) = server.get("/api/v1/carbon/batches").json()["items"]
+        assert (batch["chain_id"], batch["batch_id"], batch["bridged"]) == (chain_id, "1", True)
+        assert batch["supply"] == "10" and batch["amount"] is None
+        one = server.get(f"/api/v1/carbon/batches/{chain_id}/1").json()["batch"]
+        assert one["methodology"] == "GS-TPDDTEC" and one["registry"] == "GoldStandard"
+    finally:
+        server.stop()

@@ -371,7 +371,12 @@ def assert_matches_chain(url: str, d: Deployment, chain_id: int, holders) -> dic
             b.methodology,
         )
         assert int(r["serial_start"]) == b.serial_start and int(r["serial_end"]) == b.serial_end
+        assert int(r["registry_id"]) == b.registry_id and not r["bridged"]
         assert int(r["amount"]) == ccr.batch_amount(int(r["batch_id"]))
+    registries = q(
+        url, "SELECT registry_id, name FROM carbon_registries WHERE chain_id = $1", chain_id
+    )
+    assert registries and all(ccr.registry_name(int(i)) == name for i, name in registries)
 
     # Retirements and invalidations per (id, account).
     for table, col, fn in (
