@@ -32,14 +32,13 @@ import rlp
 from eth_account import Account
 from eth_keys import keys
 
+from esg.personas import DEV_ACCOUNT_PATH, DEV_MNEMONIC
+
 BESU_DIR = Path(__file__).resolve().parent
 TEMPLATE_GENESIS = BESU_DIR / "genesis.json"
 TEMPLATE_CONFIG = BESU_DIR / "config.toml"
 
 CHAIN_ID = 2025
-# Public development mnemonic shared by anvil, Hardhat and ape's test accounts.
-DEV_MNEMONIC = "test test test test test test test test test test test junk"
-DEV_ACCOUNT_PATH = "m/44'/60'/0'/0/{}"
 DEV_VALIDATOR_PATH = "m/44'/60'/1'/0/{}"
 DEV_ACCOUNT_COUNT = 20
 DEV_ACCOUNT_BALANCE = 10**24  # 1,000,000 ETH each

@@ -2,7 +2,8 @@
 
 A keystore file (ape's account format: standard encrypted JSON) is decrypted with its
 passphrase; the passphrase and the key stay in memory, out of every log line, error message and
-``repr``. ``DEV_ACCOUNT`` derives a key of the public anvil mnemonic instead: DEVELOPMENT ONLY.
+``repr``. ``DEV_ACCOUNT`` derives a key of the public anvil mnemonic instead
+(``esg.personas.dev_account``): DEVELOPMENT ONLY.
 """
 
 from __future__ import annotations
@@ -16,31 +17,13 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from bridge.settings import RelayerSettings, ValidatorSettings
+from esg.personas import dev_account
 
 log = logging.getLogger("bridge.keys")
-
-# DEVELOPMENT ONLY: the public mnemonic of every anvil/hardhat node. Keys derived from it guard
-# nothing; never configure them on a network that holds value.
-DEV_MNEMONIC = "test test test test test test test test test test test junk"
-# Anvil's accounts 10-12 sign as validators, account 9 relays (anvil funds 0-9 by default).
-DEV_VALIDATOR_INDEXES = (10, 11, 12)
-DEV_RELAYER_INDEX = 9
-DEV_THRESHOLD = 2
 
 
 class KeyConfigError(Exception):
     """The key cannot be loaded; the message names the setting, never a secret."""
-
-
-def dev_account(index: int) -> LocalAccount:
-    """Account ``index`` of the public development mnemonic (DEVELOPMENT ONLY)."""
-    Account.enable_unaudited_hdwallet_features()
-    return Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
-
-
-def dev_validators() -> list[LocalAccount]:
-    """The development validator accounts (DEVELOPMENT ONLY)."""
-    return [dev_account(i) for i in DEV_VALIDATOR_INDEXES]
 
 
 def ape_keyfile(alias: str) -> Path:

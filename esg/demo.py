@@ -38,7 +38,14 @@ from esg.deploy import (
 from esg.manifest import load_manifest, manifest_path
 from esg.networks import connect, network_choice
 from esg.paths import PROJECT_ROOT, runtime_dir
-from esg.scenario import Personas, play
+from esg.personas import (
+    DEV_RELAYER_INDEX,
+    DEV_THRESHOLD,
+    DEV_VALIDATOR_INDEXES,
+    Personas,
+    dev_account,
+)
+from esg.scenario import play
 from esg.supervisor import Supervisor
 from esg.web import WebSettings
 from oracle import demo as oracle_demo
@@ -51,10 +58,6 @@ ROOT_PROFILE, CHILD_PROFILE = "besu", "polygon"
 # Finality the bridge services use for the local polygon profile (one block a second): a short
 # depth, so a transfer back to besu waits a few seconds instead of the 64 blocks of Polygon PoS.
 LOCAL_CHILD_FINALITY = "depth:3"
-# Anvil accounts of the development validators (threshold two) and relayer: DEVELOPMENT ONLY.
-DEV_VALIDATORS = (10, 11, 12)
-DEV_THRESHOLD = 2
-DEV_RELAYER = 9
 
 
 def _say(line: str) -> None:
@@ -73,10 +76,8 @@ def deploy_all(profiles: list[str], *, replay: bool) -> dict[str, int]:
     """
     from ape import accounts, project
 
-    from bridge.keys import dev_account
-
     who = Personas.from_accounts(accounts.test_accounts)
-    validators = [dev_account(i).address for i in DEV_VALIDATORS]
+    validators = [dev_account(i).address for i in DEV_VALIDATOR_INDEXES]
     manifest = load_manifest(manifest_path("local"))
     fresh: list[str] = []
     chain_ids: dict[str, int] = {}
@@ -233,8 +234,6 @@ def show_api(chain_ids: dict[str, int], timeout: float = 90.0) -> bool:
     """Wait until the API serves the indexed chains, then print where to look and a first answer."""
     import httpx
 
-    from esg.scenario import Personas
-
     base = f"http://127.0.0.1:{os.environ.get('API_PORT', '8000')}"
     deadline = time.monotonic() + timeout
     while True:
@@ -290,10 +289,10 @@ def _bridge_env(chain_ids: dict[str, int]) -> tuple[list[dict[str, str]], dict[s
             "BRIDGE_VALIDATOR_POLL_INTERVAL": "0.5",
             "BRIDGE_VALIDATOR_METRICS_PORT": "0" if metrics == "0" else str(9466 + i),
         }
-        for i, index in enumerate(DEV_VALIDATORS)
+        for i, index in enumerate(DEV_VALIDATOR_INDEXES)
     ]
     relayer = {
-        "BRIDGE_RELAYER_DEV_ACCOUNT": str(DEV_RELAYER),
+        "BRIDGE_RELAYER_DEV_ACCOUNT": str(DEV_RELAYER_INDEX),
         "BRIDGE_RELAYER_FINALITY": json.dumps(finality),
         "BRIDGE_RELAYER_POLL_INTERVAL": "0.5",
     }

@@ -68,8 +68,7 @@ class WebSettings(BaseSettings):
 
 def runtime_config(settings: WebSettings) -> dict:
     """What the frontend reads at start: the API, the local chains, the development accounts."""
-    from bridge.keys import dev_account
-    from esg.scenario import PERSONAS
+    from esg.personas import persona_account
 
     chains = [
         {"chainId": p.chain_id, "name": p.name, "rpcUrl": p.url} for p in nodes.PROFILES.values()
@@ -77,7 +76,7 @@ def runtime_config(settings: WebSettings) -> dict:
     accounts = []
     if settings.dev_accounts:
         accounts = [
-            {"name": name, "privateKey": "0x" + dev_account(PERSONAS.index(name)).key.hex()}
+            {"name": name, "privateKey": "0x" + persona_account(name).key.hex()}
             for name in DEV_PERSONAS
         ]
     return {"apiUrl": settings.api_url.rstrip("/"), "chains": chains, "devAccounts": accounts}

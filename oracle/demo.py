@@ -150,7 +150,7 @@ def prepare(chain_id: int) -> None:
     from ape import accounts
 
     from esg.paths import runtime_dir
-    from esg.scenario import Personas
+    from esg.personas import Personas
 
     who = Personas.from_accounts(accounts.test_accounts)
     port = int(os.environ.get("ORACLE_PORT", "8100"))
@@ -161,7 +161,7 @@ def play_demo(chain_id: int, say: Callable[[str], None] = print) -> bool:
     """``make demo``'s oracle part; True once the new score is visible in the API."""
     from ape import accounts
 
-    from esg.scenario import Personas
+    from esg.personas import Personas
 
     who = Personas.from_accounts(accounts.test_accounts)
     api = f"http://127.0.0.1:{os.environ.get('API_PORT', '8000')}"

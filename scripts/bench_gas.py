@@ -12,7 +12,8 @@ from ape.cli import ConnectedProviderCommand
 from eth_utils import keccak
 
 from esg.deploy import WAD, deploy_ecosystem
-from esg.scenario import Personas, registry_id
+from esg.personas import Personas
+from esg.scenario import registry_id
 from esg.signing import Attestation, sign_attestation, sign_permit
 
 TARGETS = {

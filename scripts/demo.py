@@ -10,7 +10,8 @@ from ape.cli import ConnectedProviderCommand
 
 from esg.deploy import attach
 from esg.manifest import load_manifest, manifest_path
-from esg.scenario import Personas, play
+from esg.personas import Personas
+from esg.scenario import play
 
 
 @click.command(cls=ConnectedProviderCommand, short_help="Play the demo scenario")
