@@ -20,9 +20,8 @@ import statistics
 import tempfile
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from esg.database import embedded_url, ensure_database, with_database
+from esg.database import drop_database, embedded_url, ensure_database, with_database
 from esg.paths import PROJECT_ROOT
 from esg.stack import demo_stack, launch_chromium
 
@@ -38,17 +37,6 @@ new MutationObserver((_, observer) => {
   }
 }).observe(document, {childList: true, subtree: true});
 """
-
-
-async def drop_database(url: str) -> None:
-    import asyncpg
-
-    name = urlsplit(url).path.lstrip("/")
-    admin = await asyncpg.connect(with_database(url, "postgres"))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 def load() -> str:

@@ -61,29 +61,13 @@ def status_kb(pid: int, field: str) -> int:
     return 0
 
 
-async def drop_database(url: str) -> None:
-    from urllib.parse import urlsplit
-
-    import asyncpg
-
-    from esg.database import with_database
-
-    name = urlsplit(url).path.lstrip("/")
-    conn = await asyncpg.connect(with_database(url, "postgres"))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--load-seconds", type=int, default=60)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     import asyncio
 
-    from esg.database import embedded_url, ensure_database, with_database
+    from esg.database import drop_database, embedded_url, ensure_database, with_database
 
     home = Path(tempfile.mkdtemp(prefix="esg-rss-"))
     server = os.environ.get("DATABASE_URL") or embedded_url()

@@ -54,6 +54,20 @@ async def ensure_database(url: str) -> None:
         await admin.close()
 
 
+async def drop_database(url: str) -> None:
+    """Drop the database named in ``url`` (its sessions closed first), if it exists."""
+    from urllib.parse import urlsplit
+
+    import asyncpg
+
+    name = urlsplit(url).path.lstrip("/")
+    admin = await asyncpg.connect(with_database(url, "postgres"))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
 # Settings of the embedded server suited to bulk indexing: fewer checkpoints (hence fewer
 # full-page WAL writes) apply on reload; a larger buffer cache and the minimal WAL level (no
 # archiving or replication of a local server: index builds then write no WAL) need a restart,
@@ -120,15 +134,8 @@ async def drop_embedded_database() -> bool:
 
     Does nothing and returns False when ``DATABASE_URL`` points at a server of the user's.
     """
-    import asyncpg
-
     if os.environ.get("DATABASE_URL"):
         return False
     base = await asyncio.to_thread(embedded_url)
-    name = os.environ.get("ESG_DATABASE", DEFAULT_DATABASE)
-    admin = await asyncpg.connect(with_database(base, "postgres"))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await drop_database(with_database(base, os.environ.get("ESG_DATABASE", DEFAULT_DATABASE)))
     return True

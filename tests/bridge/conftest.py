@@ -9,141 +9,33 @@ test (the embedded server unless DATABASE_URL names one) and read a manifest wri
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import socket
-import subprocess
-import time
-import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from eth_account import Account
 from eth_utils import keccak
-from web3 import Web3
-from web3.logs import DISCARD
 
-from bridge.keys import DEV_THRESHOLD, dev_account, dev_validators
-from bridge.message import Transfer, ordered
-from bridge.relayer import Relayer
-from bridge.service import serve
-from bridge.settings import RelayerSettings, ValidatorSettings
-from bridge.validator import Validator
-from esg.database import embedded_url, ensure_database, with_database
 from esg.manifest import ChainDeployment, DeployedContract, Manifest
-from esg.paths import PROJECT_ROOT
-
-CHILD_CHAIN_ID = 80002
-ERC20, ERC1155 = 20, 1155
-CAP = 10**9 * 10**18
-ROOT_SUPPLY = 1_000_000 * 10**18
-ROOT_UNITS = 5_000
-# The first batch tokenized on the root CCR.
-CCR_ID = 1
-# Seconds a child bridge waits before executing an admin message.
-ADMIN_DELAY = 60
-ANVIL = PROJECT_ROOT / "node_modules" / ".bin" / "anvil"
-ADMIN_ROLE = b"\x00" * 32
-DEPOSITOR_ROLE = keccak(text="DEPOSITOR_ROLE")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def abi_of(contract_type) -> list[dict]:
-    return [item.model_dump(by_alias=True, mode="json") for item in contract_type.abi]
-
-
-def fresh_database(prefix: str = "bridge") -> str:
-    """A new, empty database on the test PostgreSQL server."""
-    server = os.environ.get("DATABASE_URL") or embedded_url()
-    url = with_database(server, f"{prefix}_{uuid.uuid4().hex[:12]}")
-    asyncio.run(ensure_database(url))
-    return url
-
-
-async def _fetch(url: str, sql: str, *args) -> list:
-    import asyncpg
-
-    conn = await asyncpg.connect(url)
-    try:
-        return await conn.fetch(sql, *args)
-    finally:
-        await conn.close()
-
-
-def rows_of(url: str, sql: str, *args) -> list:
-    """The rows of one SQL statement on the bridge services' database."""
-    return asyncio.run(_fetch(url, sql, *args))
-
-
-@dataclass
-class ChildChain:
-    """The child chain: its node, web3 connection and contracts."""
-
-    w3: Web3
-    uri: str
-    bridge: object
-    token20: object
-    token1155: object
-    deploy_blocks: dict[str, int]
-    abis: dict[str, list]
-
-    def transact(self, fn, sender: str) -> dict:
-        tx_hash = fn.transact({"from": sender})
-        return self.w3.eth.wait_for_transaction_receipt(tx_hash)
-
-    def mine(self, blocks: int = 1) -> None:
-        self.w3.provider.make_request("anvil_mine", [hex(blocks)])
-
-
-@dataclass
-class RootChain:
-    bridge: object
-    token20: object
-    token1155: object
-    ecr: object
-
-
-def start_anvil(chain_id: int) -> tuple[subprocess.Popen, Web3, str]:
-    """An anvil with ``chain_id`` on a free port (the caller stops it by its pid)."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(ANVIL), "--port", str(port), "--chain-id", str(chain_id), "--silent"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    uri = f"http://127.0.0.1:{port}"
-    w3 = Web3(Web3.HTTPProvider(uri))
-    deadline = time.monotonic() + 30
-    while not w3.is_connected():
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            pytest.fail(f"anvil for chain {chain_id} did not start")
-        time.sleep(0.1)
-    return proc, w3, uri
-
-
-def web3_deployer(w3: Web3, project, sender: str, blocks: dict, abis: dict):
-    """``deploy(name, *args)``: deploy a project contract with web3 from ``sender``."""
-
-    def deploy(name: str, *args):
-        ct = project.get_contract(name).contract_type
-        abis[name] = abi_of(ct)
-        factory = w3.eth.contract(abi=abis[name], bytecode=ct.deployment_bytecode.bytecode)
-        receipt = w3.eth.wait_for_transaction_receipt(
-            factory.constructor(*args).transact({"from": sender})
-        )
-        blocks[name] = receipt["blockNumber"]
-        return w3.eth.contract(address=receipt["contractAddress"], abi=abis[name])
-
-    return deploy
+from esg.personas import DEV_THRESHOLD, dev_account, dev_validators
+from tests.support.bridge import (
+    ADMIN_DELAY,
+    CAP,
+    CHILD_CHAIN_ID,
+    DEPOSITOR_ROLE,
+    ERC20,
+    ERC1155,
+    ROOT_SUPPLY,
+    ROOT_UNITS,
+    ChildChain,
+    RootChain,
+    Services,
+    finality,
+    make_services,
+    start_anvil,
+    web3_deployer,
+)
+from tests.support.indexing import new_database
 
 
 @pytest.fixture(scope="session")
@@ -282,35 +174,7 @@ def manifest_file(tmp_path, root, child, chain) -> Path:
 @pytest.fixture
 def database():
     """A fresh database for the bridge services of one test."""
-    return fresh_database()
-
-
-@dataclass
-class Services:
-    """Settings of the validators and the relayer of one test, run in this process."""
-
-    validators: list[ValidatorSettings]
-    relayer: RelayerSettings
-    env: dict[str, str]
-
-    def validate(self, *which: int) -> None:
-        """One round of the validators ``which`` (default: all three)."""
-        for i in which or range(len(self.validators)):
-            settings = self.validators[i]
-            account = dev_account(settings.dev_account)
-            asyncio.run(serve("validator", settings, account, Validator, once=True))
-
-    def relay(self) -> None:
-        """One round of the relayer."""
-        asyncio.run(serve("relayer", self.relayer, dev_account(9), Relayer, once=True))
-
-    def round(self, *validators: int) -> None:
-        self.validate(*validators)
-        self.relay()
-
-
-def finality(root_chain_id: int, root: str = "instant", child: str = "instant") -> dict:
-    return {root_chain_id: root, CHILD_CHAIN_ID: child}
+    return new_database("bridge")
 
 
 @pytest.fixture
@@ -318,70 +182,3 @@ def services(manifest_file, database, chain) -> Services:
     """Three validators (accounts 10-12) and the relayer (account 9), instant finality on both
     chains; tests that exercise finality set their own rule with ``with_finality``."""
     return make_services(manifest_file, database, finality(chain.chain_id))
-
-
-def make_services(manifest: Path, database: str, rules: dict, **relayer_kw) -> Services:
-    common = dict(
-        database_url=database,
-        manifest=manifest,
-        finality={k: v for k, v in rules.items()},
-        poll_interval=0.1,
-        metrics_port=0,
-        log_level="WARNING",
-    )
-    validators = [ValidatorSettings(**common, dev_account=i) for i in (10, 11, 12)]
-    relayer = RelayerSettings(**common, dev_account=9, receipt_timeout=30, **relayer_kw)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database,
-        "ESG_MANIFEST": str(manifest),
-        "BRIDGE_RELAYER_DEV_ACCOUNT": "9",
-        "BRIDGE_RELAYER_POLL_INTERVAL": "0.2",
-        "BRIDGE_RELAYER_METRICS_PORT": "0",
-        "BRIDGE_RELAYER_FINALITY": json.dumps({str(k): v for k, v in rules.items()}),
-        "BRIDGE_VALIDATOR_POLL_INTERVAL": "0.2",
-        "BRIDGE_VALIDATOR_METRICS_PORT": "0",
-        "BRIDGE_VALIDATOR_FINALITY": json.dumps({str(k): v for k, v in rules.items()}),
-        "PYTHONPATH": str(PROJECT_ROOT),
-    }
-    return Services(validators, relayer, env)
-
-
-def root_message(receipt, bridge) -> Transfer:
-    """The message of the `MessageSent` log in an ape receipt of the root bridge."""
-    (event,) = receipt.decode_logs(bridge.MessageSent)
-    tx_hash = bytes.fromhex(receipt.txn_hash.removeprefix("0x"))
-    return Transfer.from_event(event.src_chain_id, tx_hash, event.log_index, event.event_arguments)
-
-
-def child_message(receipt, bridge) -> Transfer:
-    """The message of the `MessageSent` log in a web3 receipt of a bridge deployed with web3."""
-    (event,) = bridge.events.MessageSent().process_receipt(receipt, errors=DISCARD)
-    args = event["args"]
-    return Transfer.from_event(
-        args["src_chain_id"], bytes(event["transactionHash"]), event["logIndex"], args
-    )
-
-
-def signed(message, dest_bridge: str, keys, threshold: int = DEV_THRESHOLD) -> list[bytes]:
-    """``threshold`` signatures of ``keys`` over ``message``, ordered as the contract wants."""
-    return ordered({k.address: message.sign(k, dest_bridge) for k in keys}, threshold)
-
-
-def stranger():
-    return Account.create()
-
-
-def supply_across_chains(root, child) -> tuple[int, int]:
-    """ERC-20 and CCR units in circulation on both chains (root supply minus locked, plus child)."""
-    erc20 = (
-        root.token20.totalSupply()
-        - root.token20.balanceOf(root.bridge)
-        + child.token20.functions.totalSupply().call()
-    )
-    units = (
-        root.token1155.total_supply(CCR_ID)
-        - root.token1155.balanceOf(root.bridge, CCR_ID)
-        + child.token1155.functions.total_supply(CCR_ID).call()
-    )
-    return erc20, units

@@ -3,9 +3,9 @@ message is signed once final, delivered, held for the child bridge's delay, then
 
 from __future__ import annotations
 
-from conftest import ADMIN_DELAY, CHILD_CHAIN_ID, rows_of, stranger
-
 from bridge.store import EXECUTED, QUEUED
+from tests.support.bridge import ADMIN_DELAY, CHILD_CHAIN_ID, stranger
+from tests.support.indexing import query as rows_of
 
 
 def test_root_governance_adds_a_child_validator(wired, services, database, admin):

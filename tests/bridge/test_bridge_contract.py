@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import ape
 import pytest
-from conftest import (
+from eth_abi import encode
+from eth_utils import keccak
+from web3.exceptions import ContractLogicError
+from web3.logs import DISCARD
+
+from bridge.message import AdminCall
+from tests.support.bridge import (
     ADMIN_DELAY,
     CCR_ID,
     CHILD_CHAIN_ID,
@@ -16,12 +22,6 @@ from conftest import (
     signed,
     stranger,
 )
-from eth_abi import encode
-from eth_utils import keccak
-from web3.exceptions import ContractLogicError
-from web3.logs import DISCARD
-
-from bridge.message import AdminCall
 
 ZERO = "0x" + "00" * 20
 

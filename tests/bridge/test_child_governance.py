@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import ape
 import pytest
-from conftest import signed
 from eth_utils import keccak
 
-from bridge.keys import DEV_THRESHOLD, dev_validators
 from bridge.message import Transfer
 from esg.deploy import WAD, deploy_bridge, deploy_ecosystem, transfer_admin
-from esg.scenario import Personas
+from esg.personas import DEV_THRESHOLD, Personas, dev_validators
+from tests.support.bridge import signed
 
 ROOT_CHAIN_ID = 2025
 ROOT_GST = "0x00000000000000000000000000000000000000A1"

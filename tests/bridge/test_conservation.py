@@ -29,26 +29,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import (
-    CAP,
-    DEPOSITOR_ROLE,
-    ERC20,
-    ERC1155,
-    child_message,
-    fresh_database,
-    signed,
-    start_anvil,
-    web3_deployer,
-)
 from eth_utils import keccak
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from web3.exceptions import ContractLogicError
 
-from bridge.keys import DEV_THRESHOLD, dev_validators
 from bridge.message import Transfer
 from esg.manifest import ChainDeployment, DeployedContract, Manifest
 from esg.paths import PROJECT_ROOT
+from esg.personas import DEV_THRESHOLD, dev_validators
+from tests.support.bridge import (
+    CAP,
+    DEPOSITOR_ROLE,
+    ERC20,
+    ERC1155,
+    child_message,
+    signed,
+    start_anvil,
+    web3_deployer,
+)
+from tests.support.indexing import new_database
 
 ROOT_ID, CHILD_ID = 31401, 31402
 DEPTH = 4
@@ -291,7 +291,7 @@ def test_conservation_across_chains(pair, tmp_path_factory):
     )
     def example(first, ops):
         work = tmp_path_factory.mktemp("conservation")
-        database = fresh_database("conserve")
+        database = new_database("conserve")
         rules = json.dumps({str(ROOT_ID): f"depth:{DEPTH}", str(CHILD_ID): f"depth:{DEPTH}"})
         env = {
             **os.environ,

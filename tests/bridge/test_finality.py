@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import CHILD_CHAIN_ID, ROOT_SUPPLY, make_services, rows_of, supply_across_chains
 
 from esg.chain.finality import Finality
 from esg.chain.follower import reread_final
 from esg.chain.rpc import RPC
+from tests.support.bridge import CHILD_CHAIN_ID, ROOT_SUPPLY, make_services, supply_across_chains
+from tests.support.indexing import query as rows_of
 
 DEPTH = 3
 

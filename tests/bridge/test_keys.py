@@ -11,8 +11,9 @@ import sys
 import pytest
 from eth_account import Account
 
-from bridge.keys import KeyConfigError, dev_account, load_account
+from bridge.keys import KeyConfigError, load_account
 from bridge.settings import RelayerSettings, ValidatorSettings
+from esg.personas import dev_account
 
 PASSPHRASE = "correct horse battery staple"
 

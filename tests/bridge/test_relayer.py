@@ -16,7 +16,11 @@ from collections import Counter
 
 import asyncpg
 import pytest
-from conftest import (
+from prometheus_client import REGISTRY
+
+from bridge.store import DELIVERED, FAILED, PENDING, Store
+from esg.chain.abi import hex_bytes
+from tests.support.bridge import (
     CCR_ID,
     CHILD_CHAIN_ID,
     ROOT_SUPPLY,
@@ -26,13 +30,7 @@ from conftest import (
     signed,
     supply_across_chains,
 )
-from conftest import (
-    rows_of as rows,
-)
-from prometheus_client import REGISTRY
-
-from bridge.store import DELIVERED, FAILED, PENDING, Store
-from esg.chain.abi import hex_bytes
+from tests.support.indexing import query as rows
 
 
 def statuses(url: str) -> list[str]:
@@ -125,7 +123,7 @@ def test_each_validator_publishes_only_its_own_signature(wired, services, databa
 
 
 def services_address(services, i: int) -> str:
-    from bridge.keys import dev_account
+    from esg.personas import dev_account
 
     return dev_account(services.validators[i].dev_account).address
 
@@ -138,7 +136,7 @@ def test_forged_signatures_in_the_table_are_ignored(wired, services, database, a
     msg = root_message(receipt, root.bridge)
     services.validate(0)
     inflated = type(msg)(**{**msg.__dict__, "amount": 9 * 10**18})
-    from bridge.keys import dev_account
+    from esg.personas import dev_account
 
     forger = dev_account(11)
     forged = inflated.sign(forger, child.bridge.address)

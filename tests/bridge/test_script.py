@@ -10,11 +10,11 @@ import sys
 import threading
 
 import pytest
-from conftest import CCR_ID, CHILD_CHAIN_ID
 
 from bridge.transfer import send_tokens, sent_transfer, wait_for_arrival
 from esg.chain.abi import ContractABI
 from esg.paths import PROJECT_ROOT
+from tests.support.bridge import CCR_ID, CHILD_CHAIN_ID
 
 
 def test_send_approves_and_waits(wired, services, alice, carol, bob):

@@ -12,9 +12,9 @@ import pytest
 from web3 import Web3
 from web3.middleware import SignAndSendRawMiddlewareBuilder
 
-from bridge.keys import dev_account
 from esg import nodes
 from esg.paths import PROJECT_ROOT
+from esg.personas import dev_account
 
 # A sensible local fee: at most 100 gwei per gas (the nodes suggest about 1-2 gwei).
 MAX_SENSIBLE_PRICE = 100 * 10**9

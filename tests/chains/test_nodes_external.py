@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from esg import nodes
-from indexer.devnet import free_port
+from tests.support.indexing import free_port
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from deploy_helpers import DEPLOY
 
 from esg import nodes
 from esg.paths import PROJECT_ROOT
+from tests.support.deploy import DEPLOY
 
 COMPOSE = DEPLOY / "docker-compose.yml"
 SERVICE_NAMES = {"indexer", "api", "relayer", "validator", "oracle", "besu-layout"}

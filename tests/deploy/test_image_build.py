@@ -12,22 +12,18 @@ import asyncio
 import json
 import os
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import httpx
 import pytest
-from deploy_helpers import DEPLOY, run
 
+from benchmarks.devnet import compile_emitter, write_manifest
 from esg.database import ensure_database, with_database
 from esg.paths import PROJECT_ROOT
-from indexer.devnet import compile_emitter, free_port, write_manifest
-
-sys.path.insert(0, str(PROJECT_ROOT / "tests" / "api"))
-
-from api_helpers import drop_database  # noqa: E402
+from tests.support.deploy import DEPLOY, run
+from tests.support.indexing import drop_database, free_port
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("ESG_IMAGE_TEST") != "1", reason="opt-in: make image-test"

@@ -6,18 +6,27 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import importlib.util
 import re
 import sys
 
 import pytest
-from deploy_helpers import DEPLOY, run, tool
 
 from esg.paths import PROJECT_ROOT
+from tests.support.deploy import DEPLOY, run, tool
 
 DOCKER = DEPLOY / "docker"
-sys.path.insert(0, str(DOCKER))
 
-import healthcheck  # noqa: E402  (deploy/docker/healthcheck.py)
+
+def _load(path):
+    """The module of a script that is no package's (deploy/docker/healthcheck.py)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+healthcheck = _load(DOCKER / "healthcheck.py")
 
 # The packages a service image runs (oracle/ once it exists) and the modules each service
 # starts from.

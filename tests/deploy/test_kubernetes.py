@@ -10,7 +10,8 @@ import json
 
 import pytest
 import yaml
-from deploy_helpers import (
+
+from tests.support.deploy import (
     DEPLOY,
     KUBERNETES_VERSION,
     by_kind,

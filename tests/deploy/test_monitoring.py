@@ -9,9 +9,9 @@ import re
 
 import pytest
 import yaml
-from deploy_helpers import DEPLOY, run, tool
 
 from esg.paths import PROJECT_ROOT
+from tests.support.deploy import DEPLOY, run, tool
 
 PROMETHEUS = DEPLOY / "prometheus"
 DASHBOARD = DEPLOY / "grafana" / "dashboards" / "esg.json"

@@ -8,18 +8,14 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import hcl2
 import yaml
-from deploy_helpers import DEPLOY, by_kind, containers, render, run, tool
 
 from esg.paths import PROJECT_ROOT
-
-sys.path.insert(0, str(PROJECT_ROOT / "tests" / "indexer"))
-
-import idx_helpers as helpers  # noqa: E402
+from tests.support import indexing as helpers
+from tests.support.deploy import DEPLOY, by_kind, containers, render, run, tool
 
 DOC = PROJECT_ROOT / "docs" / "operations.md"
 

@@ -14,7 +14,8 @@ import subprocess
 
 import hcl2
 import pytest
-from deploy_helpers import DEPLOY
+
+from tests.support.deploy import DEPLOY
 
 TERRAFORM = DEPLOY / "terraform"
 PROVIDERS = ("aws", "random")
@@ -148,7 +149,7 @@ def test_outputs_for_the_operators(blocks):
 
 
 def test_kubernetes_version_matches_the_validated_manifests(blocks):
-    from deploy_helpers import KUBERNETES_VERSION
+    from tests.support.deploy import KUBERNETES_VERSION
 
     default = next(
         item["kubernetes_version"]["default"]

@@ -7,17 +7,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "api"))
-
-from api_helpers import drop_database, idx_helpers  # noqa: E402
-
-from esg.paths import PROJECT_ROOT  # noqa: E402
-from esg.stack import CHROMIUM, StackError, demo_stack, launch_chromium  # noqa: E402
+from esg.paths import PROJECT_ROOT
+from esg.stack import CHROMIUM, StackError, demo_stack, launch_chromium
+from tests.support.indexing import drop_database, new_database
 
 FRONTEND = PROJECT_ROOT / "frontend"
 
@@ -25,7 +20,12 @@ FRONTEND = PROJECT_ROOT / "frontend"
 def _build_frontend() -> None:
     """Build the app unless the build is newer than every source file."""
     dist = FRONTEND / "dist" / "index.html"
-    sources = [*FRONTEND.glob("src/**/*"), FRONTEND / "index.html", FRONTEND / "package-lock.json"]
+    sources = [
+        *FRONTEND.glob("src/**/*"),
+        FRONTEND / "index.html",
+        FRONTEND / "package-lock.json",
+        FRONTEND / "openapi.json",
+    ]
     newest = max(p.stat().st_mtime for p in sources if p.is_file())
     if dist.is_file() and dist.stat().st_mtime >= newest:
         return
@@ -44,7 +44,7 @@ def stack(tmp_path_factory):
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
     _build_frontend()
-    url = idx_helpers.new_database("front")
+    url = new_database("front")
     try:
         with demo_stack(tmp_path_factory.mktemp("stack"), url) as running:
             yield running

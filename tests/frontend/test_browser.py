@@ -18,9 +18,9 @@ import uvicorn
 from web3 import Web3
 from web3.middleware import SignAndSendRawMiddlewareBuilder
 
-from bridge.keys import dev_account
+from esg.personas import dev_account
 from esg.web import WebSettings, create_app
-from indexer.devnet import free_port
+from tests.support.indexing import free_port
 
 BESU, POLYGON = 2025, 31338
 ALICE, BOB, CAROL = (dev_account(i).address for i in (1, 2, 3))

@@ -7,8 +7,8 @@ import json
 import pytest
 from starlette.testclient import TestClient
 
-from bridge.keys import dev_account
 from esg import nodes
+from esg.personas import dev_account
 from esg.web import WebSettings, create_app
 
 

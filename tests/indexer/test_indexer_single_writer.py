@@ -3,9 +3,8 @@ database stops with a message naming the chain; the lock goes with its holder, e
 
 import signal
 
-import idx_helpers as helpers
-
 from indexer.__main__ import EXIT_CHAIN_BUSY
+from tests.support import indexing as helpers
 
 
 def _stop(proc) -> None:

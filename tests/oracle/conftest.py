@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from oracle_helpers import OracleProcess, idx_helpers, new_port
 
 from esg.deploy import Deployment, deploy_ecosystem, record
 from esg.manifest import Manifest
-from esg.scenario import Personas
+from esg.personas import Personas
 from esg.tls import local_ca
 from oracle import model, train
+from tests.support import indexing
+from tests.support.indexing import free_port
+from tests.support.oracle import OracleProcess
 
 TRAIN_ROWS = 800
 
@@ -55,12 +57,12 @@ def oracle_world(project, accounts, chain, tmp_path_factory):
         network="ethereum:local:foundry",
         rpc_url=chain.provider.uri,
     )
-    url = idx_helpers.new_database("oracle")
+    url = indexing.new_database("oracle")
     ca, cert, key = local_ca(home / "tls")
     env = {
         "DATABASE_URL": url,
         "ESG_HOME": str(home / "run"),
-        "ORACLE_PORT": str(new_port()),
+        "ORACLE_PORT": str(free_port()),
         "ORACLE_MANIFEST": str(manifest.path),
         "ORACLE_CHAIN_ID": str(chain.chain_id),
         "ORACLE_SIGNER_KEY": who.oracle.private_key,

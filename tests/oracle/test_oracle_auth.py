@@ -12,9 +12,9 @@ import time
 import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-from oracle_helpers import sign_text, siwe_message
 
 from oracle.auth import KeyRing, Principal
+from tests.support.oracle import sign_text, siwe_message
 
 
 def _login(oracle, key, **overrides):

@@ -13,10 +13,10 @@ import time
 
 import pytest
 from eth_utils import keccak
-from oracle_helpers import query, wait_until
 
 from oracle import review, samples
 from oracle.demo import all_mined, site_photos
+from tests.support.oracle import query, wait_until
 
 SCORE_UPDATED = (
     "0x"

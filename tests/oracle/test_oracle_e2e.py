@@ -6,19 +6,17 @@ from __future__ import annotations
 import ssl
 import subprocess
 import sys
-from pathlib import Path
 
 import httpx
 import pytest
-from oracle_helpers import idx_helpers, new_port, wait_until
 
 from esg.paths import PROJECT_ROOT
 from oracle import review, samples
 from oracle.demo import all_mined, site_photos
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "api"))
-
-from api_helpers import ApiServer  # noqa: E402
+from tests.support import indexing
+from tests.support.api import ApiServer
+from tests.support.indexing import free_port
+from tests.support.oracle import wait_until
 
 
 def _submit(client, org: str, year: str, *, report: bytes | None = None, media: str = "text/csv"):
@@ -98,7 +96,7 @@ def test_evidence_to_mined_attestation_to_api(oracle, oracle_world, reviewer):
     assert again.status_code == 200 and again.json()["id"] == case["id"]
     assert len(again.json()["attestations"]) == 3
 
-    idx_helpers.index_once(oracle_world.db_url, oracle_world.manifest, oracle_world.chain_id)
+    indexing.index_once(oracle_world.db_url, oracle_world.manifest, oracle_world.chain_id)
     api = ApiServer(database_url=oracle_world.db_url, manifest=oracle_world.manifest)
     try:
         history = api.get(f"/api/v1/scores/{who.bob.address}/history").json()["items"]
@@ -160,7 +158,7 @@ def test_oracle_serves_tls13_only(oracle):
 
 
 def test_api_serves_tls13_only(oracle_world):
-    port = new_port()
+    port = free_port()
     tls = oracle_world.home / "tls"
     env = {
         "API_PORT": str(port),

@@ -4,9 +4,9 @@ stored encrypted and decrypts with the oracle's key file, also after a key rotat
 from __future__ import annotations
 
 import pytest
-from oracle_helpers import query
 
 from oracle import crypto, samples
+from tests.support.oracle import query
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-import asyncpg
 import orjson
 from aiohttp import ClientSession, web
 
 from benchmarks.devnet import compile_emitter, indexer_env, write_manifest
 from benchmarks.devnet import free_port as free_port
+from esg import database as esg_database
 from esg.database import embedded_url, ensure_database, with_database
 from indexer.__main__ import run as run_indexer
 from indexer.projections import load
@@ -56,17 +56,7 @@ def new_database(prefix: str = "idx") -> str:
 
 def drop_database(url: str) -> None:
     """Drop a test database (its name is the URL's path) once nothing uses it."""
-    from urllib.parse import urlsplit
-
-    async def go() -> None:
-        name = urlsplit(url).path.lstrip("/")
-        conn = await asyncpg.connect(with_database(url, "postgres"))
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-    asyncio.run(go())
+    asyncio.run(esg_database.drop_database(url))
 
 
 def manifest_for(path: Path, chain_id: int, rpc_url: str, contracts) -> Path:

@@ -10,35 +10,16 @@ import sys
 import time
 from pathlib import Path
 
-import asyncpg
 import httpx
 from eth_account import Account
 from eth_account.messages import encode_defunct
 from siwe import SiweMessage
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "indexer"))
+from esg.paths import PROJECT_ROOT
+from oracle.demo import Client, wait_ready
+from tests.support.indexing import query
 
-import idx_helpers  # noqa: E402  (databases and the indexer, shared with the indexer tests)
-
-from esg.paths import PROJECT_ROOT  # noqa: E402
-from indexer.devnet import free_port  # noqa: E402
-from oracle.demo import Client, wait_ready  # noqa: E402
-
-__all__ = ["Client", "OracleProcess", "idx_helpers", "query", "siwe_message", "sign_text"]
-
-
-def query(url: str, sql: str, *args):
-    """Rows of one query against the test database."""
-    import asyncio
-
-    async def go():
-        conn = await asyncpg.connect(url)
-        try:
-            return await conn.fetch(sql, *args)
-        finally:
-            await conn.close()
-
-    return asyncio.run(go())
+__all__ = ["Client", "OracleProcess", "query", "siwe_message", "sign_text"]
 
 
 def siwe_message(
@@ -119,10 +100,6 @@ class OracleProcess:
 
     def get(self, path: str, **kw) -> httpx.Response:
         return httpx.get(self.url + path, verify=self.ca, timeout=10, **kw)
-
-
-def new_port() -> int:
-    return free_port()
 
 
 def wait_until(predicate, timeout: float = 60, what: str = "condition"):
