@@ -13,9 +13,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 FRONTEND := frontend
 FRONTEND_SOURCES := $(shell find $(FRONTEND)/src $(FRONTEND)/public -type f 2>/dev/null) \
-	$(FRONTEND)/index.html $(FRONTEND)/vite.config.ts $(FRONTEND)/tsconfig.json
+	$(FRONTEND)/index.html $(FRONTEND)/vite.config.ts $(FRONTEND)/tsconfig.json $(FRONTEND)/openapi.json
 
-.PHONY: install deploy-tools demo test image-test lint bench-gas bench-indexer bench-api bench-frontend frontend chromium clean
+.PHONY: install deploy-tools demo test image-test lint bench-gas bench-indexer bench-api bench-frontend frontend openapi chromium clean
 
 install: $(VENV)/.installed node_modules/.installed $(FRONTEND)/node_modules/.installed
 
@@ -38,8 +38,12 @@ $(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/packag
 	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# The web app's production build, served by `python -m esg.web`.
+# The web app's production build, served by `python -m esg.web`; its API types are generated
+# from the committed OpenAPI document (`make openapi` writes it again after an API change).
 frontend: $(FRONTEND)/dist/index.html
+
+openapi: install
+	$(BIN)/python -m api.openapi $(FRONTEND)/openapi.json
 
 $(FRONTEND)/dist/index.html: $(FRONTEND)/node_modules/.installed $(FRONTEND_SOURCES)
 	cd $(FRONTEND) && npm run build

@@ -1,6 +1,8 @@
 """``python -m api.openapi [FILE]``: write the API's OpenAPI document as JSON (stdout without FILE).
 
-The frontend generates its API types from this document (``npm run gen:api`` in ``frontend/``).
+The document is committed as ``frontend/openapi.json``; the frontend's build generates its API
+types from it (``npm run gen:api`` in ``frontend/``), and ``tests/frontend/test_api_types.py``
+checks that it is the document the API serves.
 """
 
 from __future__ import annotations
@@ -18,9 +20,14 @@ def document() -> dict:
     return create_app(Settings(log_level="WARNING")).openapi()
 
 
+def document_text() -> str:
+    """The document as committed: JSON, keys sorted, two-space indents."""
+    return json.dumps(document(), indent=2, sort_keys=True) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    text = json.dumps(document(), indent=2, sort_keys=True) + "\n"
+    text = document_text()
     if args:
         Path(args[0]).write_text(text)
     else:

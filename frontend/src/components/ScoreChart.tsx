@@ -18,7 +18,7 @@ type Change = Schemas["ScoreChange"];
 export default function ScoreChart({ items }: { items: Change[] }) {
   const points = [...items].reverse().map((c) => ({
     when: c.timestamp ? formatTime(c.timestamp) : `block ${c.block_number}`,
-    score: c.score / 100,
+    score: c.new_score / 100,
     E: c.environmental / 100,
     S: c.social / 100,
     G: c.governance / 100,

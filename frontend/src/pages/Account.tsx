@@ -1,5 +1,6 @@
-/** The unified profile of one address (or the connected wallet's): balances per chain, ESG
- * score with its history, stakes, gems, certificates, retirements, AI audits, transfers. */
+/** One address (or the connected wallet's): balances, ESG score and gems from its unified
+ * profile, the score's history, and its stakes, certificates, retirements, AI audits and
+ * transfers from the account list routes, each paged by its keyset. */
 import { lazy, Suspense, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { isAddress } from "viem";
@@ -99,138 +100,216 @@ function Score({ profile, address }: { profile: Profile; address: string }) {
   );
 }
 
-function Stakes({ profile }: { profile: Profile }) {
-  if (!profile.stakes.length) return <Empty>No stakes.</Empty>;
+/** The pager of one account list (`/accounts/{address}/...`, keyset pages); the profile's own
+ * sections stop at a fixed number of rows. */
+function ListPager({
+  pages,
+  next,
+}: {
+  pages: ReturnType<typeof useKeysetPages>;
+  next: string | null | undefined;
+}) {
+  if (pages.page === 1 && !next) return null;
+  return <Pager page={pages.page} nextCursor={next} onOlder={pages.older} onNewer={pages.newer} />;
+}
+
+function Stakes({ address }: { address: string }) {
+  const pages = useKeysetPages(`stakes:${address}`);
+  const {
+    data: page,
+    isPending,
+    error,
+  } = api.useQuery("get", "/api/v1/accounts/{address}/stakes", {
+    params: { path: { address }, query: { limit: 20, cursor: pages.cursor } },
+  });
   return (
-    <table>
-      <thead>
-        <tr>
-          <th>Position</th>
-          <th className="num">GST</th>
-          <th className="num">Lock</th>
-          <th className="num">APR</th>
-          <th>Unlocks</th>
-          <th>Status</th>
-          <th className="num">Rewards claimed</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {profile.stakes.map((s) => (
-          <tr key={`${s.chain_id}-${s.position_id}`}>
-            <td>
-              #{s.position_id} <span className="muted small">chain {s.chain_id}</span>
-            </td>
-            <td className="num">{s.amount ? <Amount raw={s.amount} symbol="GST" /> : "—"}</td>
-            <td className="num">{s.lock_days ?? "—"} d</td>
-            <td className="num">{s.apr_bp ? `${formatBasisPoints(Number(s.apr_bp))} %` : "—"}</td>
-            <td>{formatTime(s.unlock_time)}</td>
-            <td>{s.status ?? "—"}</td>
-            <td className="num">
-              <Amount raw={s.rewards_claimed} symbol="GST" maxFraction={4} />
-            </td>
-            <td>
-              <FinalityBadge row={s} readAt={profile.read_at} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      <QueryState isPending={isPending} error={error} what="the stakes" />
+      {page && page.items.length === 0 && <Empty>No stakes.</Empty>}
+      {page && page.items.length > 0 && (
+        <table data-testid="stakes">
+          <thead>
+            <tr>
+              <th>Position</th>
+              <th className="num">GST</th>
+              <th className="num">Lock</th>
+              <th className="num">APR</th>
+              <th>Unlocks</th>
+              <th>Status</th>
+              <th className="num">Rewards claimed</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((s) => (
+              <tr key={`${s.chain_id}-${s.position_id}`}>
+                <td>
+                  #{s.position_id} <span className="muted small">chain {s.chain_id}</span>
+                </td>
+                <td className="num">{s.amount ? <Amount raw={s.amount} symbol="GST" /> : "—"}</td>
+                <td className="num">{s.lock_days ?? "—"} d</td>
+                <td className="num">
+                  {s.apr_bp ? `${formatBasisPoints(Number(s.apr_bp))} %` : "—"}
+                </td>
+                <td>{formatTime(s.unlock_time)}</td>
+                <td>{s.status ?? "—"}</td>
+                <td className="num">
+                  <Amount raw={s.rewards_claimed} symbol="GST" maxFraction={4} />
+                </td>
+                <td>
+                  <FinalityBadge row={s} readAt={page.read_at} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ListPager pages={pages} next={page?.next_cursor} />
+    </>
   );
 }
 
-function Holdings({ profile }: { profile: Profile }) {
+function Gems({ profile }: { profile: Profile }) {
+  return profile.gems.length ? (
+    <ul>
+      {profile.gems.map((g) => (
+        <li key={`${g.chain_id}-${g.gem_id}`}>
+          Gem {g.gem_id} × {g.amount}{" "}
+          {g.claimed && <span className="muted">(claimed by score)</span>}{" "}
+          <FinalityBadge row={g} readAt={profile.read_at} />
+        </li>
+      ))}
+    </ul>
+  ) : (
+    <Empty>No gems.</Empty>
+  );
+}
+
+function Certificates({ address }: { address: string }) {
+  const pages = useKeysetPages(`certificates:${address}`);
+  const {
+    data: page,
+    isPending,
+    error,
+  } = api.useQuery("get", "/api/v1/accounts/{address}/certificates", {
+    params: { path: { address }, query: { limit: 20, cursor: pages.cursor } },
+  });
+  return (
+    <>
+      <QueryState isPending={isPending} error={error} what="the certificates" />
+      {page && page.items.length === 0 && <Empty>No certificates.</Empty>}
+      {page && page.items.length > 0 && (
+        <ul data-testid="certificates">
+          {page.items.map((c) => (
+            <li key={`${c.chain_id}-${c.token_id}`}>
+              <Link to={`/certificates/${c.chain_id}/${c.token_id}`}>
+                Certificate #{c.token_id}
+              </Link>
+              : {c.tonnes} t of batch {c.batch_id} <FinalityBadge row={c} readAt={page.read_at} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <ListPager pages={pages} next={page?.next_cursor} />
+    </>
+  );
+}
+
+function Holdings({ profile, address }: { profile: Profile; address: string }) {
   return (
     <div className="grid2">
       <div>
         <h3>Gems</h3>
-        {profile.gems.length ? (
-          <ul>
-            {profile.gems.map((g) => (
-              <li key={`${g.chain_id}-${g.gem_id}`}>
-                Gem {g.gem_id} × {g.amount}{" "}
-                {g.claimed && <span className="muted">(claimed by score)</span>}{" "}
-                <FinalityBadge row={g} readAt={profile.read_at} />
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <Empty>No gems.</Empty>
-        )}
+        <Gems profile={profile} />
       </div>
       <div>
         <h3>Certificates</h3>
-        {profile.certificates.length ? (
-          <ul data-testid="certificates">
-            {profile.certificates.map((c) => (
-              <li key={`${c.chain_id}-${c.token_id}`}>
-                <Link to={`/certificates/${c.chain_id}/${c.token_id}`}>
-                  Certificate #{c.token_id}
-                </Link>
-                : {c.tonnes} t of batch {c.batch_id}{" "}
-                <FinalityBadge row={c} readAt={profile.read_at} />
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <Empty>No certificates.</Empty>
-        )}
+        <Certificates address={address} />
       </div>
     </div>
   );
 }
 
-function Retirements({ profile }: { profile: Profile }) {
-  if (!profile.retirements.length) return <Empty>No retirements.</Empty>;
+function Retirements({ address }: { address: string }) {
+  const pages = useKeysetPages(`retirements:${address}`);
+  const {
+    data: page,
+    isPending,
+    error,
+  } = api.useQuery("get", "/api/v1/accounts/{address}/retirements", {
+    params: { path: { address }, query: { limit: 20, cursor: pages.cursor } },
+  });
   return (
-    <table>
-      <thead>
-        <tr>
-          <th>Batch</th>
-          <th className="num">Tonnes</th>
-          <th>Beneficiary</th>
-          <th>Certificate</th>
-          <th>Message</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {profile.retirements.map((r) => (
-          <tr key={`${r.chain_id}-${r.tx_hash}-${r.log_index}`}>
-            <td>{r.batch_id}</td>
-            <td className="num">{r.amount}</td>
-            <td>
-              <AddressLink address={r.beneficiary} />
-            </td>
-            <td>
-              <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>
-                #{r.certificate_id}
-              </Link>
-            </td>
-            <td>{r.message}</td>
-            <td>
-              <FinalityBadge row={r} readAt={profile.read_at} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      <QueryState isPending={isPending} error={error} what="the retirements" />
+      {page && page.items.length === 0 && <Empty>No retirements.</Empty>}
+      {page && page.items.length > 0 && (
+        <table data-testid="account-retirements">
+          <thead>
+            <tr>
+              <th>Batch</th>
+              <th className="num">Tonnes</th>
+              <th>Beneficiary</th>
+              <th>Certificate</th>
+              <th>Message</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((r) => (
+              <tr key={`${r.chain_id}-${r.tx_hash}-${r.log_index}`}>
+                <td>{r.batch_id}</td>
+                <td className="num">{r.amount}</td>
+                <td>
+                  <AddressLink address={r.beneficiary} />
+                </td>
+                <td>
+                  <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>
+                    #{r.certificate_id}
+                  </Link>
+                </td>
+                <td>{r.message}</td>
+                <td>
+                  <FinalityBadge row={r} readAt={page.read_at} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ListPager pages={pages} next={page?.next_cursor} />
+    </>
   );
 }
 
-function Audits({ profile }: { profile: Profile }) {
-  if (!profile.ai_audits.length) return <Empty>No AI audits.</Empty>;
+function Audits({ address }: { address: string }) {
+  const pages = useKeysetPages(`ai-audits:${address}`);
+  const {
+    data: page,
+    isPending,
+    error,
+  } = api.useQuery("get", "/api/v1/accounts/{address}/ai-audits", {
+    params: { path: { address }, query: { limit: 20, cursor: pages.cursor } },
+  });
   return (
-    <ul>
-      {profile.ai_audits.map((a) => (
-        <li key={`${a.chain_id}-${a.tx_hash}`}>
-          Model <span className="mono">{shortHash(a.model_id)}</span>: transparency {a.transparency}
-          , bias {a.bias}, human alignment {a.human_alignment}, environment {a.environmental_impact}{" "}
-          (of 1000); reward <Amount raw={a.reward} symbol="AET" maxFraction={2} /> AET{" "}
-          <FinalityBadge row={a} readAt={profile.read_at} />
-        </li>
-      ))}
-    </ul>
+    <>
+      <QueryState isPending={isPending} error={error} what="the AI audits" />
+      {page && page.items.length === 0 && <Empty>No AI audits.</Empty>}
+      {page && page.items.length > 0 && (
+        <ul data-testid="audits">
+          {page.items.map((a) => (
+            <li key={`${a.chain_id}-${a.tx_hash}`}>
+              Model <span className="mono">{shortHash(a.model_id)}</span>: transparency{" "}
+              {a.transparency}, bias {a.bias}, human alignment {a.human_alignment}, environment{" "}
+              {a.environmental_impact} (of 1000); reward{" "}
+              <Amount raw={a.reward} symbol="AET" maxFraction={2} /> AET{" "}
+              <FinalityBadge row={a} readAt={page.read_at} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <ListPager pages={pages} next={page?.next_cursor} />
+    </>
   );
 }
 
@@ -381,18 +460,18 @@ export default function Account() {
               </section>
               <section className="card">
                 <h2>Stakes</h2>
-                <Stakes profile={p} />
+                <Stakes address={address} />
               </section>
               <section className="card">
-                <Holdings profile={p} />
+                <Holdings profile={p} address={address} />
               </section>
               <section className="card">
                 <h2>Retirements</h2>
-                <Retirements profile={p} />
+                <Retirements address={address} />
               </section>
               <section className="card">
                 <h2>AI audits</h2>
-                <Audits profile={p} />
+                <Audits address={address} />
               </section>
             </>
           )}

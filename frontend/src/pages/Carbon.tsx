@@ -39,6 +39,11 @@ function Batches({ dep }: { dep: Deployment | undefined }) {
               <tr key={`${b.chain_id}-${b.batch_id}`}>
                 <td>
                   #{b.batch_id} <span className="muted small">{chainName(dep, b.chain_id)}</span>
+                  {b.bridged && (
+                    <span className="badge" title="arrived through the bridge from the root chain">
+                      bridged
+                    </span>
+                  )}
                 </td>
                 <td>
                   {b.registry} {b.project_id}
