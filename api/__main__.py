@@ -6,11 +6,12 @@ HTTPS with TLS 1.3 as the minimum when ``API_TLS_CERT`` and ``API_TLS_KEY`` are 
 from __future__ import annotations
 
 from api.settings import Settings
-from esg import tls
+from esg import logs, tls
 
 
 def main() -> None:
     s = Settings()
+    logs.setup(s.log_level)
     tls.run(
         "api.app:create_app",
         cert=s.tls_cert,
@@ -23,6 +24,7 @@ def main() -> None:
         http="httptools",
         access_log=False,
         log_level=s.log_level.lower(),
+        log_config=None,
         # The client address (and so the rate limit's key) comes from X-Forwarded-For only on
         # connections from a configured proxy.
         proxy_headers=bool(s.trusted_proxies),

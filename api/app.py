@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from api import cors, errors, logs
+from api import cors, errors
 from api.db import HeadTracker, create_pool
 from api.deps import known_query
 from api.middleware import Edge, HeadCache
@@ -26,6 +26,7 @@ from api.routes import (
     tokens,
 )
 from api.settings import Settings
+from esg import logs
 
 log = logging.getLogger("api")
 
@@ -78,7 +79,7 @@ def _openapi(app: FastAPI):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    logs.setup(settings.log_level)
+    logs.setup(settings.log_level, "api")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -19,7 +19,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage
 from limits.aio.strategies import FixedWindowRateLimiter
 from prometheus_client import Counter, Histogram
 
-from api.logs import AccessLog
+from esg.logs import AccessLog
 
 log = logging.getLogger("api.error")
 

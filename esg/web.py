@@ -28,7 +28,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from esg import nodes
+from esg import logs, nodes
 from esg.paths import PROJECT_ROOT
 
 # The demo's personas a development account can act as (indexes into the test mnemonic).
@@ -127,6 +127,7 @@ def main() -> int:
     import uvicorn
 
     settings = WebSettings()
+    logs.setup("WARNING")
     if not (settings.dist / "index.html").is_file():
         print(NOT_BUILT, file=sys.stderr, end="")
     uvicorn.run(
@@ -134,6 +135,7 @@ def main() -> int:
         host=settings.host,
         port=settings.port,
         log_level="warning",
+        log_config=None,
         access_log=False,
         server_header=False,
     )

@@ -15,21 +15,14 @@ from operator import itemgetter
 
 from eth_utils import keccak
 
+from esg.chain.abi import canonical_type
+
 Decoder = Callable[[list[str], str], tuple]
 
 _UINT = re.compile(r"^uint(\d*)$")
 _INT = re.compile(r"^int(\d*)$")
 _BYTESN = re.compile(r"^bytes(\d+)$")
 _STATIC_ARRAY_OF_WORDS = re.compile(r"^(u?int\d*|address|bool|bytes\d+)\[\]$")
-
-
-def canonical_type(inp: dict) -> str:
-    """The canonical ABI type string of an input (tuples expanded)."""
-    t = inp["type"]
-    if t.startswith("tuple"):
-        inner = ",".join(canonical_type(c) for c in inp.get("components", []))
-        return f"({inner}){t[5:]}"
-    return t
 
 
 def event_signature(item: dict) -> str:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
-from esg import tls
+from esg import logs, tls
 from oracle.settings import Settings
 
 
 def main() -> None:
     s = Settings()
-    logging.basicConfig(
-        level=s.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s"
-    )
+    logs.setup(s.log_level)
     tls.run(
         "oracle.app:create_app",
         cert=s.tls_cert,
@@ -21,6 +17,7 @@ def main() -> None:
         host=s.host,
         port=s.port,
         log_level=s.log_level.lower(),
+        log_config=None,
         server_header=False,
     )
 

@@ -1,7 +1,7 @@
 /** One address (or the connected wallet's): balances, ESG score and gems from its unified
  * profile, the score's history, and its stakes, certificates, retirements, AI audits and
  * transfers from the account list routes, each paged by its keyset. */
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense, useState, type ReactNode } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { isAddress } from "viem";
 
@@ -100,33 +100,56 @@ function Score({ profile, address }: { profile: Profile; address: string }) {
   );
 }
 
-/** The pager of one account list (`/accounts/{address}/...`, keyset pages); the profile's own
- * sections stop at a fixed number of rows. */
-function ListPager({
+/** The query of one page of an account list (`/accounts/{address}/...`, keyset pages); the
+ * profile's own sections stop at a fixed number of rows. */
+function accountPage(address: string, pages: ReturnType<typeof useKeysetPages>) {
+  return { params: { path: { address }, query: { limit: 20, cursor: pages.cursor } } };
+}
+
+type ListPage<T> = { items: T[]; next_cursor?: string | null };
+
+/** A page of an account list: its loading state, the rows (``children``) and its pager. */
+function PagedList<T, P extends ListPage<T>>({
   pages,
-  next,
+  query,
+  what,
+  empty,
+  children,
 }: {
   pages: ReturnType<typeof useKeysetPages>;
-  next: string | null | undefined;
+  query: { data?: P; isPending: boolean; error: unknown };
+  what: string;
+  empty: string;
+  children: (page: P) => ReactNode;
 }) {
-  if (pages.page === 1 && !next) return null;
-  return <Pager page={pages.page} nextCursor={next} onOlder={pages.older} onNewer={pages.newer} />;
+  const page = query.data;
+  return (
+    <>
+      <QueryState isPending={query.isPending} error={query.error} what={what} />
+      {page && page.items.length === 0 && <Empty>{empty}</Empty>}
+      {page && page.items.length > 0 && children(page)}
+      {page && (pages.page > 1 || page.next_cursor) && (
+        <Pager
+          page={pages.page}
+          nextCursor={page.next_cursor}
+          onOlder={pages.older}
+          onNewer={pages.newer}
+        />
+      )}
+    </>
+  );
 }
 
 function Stakes({ address }: { address: string }) {
   const pages = useKeysetPages(`stakes:${address}`);
-  const {
-    data: page,
-    isPending,
-    error,
-  } = api.useQuery("get", "/api/v1/accounts/{address}/stakes", {
-    params: { path: { address }, query: { limit: 20, cursor: pages.cursor } },
-  });
+  const query = api.useQuery(
+    "get",
+    "/api/v1/accounts/{address}/stakes",
+    accountPage(address, pages),
+  );
   return (
-    <>
-      <QueryState isPending={isPending} error={error} what="the stakes" />
-      {page && page.items.length === 0 && <Empty>No stakes.</Empty>}
-      {page && page.items.length > 0 && (
+    <PagedList pages={pages} query={query} what="the stakes" empty="No stakes.">
+      {(page) => (
         <table data-testid="stakes">
           <thead>
             <tr>
@@ -164,8 +187,7 @@ function Stakes({ address }: { address: string }) {
           </tbody>
         </table>
       )}
-      <ListPager pages={pages} next={page?.next_cursor} />
-    </>
+    </PagedList>
   );
 }
 
@@ -187,18 +209,14 @@ function Gems({ profile }: { profile: Profile }) {
 
 function Certificates({ address }: { address: string }) {
   const pages = useKeysetPages(`certificates:${address}`);
-  const {
-    data: page,
-    isPending,
-    error,
-  } = api.useQuery("get", "/api/v1/accounts/{address}/certificates", {
-    params: { path: { address }, query: { limit: 20, cursor: pages.cursor } },
-  });
+  const query = api.useQuery(
+    "get",
+    "/api/v1/accounts/{address}/certificates",
+    accountPage(address, pages),
+  );
   return (
-    <>
-      <QueryState isPending={isPending} error={error} what="the certificates" />
-      {page && page.items.length === 0 && <Empty>No certificates.</Empty>}
-      {page && page.items.length > 0 && (
+    <PagedList pages={pages} query={query} what="the certificates" empty="No certificates.">
+      {(page) => (
         <ul data-testid="certificates">
           {page.items.map((c) => (
             <li key={`${c.chain_id}-${c.token_id}`}>
@@ -210,8 +228,7 @@ function Certificates({ address }: { address: string }) {
           ))}
         </ul>
       )}
-      <ListPager pages={pages} next={page?.next_cursor} />
-    </>
+    </PagedList>
   );
 }
 
@@ -232,18 +249,14 @@ function Holdings({ profile, address }: { profile: Profile; address: string }) {
 
 function Retirements({ address }: { address: string }) {
   const pages = useKeysetPages(`retirements:${address}`);
-  const {
-    data: page,
-    isPending,
-    error,
-  } = api.useQuery("get", "/api/v1/accounts/{address}/retirements", {
-    params: { path: { address }, query: { limit: 20, cursor: pages.cursor } },
-  });
+  const query = api.useQuery(
+    "get",
+    "/api/v1/accounts/{address}/retirements",
+    accountPage(address, pages),
+  );
   return (
-    <>
-      <QueryState isPending={isPending} error={error} what="the retirements" />
-      {page && page.items.length === 0 && <Empty>No retirements.</Empty>}
-      {page && page.items.length > 0 && (
+    <PagedList pages={pages} query={query} what="the retirements" empty="No retirements.">
+      {(page) => (
         <table data-testid="account-retirements">
           <thead>
             <tr>
@@ -277,25 +290,20 @@ function Retirements({ address }: { address: string }) {
           </tbody>
         </table>
       )}
-      <ListPager pages={pages} next={page?.next_cursor} />
-    </>
+    </PagedList>
   );
 }
 
 function Audits({ address }: { address: string }) {
   const pages = useKeysetPages(`ai-audits:${address}`);
-  const {
-    data: page,
-    isPending,
-    error,
-  } = api.useQuery("get", "/api/v1/accounts/{address}/ai-audits", {
-    params: { path: { address }, query: { limit: 20, cursor: pages.cursor } },
-  });
+  const query = api.useQuery(
+    "get",
+    "/api/v1/accounts/{address}/ai-audits",
+    accountPage(address, pages),
+  );
   return (
-    <>
-      <QueryState isPending={isPending} error={error} what="the AI audits" />
-      {page && page.items.length === 0 && <Empty>No AI audits.</Empty>}
-      {page && page.items.length > 0 && (
+    <PagedList pages={pages} query={query} what="the AI audits" empty="No AI audits.">
+      {(page) => (
         <ul data-testid="audits">
           {page.items.map((a) => (
             <li key={`${a.chain_id}-${a.tx_hash}`}>
@@ -308,8 +316,7 @@ function Audits({ address }: { address: string }) {
           ))}
         </ul>
       )}
-      <ListPager pages={pages} next={page?.next_cursor} />
-    </>
+    </PagedList>
   );
 }
 
