@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import time
+from collections import Counter
 
 from esg import nodes
 from esg.chain.abi import ContractABI
@@ -272,6 +273,13 @@ def show_api(chain_ids: dict[str, int], timeout: float = 90.0) -> bool:
     scores = [s["score"] for s in profile["scores"]]
     _say(
         f"[api] alice holds {', '.join(held)}; ECS score {scores}; {len(profile['certificates'])} certificate(s)"
+    )
+    batches = httpx.get(f"{base}/api/v1/carbon/batches", timeout=10).json()["items"]
+    per_chain = Counter(b["chain_id"] for b in batches)
+    bridged = Counter(b["chain_id"] for b in batches if b["bridged"])
+    _say(
+        "[api] carbon batches: "
+        + ", ".join(f"chain {c}: {n} ({bridged[c]} bridged)" for c, n in sorted(per_chain.items()))
     )
     return True
 

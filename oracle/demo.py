@@ -316,8 +316,8 @@ def play(who, *, chain_id: int, api: str, say: Callable[[str], None] = print) ->
         items = (
             httpx.get(f"{api}/api/v1/scores/{address}/history", timeout=5).json().get("items", [])
         )
-        if items and items[0]["score"] == a["new_score_bp"]:
-            score = items[0]["score"]
+        if items and items[0]["new_score"] == a["new_score_bp"]:
+            score = items[0]["new_score"]
             break
         time.sleep(0.3)
     say(

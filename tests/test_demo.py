@@ -68,6 +68,9 @@ def test_demo_brings_everything_up_and_stops(demo_env):
     for token in ("CCR", "ECR", "EGM", "EST", "GST"):
         assert token in summary
     assert re.search(r"ECS score \[\d{4}\]", summary) and "1 certificate(s)" in summary
+    # CCR batch 1 went from the root chain to polygon: the child chain lists its copy.
+    batches = next(line for line in out.splitlines() if line.startswith("[api] carbon batches"))
+    assert "chain 31338: 1 (1 bridged)" in batches and "chain 2025: 2 (0 bridged)" in batches
     # The scores, rewards and audit came from evidence through the oracle.
     assert (
         out.count("ORC  ") == 3 and "ECT for bike_commute" in out and "AET  audit of esg-rf-" in out

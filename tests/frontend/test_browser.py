@@ -317,7 +317,7 @@ def test_voting_from_the_governance_page(stack, page):
     page.select_option("select[name=support]", "against")
     assert run_action(page) == "indexed", page.get_by_test_id("action-progress").inner_text()
     body = httpx.get(
-        f"{stack.api}/api/v1/governance/proposals/{proposal_id}", params={"chain": BESU}, timeout=10
+        f"{stack.api}/api/v1/governance/proposals/{BESU}/{proposal_id}", timeout=10
     ).json()
     assert [(v["voter"], v["support_name"]) for v in body["votes"]] == [(BOB, "against")]
     assert int(body["proposal"]["against_votes"]) > 0

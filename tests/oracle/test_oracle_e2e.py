@@ -100,7 +100,7 @@ def test_evidence_to_mined_attestation_to_api(oracle, oracle_world, reviewer):
     api = ApiServer(database_url=oracle_world.db_url, manifest=oracle_world.manifest)
     try:
         history = api.get(f"/api/v1/scores/{who.bob.address}/history").json()["items"]
-        assert history[0]["score"] == a["new_score_bp"]
+        assert history[0]["new_score"] == a["new_score_bp"]
         metrics = api.get(f"/api/v1/metrics/{who.bob.address}").json()["items"]
         assert metrics and metrics[0]["evidence_hash"] == case["evidence_hash"]
     finally:
