@@ -10,6 +10,7 @@ import { AddressLink } from "../components/Address";
 import { Amount } from "../components/Amount";
 import { FinalityBadge, ReadAtLine } from "../components/FinalityBadge";
 import { Pager, useKeysetPages } from "../components/Pager";
+import { RetirementsTable } from "../components/RetirementsTable";
 import { Empty, QueryState } from "../components/Status";
 import { chainName, useDeployment, type Deployment } from "../chain/deployment";
 import { pendingCount } from "../lib/finality";
@@ -257,38 +258,12 @@ function Retirements({ address }: { address: string }) {
   return (
     <PagedList pages={pages} query={query} what="the retirements" empty="No retirements.">
       {(page) => (
-        <table data-testid="account-retirements">
-          <thead>
-            <tr>
-              <th>Batch</th>
-              <th className="num">Tonnes</th>
-              <th>Beneficiary</th>
-              <th>Certificate</th>
-              <th>Message</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((r) => (
-              <tr key={`${r.chain_id}-${r.tx_hash}-${r.log_index}`}>
-                <td>{r.batch_id}</td>
-                <td className="num">{r.amount}</td>
-                <td>
-                  <AddressLink address={r.beneficiary} />
-                </td>
-                <td>
-                  <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>
-                    #{r.certificate_id}
-                  </Link>
-                </td>
-                <td>{r.message}</td>
-                <td>
-                  <FinalityBadge row={r} readAt={page.read_at} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <RetirementsTable
+          items={page.items}
+          readAt={page.read_at}
+          feed={false}
+          testId="account-retirements"
+        />
       )}
     </PagedList>
   );

@@ -2,9 +2,9 @@
 import { Link } from "react-router";
 
 import { api } from "../api/client";
-import { AddressLink } from "../components/Address";
 import { FinalityBadge, ReadAtLine } from "../components/FinalityBadge";
 import { Pager, useKeysetPages } from "../components/Pager";
+import { RetirementsTable } from "../components/RetirementsTable";
 import { Empty, QueryState } from "../components/Status";
 import { chainName, useDeployment, type Deployment } from "../chain/deployment";
 
@@ -94,46 +94,13 @@ function Retirements({ dep }: { dep: Deployment | undefined }) {
       <QueryState isPending={isPending} error={error} what="the retirements" />
       {data && data.items.length === 0 && <Empty>No credits retired yet.</Empty>}
       {data && data.items.length > 0 && (
-        <table data-testid="retirements">
-          <thead>
-            <tr>
-              <th>Where</th>
-              <th>Batch</th>
-              <th className="num">Tonnes</th>
-              <th>By</th>
-              <th>For</th>
-              <th>Certificate</th>
-              <th>Message</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((r) => (
-              <tr key={`${r.chain_id}-${r.tx_hash}-${r.log_index}`}>
-                <td className="small">
-                  {chainName(dep, r.chain_id)} #{r.block_number}
-                </td>
-                <td>{r.batch_id}</td>
-                <td className="num">{r.amount}</td>
-                <td>
-                  <AddressLink address={r.account} />
-                </td>
-                <td>
-                  <AddressLink address={r.beneficiary} />
-                </td>
-                <td>
-                  <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>
-                    #{r.certificate_id}
-                  </Link>
-                </td>
-                <td>{r.message}</td>
-                <td>
-                  <FinalityBadge row={r} readAt={data.read_at} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <RetirementsTable
+          items={data.items}
+          readAt={data.read_at}
+          dep={dep}
+          feed
+          testId="retirements"
+        />
       )}
       {data && (
         <Pager
