@@ -16,41 +16,30 @@ import pytest
 from esg import nodes
 from esg.paths import PROJECT_ROOT
 from tests.support.indexing import free_port, new_database
+from tests.support.processes import run_module
 
 
 @pytest.fixture
 def demo_env(tmp_path, monkeypatch):
-    env = {k: v for k, v in os.environ.items() if k not in ("ESG_MANIFEST", "REDIS_URL")}
-    env.update(
-        ESG_HOME=str(tmp_path / "home"),
-        ESG_DEPLOYMENTS=str(tmp_path / "deployments"),
-        ESG_BESU_PORT=str(free_port()),
-        ESG_ETHEREUM_PORT=str(free_port()),
-        ESG_POLYGON_PORT=str(free_port()),
-        API_PORT=str(free_port()),
-        WEB_PORT=str(free_port()),
-        ORACLE_PORT=str(free_port()),
-        INDEXER_METRICS_PORT="0",
-        BRIDGE_VALIDATOR_METRICS_PORT="0",
-        BRIDGE_RELAYER_METRICS_PORT="0",
-        DATABASE_URL=new_database("demo"),
-    )
+    """The environment of a demo of its own: a fresh runtime folder and database, every chain
+    profile, service and oracle on a free port, the metrics servers on none."""
+    node_ports = {p.port_env: str(free_port()) for p in nodes.PROFILES.values()}
     # The node manager in this process looks at the same runtime folder and ports.
-    for key in ("ESG_HOME", "ESG_BESU_PORT", "ESG_ETHEREUM_PORT", "ESG_POLYGON_PORT"):
-        monkeypatch.setenv(key, env[key])
+    monkeypatch.setenv("ESG_HOME", str(tmp_path / "home"))
+    for key, port in node_ports.items():
+        monkeypatch.setenv(key, port)
+    env = {k: v for k, v in os.environ.items() if k not in ("ESG_MANIFEST", "REDIS_URL")}
+    env["ESG_DEPLOYMENTS"] = str(tmp_path / "deployments")
+    env["DATABASE_URL"] = new_database("demo")
+    env |= {key: str(free_port()) for key in ("API_PORT", "WEB_PORT", "ORACLE_PORT")}
+    metrics = ("INDEXER", "BRIDGE_VALIDATOR", "BRIDGE_RELAYER")
+    env |= {f"{service}_METRICS_PORT": "0" for service in metrics}
     yield env
     nodes.stop()  # whatever happened, no node of this test outlives it
 
 
 def test_demo_brings_everything_up_and_stops(demo_env):
-    run = subprocess.run(
-        [sys.executable, "-m", "esg.demo", "--once"],
-        cwd=PROJECT_ROOT,
-        env=demo_env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    run = run_module("esg.demo", "--once", cwd=PROJECT_ROOT, env=demo_env, timeout=900)
     out = run.stdout
     assert run.returncode == 0, out[-4000:] + run.stderr[-4000:]
     for chain_id in (2025, 31337, 31338):

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from esg.supervisor import Supervisor, describe_exit
+from tests.support.processes import pid_alive
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(600)"]
 CRASHER = [sys.executable, "-c", "import sys; sys.exit(3)"]
@@ -22,14 +23,6 @@ def _wait(predicate, timeout: float = 20.0) -> None:
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 @pytest.fixture
@@ -56,7 +49,7 @@ def test_killed_service_is_restarted_and_the_others_keep_running(supervisor, tmp
     os.kill(first, signal.SIGKILL)
     _wait(lambda: supervisor.pid("indexer") not in (None, first))
     second = supervisor.pid("indexer")
-    assert _alive(second) and not _alive(first)
+    assert pid_alive(second) and not pid_alive(first)
     assert supervisor.pid("api") == api  # untouched
     said = "\n".join(supervisor.lines)
     assert f"[supervisor] indexer (pid {first}) killed by SIGKILL" in said
@@ -66,7 +59,7 @@ def test_killed_service_is_restarted_and_the_others_keep_running(supervisor, tmp
     assert status["indexer"]["pid"] == second and status["indexer"]["restarts"] == 1
     assert status["indexer"]["exits"] == ["killed by SIGKILL"]
     supervisor.stop()
-    assert not _alive(second) and not _alive(api)
+    assert not pid_alive(second) and not pid_alive(api)
     # Stopped on request: nothing is restarted any more.
     time.sleep(0.3)
     assert supervisor.pid("indexer") is None and supervisor.pid("api") is None

@@ -14,12 +14,12 @@ import redis
 
 from bridge.message import Transfer
 from bridge.store import FAILED, Store, connect
-from esg.deploy import Deployment, deploy_ecosystem, record
-from esg.manifest import Manifest
+from esg.deploy import Deployment, deploy_ecosystem
 from esg.personas import Personas
 from esg.scenario import play
 from tests.support import indexing
 from tests.support.api import ApiServer
+from tests.support.ecosystem import write_manifest
 
 
 @dataclass
@@ -36,17 +36,12 @@ class World:
 def world(project, who, chain, tmp_path_factory):
     d = deploy_ecosystem(project, who.admin, operators=who.operators())
     ids = play(d, who, chain.provider, say=lambda _: None)
-    manifest = Manifest(path=tmp_path_factory.mktemp("deployments") / "local.json")
-    record(
-        manifest,
-        d,
-        chain_id=chain.chain_id,
-        network="ethereum:local:foundry",
-        rpc_url=chain.provider.uri,
+    manifest = write_manifest(
+        tmp_path_factory.mktemp("deployments") / "local.json", d, chain.chain_id, chain.provider.uri
     )
     url = indexing.new_database("api")
-    indexing.index_once(url, manifest.path, chain.chain_id)
-    yield World(d, who, ids, url, manifest.path, chain.chain_id)
+    indexing.index_once(url, manifest, chain.chain_id)
+    yield World(d, who, ids, url, manifest, chain.chain_id)
     indexing.drop_database(url)
 
 

@@ -527,13 +527,24 @@ def _after_delay(child) -> None:
     child.mine(1)
 
 
+def _send_admin(root, child, fn, admin) -> AdminCall:
+    """Root governance sends ``fn`` (a call of the child bridge) as an admin message."""
+    payload = bytes.fromhex(fn._encode_transaction_data()[2:])
+    receipt = root.bridge.send_admin(CHILD_CHAIN_ID, child.bridge.address, payload, sender=admin)
+    return _admin_message(root, receipt)
+
+
+def _queue_admin(root, child, fn, validators, admin, relayer):
+    """Sends ``fn`` as an admin message and delivers it to the child bridge, which queues it;
+    returns the message and the delivery's receipt."""
+    msg = _send_admin(root, child, fn, admin)
+    return msg, _deliver_admin(child, msg, validators, relayer.address)
+
+
 def _govern(root, child, fn, validators, admin, relayer):
     """Root governance runs ``fn`` (a call of the child bridge) through an admin message, after
     the child bridge's delay."""
-    payload = bytes.fromhex(fn._encode_transaction_data()[2:])
-    receipt = root.bridge.send_admin(CHILD_CHAIN_ID, child.bridge.address, payload, sender=admin)
-    msg = _admin_message(root, receipt)
-    _deliver_admin(child, msg, validators, relayer.address)
+    msg, _ = _queue_admin(root, child, fn, validators, admin, relayer)
     _after_delay(child)
     child.transact(child.bridge.functions.execute_admin(*msg.execute_call()[1]), relayer.address)
     return msg
@@ -542,11 +553,7 @@ def _govern(root, child, fn, validators, admin, relayer):
 def test_admin_message_waits_its_delay(self_governed, validators, admin, mallory, chain):
     root, child = self_governed
     newcomer = stranger().address
-    payload = child.bridge.functions.add_validator(newcomer)._encode_transaction_data()
-    receipt = root.bridge.send_admin(
-        CHILD_CHAIN_ID, child.bridge.address, bytes.fromhex(payload[2:]), sender=admin
-    )
-    msg = _admin_message(root, receipt)
+    msg = _send_admin(root, child, child.bridge.functions.add_validator(newcomer), admin)
     assert (msg.src_chain_id, msg.target) == (chain.chain_id, child.bridge.address)
     tx = _deliver_admin(child, msg, validators, mallory.address)
     (queued,) = child.bridge.events.AdminMessageQueued().process_receipt(tx, errors=DISCARD)
@@ -569,18 +576,11 @@ def test_admin_message_waits_its_delay(self_governed, validators, admin, mallory
 def test_admin_message_cancelled_at_once(self_governed, validators, admin, mallory):
     root, child = self_governed
     bridge = child.bridge
-    payload = bytes.fromhex(bridge.functions.set_threshold(1)._encode_transaction_data()[2:])
-    first = _admin_message(
-        root, root.bridge.send_admin(CHILD_CHAIN_ID, bridge.address, payload, sender=admin)
+    first, _ = _queue_admin(
+        root, child, bridge.functions.set_threshold(1), validators, admin, mallory
     )
-    _deliver_admin(child, first, validators, mallory.address)
-    cancel = bytes.fromhex(
-        bridge.functions.cancel_admin(first.message_id)._encode_transaction_data()[2:]
-    )
-    second = _admin_message(
-        root, root.bridge.send_admin(CHILD_CHAIN_ID, bridge.address, cancel, sender=admin)
-    )
-    tx = _deliver_admin(child, second, validators, mallory.address)
+    cancel = bridge.functions.cancel_admin(first.message_id)
+    _, tx = _queue_admin(root, child, cancel, validators, admin, mallory)
     assert bridge.events.AdminMessageCanceled().process_receipt(tx, errors=DISCARD)
     assert bridge.functions.admin_eta(first.message_id).call() == 0
     _after_delay(child)
@@ -641,11 +641,9 @@ def test_admin_path_ignores_pause(self_governed, validators, admin, mallory, pau
 def test_failing_admin_call_stays_queued(self_governed, validators, admin, mallory):
     root, child = self_governed
     bridge = child.bridge
-    payload = bytes.fromhex(bridge.functions.set_threshold(9)._encode_transaction_data()[2:])
-    msg = _admin_message(
-        root, root.bridge.send_admin(CHILD_CHAIN_ID, bridge.address, payload, sender=admin)
+    msg, _ = _queue_admin(
+        root, child, bridge.functions.set_threshold(9), validators, admin, mallory
     )
-    _deliver_admin(child, msg, validators, mallory.address)
     _after_delay(child)
     execute = bridge.functions.execute_admin(*msg.execute_call()[1])
     with pytest.raises(ContractLogicError, match="bridge: threshold above validator count"):

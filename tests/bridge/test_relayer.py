@@ -31,6 +31,7 @@ from tests.support.bridge import (
     supply_across_chains,
 )
 from tests.support.indexing import query as rows
+from tests.support.processes import run_module
 
 
 def statuses(url: str) -> list[str]:
@@ -65,15 +66,7 @@ def test_round_trips_keep_supply_constant(wired, services, database, alice, bob,
         ),
         bob.address,
     )
-    child.transact(
-        child.token1155.functions.setApprovalForAll(child.bridge.address, True), bob.address
-    )
-    child.transact(
-        child.bridge.functions.send_erc1155(
-            child.token1155.address, CCR_ID, 20, alice.address, chain.chain_id
-        ),
-        bob.address,
-    )
+    child.send_erc1155_home(bob.address, alice.address, 20, chain.chain_id)
     before = root.token20.balanceOf(alice)
     services.round()
     assert root.token20.balanceOf(alice) == before + 10**18
@@ -189,15 +182,7 @@ def test_undeliverable_message_backs_off_then_fails(
     )
     root.bridge.send_erc1155(root.token1155, CCR_ID, 5, alice, CHILD_CHAIN_ID, sender=alice)
     services.round()
-    child.transact(
-        child.token1155.functions.setApprovalForAll(child.bridge.address, True), alice.address
-    )
-    child.transact(
-        child.bridge.functions.send_erc1155(
-            child.token1155.address, CCR_ID, 5, refuser.address, chain.chain_id
-        ),
-        alice.address,
-    )
+    child.send_erc1155_home(alice.address, refuser.address, 5, chain.chain_id)
     failed_before = _sample("bridge_messages_failed_total", dest_chain=str(chain.chain_id))
     services.round()
     (row,) = rows(
@@ -233,13 +218,7 @@ def test_retry_command_puts_a_failed_message_back(wired, services, database, ali
     label = msg.label()
 
     def retry() -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "bridge", "retry", label],
-            env=services.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        return run_module("bridge", "retry", label, env=services.env, check=False)
 
     run = retry()
     assert run.returncode == 0, run.stderr
@@ -360,13 +339,7 @@ def test_kill_9_and_restart_delivers_exactly_once(wired, services, database, ali
     assert child.token1155.functions.balanceOf(bob.address, CCR_ID).call() == 3
     assert supply_across_chains(root, child) == (ROOT_SUPPLY, ROOT_UNITS)
 
-    status = subprocess.run(
-        [sys.executable, "-m", "bridge", "status"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    status = run_module("bridge", "status", env=env, check=True)
     lines = [json.loads(line) for line in status.stdout.splitlines()]
     assert [r["status"] for r in lines] == [DELIVERED] * len(ids)
 
@@ -414,9 +387,7 @@ def test_duplicate_submission_is_rejected_and_settled(
 def test_no_key_configured_is_a_clear_error(module, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_")}
     env["ESG_MANIFEST"] = str(tmp_path / "none.json")
-    run = subprocess.run(
-        [sys.executable, "-m", module], env=env, capture_output=True, text=True, timeout=60
-    )
+    run = run_module(module, env=env, timeout=60)
     assert run.returncode == 2
     assert "no signing key" in run.stderr and "DEV_ACCOUNT" in run.stderr
 

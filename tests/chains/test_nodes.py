@@ -1,7 +1,6 @@
 """Local chain profiles: start/stop round trip, idempotent start, port conflicts, besu genesis."""
 
 import json
-import os
 import socket
 import time
 
@@ -9,16 +8,9 @@ import pytest
 
 from esg import nodes
 from esg.paths import PROJECT_ROOT
+from tests.support.processes import pid_alive
 
 GENESIS = json.loads((PROJECT_ROOT / "besu" / "genesis.json").read_text())
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def listening(port: int) -> bool:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from esg.deploy import Deployment, deploy_ecosystem, record
-from esg.manifest import Manifest
+from esg.deploy import Deployment, deploy_ecosystem
 from esg.personas import Personas
 from esg.tls import local_ca
 from oracle import model, train
 from tests.support import indexing
+from tests.support.ecosystem import write_manifest
 from tests.support.indexing import free_port
 from tests.support.oracle import OracleProcess
 
@@ -49,13 +49,8 @@ def oracle_world(project, accounts, chain, tmp_path_factory):
     who = Personas.from_accounts(accounts)
     d = deploy_ecosystem(project, who.admin, operators=who.operators())
     home = tmp_path_factory.mktemp("oracle")
-    manifest = Manifest(path=home / "deployments" / "local.json")
-    record(
-        manifest,
-        d,
-        chain_id=chain.chain_id,
-        network="ethereum:local:foundry",
-        rpc_url=chain.provider.uri,
+    manifest = write_manifest(
+        home / "deployments" / "local.json", d, chain.chain_id, chain.provider.uri
     )
     url = indexing.new_database("oracle")
     ca, cert, key = local_ca(home / "tls")
@@ -63,7 +58,7 @@ def oracle_world(project, accounts, chain, tmp_path_factory):
         "DATABASE_URL": url,
         "ESG_HOME": str(home / "run"),
         "ORACLE_PORT": str(free_port()),
-        "ORACLE_MANIFEST": str(manifest.path),
+        "ORACLE_MANIFEST": str(manifest),
         "ORACLE_CHAIN_ID": str(chain.chain_id),
         "ORACLE_SIGNER_KEY": who.oracle.private_key,
         "ORACLE_AUDITOR_KEY": who.auditor.private_key,
@@ -78,7 +73,7 @@ def oracle_world(project, accounts, chain, tmp_path_factory):
     }
     proc = OracleProcess(env, home, ca)
     proc.start()
-    yield OracleWorld(d, who, url, manifest.path, chain.chain_id, home, proc)
+    yield OracleWorld(d, who, url, manifest, chain.chain_id, home, proc)
     proc.stop()
 
 

@@ -21,55 +21,30 @@ def _count(oracle_world) -> int:
 
 
 METRICS = samples.demo_file("bob-metrics-2025.json")
+BIG_JPEG = b"\xff\xd8" + b"0" * 300_000
+PNG = samples.photo_bytes(1, "built", fmt="PNG")
+KG_FLIGHT = METRICS.replace(b'"unit": "km"}', b'"unit": "kg"}', 1)
+JSON, CSV, TEXT = "application/json", "text/csv", "text/plain"
+
+# Each bad upload (kind, file name, content, media type), its status and a piece of its message.
+BAD_EVIDENCE = {
+    "too-large": ("image", "big.jpg", BIG_JPEG, "image/jpeg", 413, "exceeds 200000 bytes"),
+    "gif": ("image", "x.gif", b"GIF89a....", "image/gif", 415, "'image/gif' is not accepted"),
+    "png-as-jpeg": ("image", "x.jpg", PNG, "image/jpeg", 422, "content is PNG"),
+    "bad-pdf": ("report", "r.pdf", b"%PDF-1.4 garbage", "application/pdf", 422, "unreadable PDF"),
+    "not-utf8": ("report", "r.txt", b"\xff\xfe\x00bad", TEXT, 422, "not UTF-8"),
+    "bad-json": ("metrics", "m.json", b"{not json", JSON, 422, "invalid JSON"),
+    "wrong-unit": ("metrics", "m.json", KG_FLIGHT, JSON, 422, "unit 'kg' of flight_short_haul"),
+    "bad-csv": ("metrics", "m.csv", b"a,b\n1,2\n", CSV, 422, "columns kind,name,value,unit"),
+    "kind": ("receipts", "m.csv", b"x", CSV, 422, "unknown kind 'receipts'"),
+    "empty": ("report", "empty.txt", b"", TEXT, 422, "empty file"),
+}
 
 
 @pytest.mark.parametrize(
     "kind, name, data, media_type, status, message",
-    [
-        (
-            "image",
-            "big.jpg",
-            b"\xff\xd8" + b"0" * 300_000,
-            "image/jpeg",
-            413,
-            "exceeds 200000 bytes",
-        ),
-        ("image", "x.gif", b"GIF89a....", "image/gif", 415, "'image/gif' is not accepted"),
-        (
-            "image",
-            "x.jpg",
-            samples.photo_bytes(1, "built", fmt="PNG"),
-            "image/jpeg",
-            422,
-            "content is PNG",
-        ),
-        ("report", "r.pdf", b"%PDF-1.4 garbage", "application/pdf", 422, "unreadable PDF"),
-        ("report", "r.txt", b"\xff\xfe\x00bad", "text/plain", 422, "not UTF-8"),
-        ("metrics", "m.json", b"{not json", "application/json", 422, "invalid JSON"),
-        (
-            "metrics",
-            "m.json",
-            METRICS.replace(b'"unit": "km"}', b'"unit": "kg"}', 1),
-            "application/json",
-            422,
-            "unit 'kg' of flight_short_haul",
-        ),
-        ("metrics", "m.csv", b"a,b\n1,2\n", "text/csv", 422, "columns kind,name,value,unit"),
-        ("receipts", "m.csv", b"x", "text/csv", 422, "unknown kind 'receipts'"),
-        ("report", "empty.txt", b"", "text/plain", 422, "empty file"),
-    ],
-    ids=[
-        "too-large",
-        "gif",
-        "png-as-jpeg",
-        "bad-pdf",
-        "not-utf8",
-        "bad-json",
-        "wrong-unit",
-        "bad-csv",
-        "kind",
-        "empty",
-    ],
+    list(BAD_EVIDENCE.values()),
+    ids=list(BAD_EVIDENCE),
 )
 def test_bad_evidence_is_refused_and_nothing_is_stored(
     bob, oracle_world, kind, name, data, media_type, status, message

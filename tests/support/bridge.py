@@ -69,6 +69,17 @@ class ChildChain:
     def mine(self, blocks: int = 1) -> None:
         self.w3.provider.make_request("anvil_mine", [hex(blocks)])
 
+    def send_erc1155_home(
+        self, sender: str, recipient: str, amount: int, dest_chain_id: int, token_id: int = CCR_ID
+    ) -> dict:
+        """``sender`` lets the bridge take its CCR copies and sends ``amount`` of ``token_id``
+        back to ``recipient`` on ``dest_chain_id``; the receipt of the send."""
+        self.transact(self.token1155.functions.setApprovalForAll(self.bridge.address, True), sender)
+        send = self.bridge.functions.send_erc1155(
+            self.token1155.address, token_id, amount, recipient, dest_chain_id
+        )
+        return self.transact(send, sender)
+
 
 @dataclass
 class RootChain:

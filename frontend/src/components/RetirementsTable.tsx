@@ -5,7 +5,7 @@ import type { Schemas } from "../api/client";
 import { chainName, type Deployment } from "../chain/deployment";
 import type { ReadAt } from "../lib/finality";
 import { AddressLink } from "./Address";
-import { FinalityBadge } from "./FinalityBadge";
+import { DataTable, finalityColumn } from "./DataTable";
 
 type Retirement = Schemas["Retirement"];
 
@@ -25,49 +25,32 @@ export function RetirementsTable({
   testId: string;
 }) {
   return (
-    <table data-testid={testId}>
-      <thead>
-        <tr>
-          {feed && <th>Where</th>}
-          <th>Batch</th>
-          <th className="num">Tonnes</th>
-          {feed && <th>By</th>}
-          <th>{feed ? "For" : "Beneficiary"}</th>
-          <th>Certificate</th>
-          <th>Message</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((r) => (
-          <tr key={`${r.chain_id}-${r.tx_hash}-${r.log_index}`}>
-            {feed && (
-              <td className="small">
-                {chainName(dep, r.chain_id)} #{r.block_number}
-              </td>
-            )}
-            <td>{r.batch_id}</td>
-            <td className="num">{r.amount}</td>
-            {feed && (
-              <td>
-                <AddressLink address={r.account} />
-              </td>
-            )}
-            <td>
-              <AddressLink address={r.beneficiary} />
-            </td>
-            <td>
-              <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>
-                #{r.certificate_id}
-              </Link>
-            </td>
-            <td>{r.message}</td>
-            <td>
-              <FinalityBadge row={r} readAt={readAt} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      testId={testId}
+      rows={items}
+      rowKey={(r) => `${r.chain_id}-${r.tx_hash}-${r.log_index}`}
+      columns={[
+        feed && {
+          head: "Where",
+          className: "small",
+          cell: (r) => `${chainName(dep, r.chain_id)} #${r.block_number}`,
+        },
+        { head: "Batch", cell: (r) => r.batch_id },
+        { head: "Tonnes", num: true, cell: (r) => r.amount },
+        feed && { head: "By", cell: (r) => <AddressLink address={r.account} /> },
+        {
+          head: feed ? "For" : "Beneficiary",
+          cell: (r) => <AddressLink address={r.beneficiary} />,
+        },
+        {
+          head: "Certificate",
+          cell: (r) => (
+            <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>#{r.certificate_id}</Link>
+          ),
+        },
+        { head: "Message", cell: (r) => r.message },
+        finalityColumn(readAt),
+      ]}
+    />
   );
 }

@@ -1,15 +1,18 @@
 /** One address (or the connected wallet's): balances, ESG score and gems from its unified
  * profile, the score's history, and its stakes, certificates, retirements, AI audits and
  * transfers from the account list routes, each paged by its keyset. */
-import { lazy, Suspense, useState, type ReactNode } from "react";
+import type { UseQueryResult } from "@tanstack/react-query";
+import { lazy, Suspense, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { isAddress } from "viem";
 
 import { api, type Schemas } from "../api/client";
-import { AddressLink } from "../components/Address";
 import { Amount } from "../components/Amount";
+import { AddressLink } from "../components/Address";
+import { DataTable, finalityColumn } from "../components/DataTable";
 import { FinalityBadge, ReadAtLine } from "../components/FinalityBadge";
-import { Pager, useKeysetPages } from "../components/Pager";
+import { PagedList } from "../components/PagedList";
+import { useKeysetPages } from "../components/Pager";
 import { RetirementsTable } from "../components/RetirementsTable";
 import { Empty, QueryState } from "../components/Status";
 import { chainName, useDeployment, type Deployment } from "../chain/deployment";
@@ -31,39 +34,25 @@ function Balances({ profile, dep }: { profile: Profile; dep: Deployment | undefi
           {pending} of these balances come from blocks that are not final yet.
         </p>
       )}
-      <table data-testid="balances">
-        <thead>
-          <tr>
-            <th>Chain</th>
-            <th>Token</th>
-            <th>Id</th>
-            <th className="num">Balance</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {profile.balances.map((b) => (
-            <tr
-              key={`${b.chain_id}-${b.contract}-${b.token_id}`}
-              data-testid="balance"
-              data-chain={b.chain_id}
-              data-token={b.token ?? b.contract}
-              data-contract={b.contract}
-              data-token-id={b.token_id}
-            >
-              <td>{chainName(dep, b.chain_id)}</td>
-              <td>{b.token ?? b.contract}</td>
-              <td>{decimalsOf(b.token) > 0 ? "" : b.token_id}</td>
-              <td className="num">
-                <Amount raw={b.amount} symbol={b.token} />
-              </td>
-              <td>
-                <FinalityBadge row={b} readAt={profile.read_at} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        testId="balances"
+        rows={profile.balances}
+        rowKey={(b) => `${b.chain_id}-${b.contract}-${b.token_id}`}
+        rowProps={(b) => ({
+          "data-testid": "balance",
+          "data-chain": b.chain_id,
+          "data-token": b.token ?? b.contract,
+          "data-contract": b.contract,
+          "data-token-id": b.token_id,
+        })}
+        columns={[
+          { head: "Chain", cell: (b) => chainName(dep, b.chain_id) },
+          { head: "Token", cell: (b) => b.token ?? b.contract },
+          { head: "Id", cell: (b) => (decimalsOf(b.token) > 0 ? "" : b.token_id) },
+          { head: "Balance", num: true, cell: (b) => <Amount raw={b.amount} symbol={b.token} /> },
+          finalityColumn(profile.read_at),
+        ]}
+      />
     </>
   );
 }
@@ -101,92 +90,66 @@ function Score({ profile, address }: { profile: Profile; address: string }) {
   );
 }
 
-/** The query of one page of an account list (`/accounts/{address}/...`, keyset pages); the
- * profile's own sections stop at a fixed number of rows. */
-function accountPage(address: string, pages: ReturnType<typeof useKeysetPages>) {
-  return { params: { path: { address }, query: { limit: 20, cursor: pages.cursor } } };
-}
+/** The account lists paged here, by the last part of their route, and their pages. */
+type AccountPages = {
+  stakes: Schemas["AccountPage_Stake_"];
+  certificates: Schemas["AccountPage_Certificate_"];
+  retirements: Schemas["AccountPage_Retirement_"];
+  "ai-audits": Schemas["AccountPage_Audit_"];
+};
 
-type ListPage<T> = { items: T[]; next_cursor?: string | null };
-
-/** A page of an account list: its loading state, the rows (``children``) and its pager. */
-function PagedList<T, P extends ListPage<T>>({
-  pages,
-  query,
-  what,
-  empty,
-  children,
-}: {
-  pages: ReturnType<typeof useKeysetPages>;
-  query: { data?: P; isPending: boolean; error: unknown };
-  what: string;
-  empty: string;
-  children: (page: P) => ReactNode;
-}) {
-  const page = query.data;
-  return (
-    <>
-      <QueryState isPending={query.isPending} error={query.error} what={what} />
-      {page && page.items.length === 0 && <Empty>{empty}</Empty>}
-      {page && page.items.length > 0 && children(page)}
-      {page && (pages.page > 1 || page.next_cursor) && (
-        <Pager
-          page={pages.page}
-          nextCursor={page.next_cursor}
-          onOlder={pages.older}
-          onNewer={pages.newer}
-        />
-      )}
-    </>
-  );
+/** One page of an account list (`/accounts/{address}/...`, keyset pages; the profile's own
+ * sections stop at a fixed number of rows) and the paging state that chose it. */
+function useAccountList<L extends keyof AccountPages>(list: L, address: string) {
+  const pages = useKeysetPages(`${list}:${address}`);
+  // The lists share their parameters; TypeScript cannot follow a path built from ``list`` to its
+  // response type, so the route is named as one of them and the page typed by AccountPages.
+  const path = `/api/v1/accounts/{address}/${list}` as "/api/v1/accounts/{address}/stakes";
+  const query = api.useQuery("get", path, {
+    params: { path: { address }, query: { limit: 20, cursor: pages.cursor } },
+  }) as unknown as UseQueryResult<AccountPages[L]>;
+  return { pages, query };
 }
 
 function Stakes({ address }: { address: string }) {
-  const pages = useKeysetPages(`stakes:${address}`);
-  const query = api.useQuery(
-    "get",
-    "/api/v1/accounts/{address}/stakes",
-    accountPage(address, pages),
-  );
+  const list = useAccountList("stakes", address);
   return (
-    <PagedList pages={pages} query={query} what="the stakes" empty="No stakes.">
+    <PagedList {...list} what="the stakes" empty="No stakes.">
       {(page) => (
-        <table data-testid="stakes">
-          <thead>
-            <tr>
-              <th>Position</th>
-              <th className="num">GST</th>
-              <th className="num">Lock</th>
-              <th className="num">APR</th>
-              <th>Unlocks</th>
-              <th>Status</th>
-              <th className="num">Rewards claimed</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((s) => (
-              <tr key={`${s.chain_id}-${s.position_id}`}>
-                <td>
+        <DataTable
+          testId="stakes"
+          rows={page.items}
+          rowKey={(s) => `${s.chain_id}-${s.position_id}`}
+          columns={[
+            {
+              head: "Position",
+              cell: (s) => (
+                <>
                   #{s.position_id} <span className="muted small">chain {s.chain_id}</span>
-                </td>
-                <td className="num">{s.amount ? <Amount raw={s.amount} symbol="GST" /> : "—"}</td>
-                <td className="num">{s.lock_days ?? "—"} d</td>
-                <td className="num">
-                  {s.apr_bp ? `${formatBasisPoints(Number(s.apr_bp))} %` : "—"}
-                </td>
-                <td>{formatTime(s.unlock_time)}</td>
-                <td>{s.status ?? "—"}</td>
-                <td className="num">
-                  <Amount raw={s.rewards_claimed} symbol="GST" maxFraction={4} />
-                </td>
-                <td>
-                  <FinalityBadge row={s} readAt={page.read_at} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            {
+              head: "GST",
+              num: true,
+              cell: (s) => (s.amount ? <Amount raw={s.amount} symbol="GST" /> : "—"),
+            },
+            { head: "Lock", num: true, cell: (s) => `${s.lock_days ?? "—"} d` },
+            {
+              head: "APR",
+              num: true,
+              cell: (s) => (s.apr_bp ? `${formatBasisPoints(Number(s.apr_bp))} %` : "—"),
+            },
+            { head: "Unlocks", cell: (s) => formatTime(s.unlock_time) },
+            { head: "Status", cell: (s) => s.status ?? "—" },
+            {
+              head: "Rewards claimed",
+              num: true,
+              cell: (s) => <Amount raw={s.rewards_claimed} symbol="GST" maxFraction={4} />,
+            },
+            finalityColumn(page.read_at),
+          ]}
+        />
       )}
     </PagedList>
   );
@@ -209,14 +172,9 @@ function Gems({ profile }: { profile: Profile }) {
 }
 
 function Certificates({ address }: { address: string }) {
-  const pages = useKeysetPages(`certificates:${address}`);
-  const query = api.useQuery(
-    "get",
-    "/api/v1/accounts/{address}/certificates",
-    accountPage(address, pages),
-  );
+  const list = useAccountList("certificates", address);
   return (
-    <PagedList pages={pages} query={query} what="the certificates" empty="No certificates.">
+    <PagedList {...list} what="the certificates" empty="No certificates.">
       {(page) => (
         <ul data-testid="certificates">
           {page.items.map((c) => (
@@ -249,14 +207,9 @@ function Holdings({ profile, address }: { profile: Profile; address: string }) {
 }
 
 function Retirements({ address }: { address: string }) {
-  const pages = useKeysetPages(`retirements:${address}`);
-  const query = api.useQuery(
-    "get",
-    "/api/v1/accounts/{address}/retirements",
-    accountPage(address, pages),
-  );
+  const list = useAccountList("retirements", address);
   return (
-    <PagedList pages={pages} query={query} what="the retirements" empty="No retirements.">
+    <PagedList {...list} what="the retirements" empty="No retirements.">
       {(page) => (
         <RetirementsTable
           items={page.items}
@@ -270,14 +223,9 @@ function Retirements({ address }: { address: string }) {
 }
 
 function Audits({ address }: { address: string }) {
-  const pages = useKeysetPages(`ai-audits:${address}`);
-  const query = api.useQuery(
-    "get",
-    "/api/v1/accounts/{address}/ai-audits",
-    accountPage(address, pages),
-  );
+  const list = useAccountList("ai-audits", address);
   return (
-    <PagedList pages={pages} query={query} what="the AI audits" empty="No AI audits.">
+    <PagedList {...list} what="the AI audits" empty="No AI audits.">
       {(page) => (
         <ul data-testid="audits">
           {page.items.map((a) => (
@@ -299,69 +247,38 @@ function Transfers({ address, dep }: { address: string; dep: Deployment | undefi
   const [params] = useSearchParams();
   const limit = Math.min(Math.max(Number(params.get("size")) || 20, 1), 500);
   const pages = useKeysetPages(`${address}:${limit}`);
-  const { data, isPending, error } = api.useQuery("get", "/api/v1/accounts/{address}/transfers", {
+  const query = api.useQuery("get", "/api/v1/accounts/{address}/transfers", {
     params: { path: { address }, query: { limit, cursor: pages.cursor } },
   });
+  const key = (t: Schemas["Transfer"], sep: string) =>
+    [t.chain_id, t.block_number, t.log_index, t.batch_index].join(sep);
   return (
-    <>
-      <QueryState isPending={isPending} error={error} what="the transfers" />
-      {data && (
-        <>
-          {data.items.length === 0 && <Empty>No transfers.</Empty>}
-          {data.items.length > 0 && (
-            <table data-testid="transfers">
-              <thead>
-                <tr>
-                  <th>Chain / block</th>
-                  <th>Token</th>
-                  <th>From</th>
-                  <th>To</th>
-                  <th className="num">Amount</th>
-                  <th>Tx</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((t) => (
-                  <tr
-                    key={`${t.chain_id}-${t.block_number}-${t.log_index}-${t.batch_index}`}
-                    data-testid="transfer"
-                    data-key={`${t.chain_id}:${t.block_number}:${t.log_index}:${t.batch_index}`}
-                  >
-                    <td>
-                      {chainName(dep, t.chain_id)} #{t.block_number}
-                    </td>
-                    <td>
-                      {t.token ?? t.contract}
-                      {decimalsOf(t.token) > 0 ? "" : ` ${t.token_id}`}
-                    </td>
-                    <td>
-                      <AddressLink address={t.from_addr} />
-                    </td>
-                    <td>
-                      <AddressLink address={t.to_addr} />
-                    </td>
-                    <td className="num">
-                      <Amount raw={t.amount} symbol={t.token} />
-                    </td>
-                    <td className="mono small">{shortHash(t.tx_hash)}</td>
-                    <td>
-                      <FinalityBadge row={t} readAt={data.read_at} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          <Pager
-            page={pages.page}
-            nextCursor={data.next_cursor}
-            onOlder={pages.older}
-            onNewer={pages.newer}
-          />
-        </>
+    <PagedList pages={pages} query={query} what="the transfers" empty="No transfers." pagerAlways>
+      {(page) => (
+        <DataTable
+          testId="transfers"
+          rows={page.items}
+          rowKey={(t) => key(t, "-")}
+          rowProps={(t) => ({ "data-testid": "transfer", "data-key": key(t, ":") })}
+          columns={[
+            {
+              head: "Chain / block",
+              cell: (t) => `${chainName(dep, t.chain_id)} #${t.block_number}`,
+            },
+            {
+              head: "Token",
+              cell: (t) =>
+                `${t.token ?? t.contract}${decimalsOf(t.token) > 0 ? "" : ` ${t.token_id}`}`,
+            },
+            { head: "From", cell: (t) => <AddressLink address={t.from_addr} /> },
+            { head: "To", cell: (t) => <AddressLink address={t.to_addr} /> },
+            { head: "Amount", num: true, cell: (t) => <Amount raw={t.amount} symbol={t.token} /> },
+            { head: "Tx", className: "mono small", cell: (t) => shortHash(t.tx_hash) },
+            finalityColumn(page.read_at),
+          ]}
+        />
       )}
-    </>
+    </PagedList>
   );
 }
 

@@ -8,6 +8,8 @@ import { planClaimGem } from "../actions/claimGem";
 import { planRetire } from "../actions/retire";
 import { planStake } from "../actions/stake";
 import { planTransfer, TRANSFERABLE } from "../actions/transfer";
+import type { ActionContext } from "../actions/context";
+import type { ActionPlan } from "../actions/lifecycle";
 import { useAction } from "../actions/useAction";
 import { planVote, SUPPORT } from "../actions/vote";
 import { ActionProgress } from "../components/ActionProgress";
@@ -50,6 +52,60 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** A labelled text input bound to a state setter. */
+function TextField({
+  label,
+  name,
+  value,
+  onChange,
+  mono = false,
+  maxLength,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  mono?: boolean;
+  maxLength?: number;
+}) {
+  return (
+    <Field label={label}>
+      <input
+        name={name}
+        className={mono ? "mono" : undefined}
+        value={value}
+        maxLength={maxLength}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </Field>
+  );
+}
+
+/** A labelled choice among ``options`` (their text is their value). */
+function ChoiceField<T extends string>({
+  label,
+  name,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  value: T;
+  options: readonly T[];
+  onChange: (value: T) => void;
+}) {
+  return (
+    <Field label={label}>
+      <select name={name} value={value} onChange={(e) => onChange(e.target.value as T)}>
+        {options.map((o) => (
+          <option key={o}>{o}</option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
 function ActionForm({
   chainId,
   title,
@@ -85,163 +141,176 @@ function ActionForm({
   );
 }
 
+/** One input of an action form: a text box, or a choice when it has ``options``. */
+interface FieldSpec<N extends string> {
+  name: N;
+  label: string;
+  initial: string;
+  mono?: boolean;
+  maxLength?: number;
+  options?: readonly string[];
+}
+
+/** An action whose form is a list of fields; ``build`` plans it from their current values.
+ * A field still empty takes its ``initial`` value when that changes (the wallet's address
+ * arriving after the page). */
+function FieldsAction<N extends string>({
+  chainId,
+  title,
+  submit,
+  fields,
+  build,
+}: {
+  chainId: number;
+  title: string;
+  submit: string;
+  fields: FieldSpec<N>[];
+  build: (ctx: ActionContext, values: Record<N, string>) => Promise<ActionPlan>;
+}) {
+  const initial = () =>
+    Object.fromEntries(fields.map((f) => [f.name, f.initial])) as Record<N, string>;
+  const [values, setValues] = useState(initial);
+  const initials = JSON.stringify(initial());
+  useEffect(() => {
+    const fresh = JSON.parse(initials) as Record<N, string>;
+    setValues((v) => {
+      const filled = { ...v };
+      for (const name in fresh) filled[name] = v[name] || fresh[name];
+      return filled;
+    });
+  }, [initials]);
+  const set = (name: N) => (value: string) => setValues((v) => ({ ...v, [name]: value }));
+  return (
+    <ActionForm chainId={chainId} title={title} submit={submit} build={(ctx) => build(ctx, values)}>
+      {fields.map(({ name, label, mono, maxLength, options }) =>
+        options ? (
+          <ChoiceField
+            key={name}
+            label={label}
+            name={name}
+            value={values[name]}
+            options={options}
+            onChange={set(name)}
+          />
+        ) : (
+          <TextField
+            key={name}
+            label={label}
+            name={name}
+            value={values[name]}
+            mono={mono}
+            maxLength={maxLength}
+            onChange={set(name)}
+          />
+        ),
+      )}
+    </ActionForm>
+  );
+}
+
 function Retire({ chainId, me }: { chainId: number; me: string }) {
   const [params] = useSearchParams();
-  const [batch, setBatch] = useState(params.get("batch") ?? "1");
-  const [amount, setAmount] = useState("1");
-  const [beneficiary, setBeneficiary] = useState(me);
-  const [message, setMessage] = useState("Offsetting our emissions");
-  useEffect(() => setBeneficiary((b) => b || me), [me]);
   return (
-    <ActionForm
+    <FieldsAction
       chainId={chainId}
       title="Retire carbon credits into a certificate"
       submit="Retire"
-      build={(ctx) =>
+      fields={[
+        { name: "batch", label: "Batch id", initial: params.get("batch") ?? "1" },
+        { name: "amount", label: "Tonnes (tCO2e)", initial: "1" },
+        { name: "beneficiary", label: "Beneficiary", initial: me, mono: true },
+        { name: "message", label: "Message", initial: "Offsetting our emissions", maxLength: 256 },
+      ]}
+      build={(ctx, v) =>
         planRetire(ctx, {
-          batchId: wholeNumber(batch, "Batch"),
-          amount: parseAmount(amount, 0),
-          beneficiary: address(beneficiary, "Beneficiary"),
-          message,
+          batchId: wholeNumber(v.batch, "Batch"),
+          amount: parseAmount(v.amount, 0),
+          beneficiary: address(v.beneficiary, "Beneficiary"),
+          message: v.message,
         })
       }
-    >
-      <Field label="Batch id">
-        <input name="batch" value={batch} onChange={(e) => setBatch(e.target.value)} />
-      </Field>
-      <Field label="Tonnes (tCO2e)">
-        <input name="amount" value={amount} onChange={(e) => setAmount(e.target.value)} />
-      </Field>
-      <Field label="Beneficiary">
-        <input
-          name="beneficiary"
-          className="mono"
-          value={beneficiary}
-          onChange={(e) => setBeneficiary(e.target.value)}
-        />
-      </Field>
-      <Field label="Message">
-        <input
-          name="message"
-          value={message}
-          maxLength={256}
-          onChange={(e) => setMessage(e.target.value)}
-        />
-      </Field>
-    </ActionForm>
+    />
   );
 }
 
 function Transfer({ chainId }: { chainId: number }) {
-  const [token, setToken] = useState<(typeof TRANSFERABLE)[number]>("GST");
-  const [to, setTo] = useState("");
-  const [amount, setAmount] = useState("1");
   return (
-    <ActionForm
+    <FieldsAction
       chainId={chainId}
       title="Transfer GST or ECT"
       submit="Transfer"
-      build={(ctx) =>
-        planTransfer(ctx, {
+      fields={[
+        { name: "token", label: "Token", initial: "GST", options: TRANSFERABLE },
+        { name: "to", label: "Recipient", initial: "", mono: true },
+        { name: "amount", label: "Amount", initial: "1" },
+      ]}
+      build={(ctx, v) => {
+        const token = v.token as (typeof TRANSFERABLE)[number];
+        return planTransfer(ctx, {
           token,
-          to: address(to, "Recipient"),
-          amount: parseAmount(amount, decimalsOf(token)),
-        })
-      }
-    >
-      <Field label="Token">
-        <select
-          name="token"
-          value={token}
-          onChange={(e) => setToken(e.target.value as typeof token)}
-        >
-          {TRANSFERABLE.map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </select>
-      </Field>
-      <Field label="Recipient">
-        <input name="to" className="mono" value={to} onChange={(e) => setTo(e.target.value)} />
-      </Field>
-      <Field label="Amount">
-        <input name="amount" value={amount} onChange={(e) => setAmount(e.target.value)} />
-      </Field>
-    </ActionForm>
+          to: address(v.to, "Recipient"),
+          amount: parseAmount(v.amount, decimalsOf(token)),
+        });
+      }}
+    />
   );
 }
 
 function Stake({ chainId }: { chainId: number }) {
-  const [amount, setAmount] = useState("100");
-  const [days, setDays] = useState("30");
   return (
-    <ActionForm
+    <FieldsAction
       chainId={chainId}
       title="Stake GST in EcoStake"
       submit="Stake"
-      build={(ctx) =>
+      fields={[
+        { name: "amount", label: "GST", initial: "100" },
+        { name: "days", label: "Lock (days, 7–365)", initial: "30" },
+      ]}
+      build={(ctx, v) =>
         planStake(ctx, {
-          amount: parseAmount(amount, 18),
-          lockDays: Number(wholeNumber(days, "Lock")),
+          amount: parseAmount(v.amount, 18),
+          lockDays: Number(wholeNumber(v.days, "Lock")),
         })
       }
-    >
-      <Field label="GST">
-        <input name="amount" value={amount} onChange={(e) => setAmount(e.target.value)} />
-      </Field>
-      <Field label="Lock (days, 7–365)">
-        <input name="days" value={days} onChange={(e) => setDays(e.target.value)} />
-      </Field>
-    </ActionForm>
+    />
   );
 }
 
 function Vote({ chainId }: { chainId: number }) {
   const [params] = useSearchParams();
-  const [proposal, setProposal] = useState(params.get("proposal") ?? "");
-  const [support, setSupport] = useState<keyof typeof SUPPORT>("for");
   return (
-    <ActionForm
+    <FieldsAction
       chainId={chainId}
       title="Vote on a proposal"
       submit="Vote"
-      build={(ctx) => planVote(ctx, { proposalId: wholeNumber(proposal, "Proposal id"), support })}
-    >
-      <Field label="Proposal id">
-        <input
-          name="proposal"
-          className="mono"
-          value={proposal}
-          onChange={(e) => setProposal(e.target.value)}
-        />
-      </Field>
-      <Field label="Vote">
-        <select
-          name="support"
-          value={support}
-          onChange={(e) => setSupport(e.target.value as typeof support)}
-        >
-          {Object.keys(SUPPORT).map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </Field>
-    </ActionForm>
+      fields={[
+        {
+          name: "proposal",
+          label: "Proposal id",
+          initial: params.get("proposal") ?? "",
+          mono: true,
+        },
+        { name: "support", label: "Vote", initial: "for", options: Object.keys(SUPPORT) },
+      ]}
+      build={(ctx, v) =>
+        planVote(ctx, {
+          proposalId: wholeNumber(v.proposal, "Proposal id"),
+          support: v.support as keyof typeof SUPPORT,
+        })
+      }
+    />
   );
 }
 
 function ClaimGem({ chainId }: { chainId: number }) {
-  const [gem, setGem] = useState("1");
   return (
-    <ActionForm
+    <FieldsAction
       chainId={chainId}
       title="Claim a gem earned by ESG score"
       submit="Claim"
-      build={(ctx) => planClaimGem(ctx, { gemId: wholeNumber(gem, "Gem id") })}
-    >
-      <Field label="Gem id">
-        <input name="gem" value={gem} onChange={(e) => setGem(e.target.value)} />
-      </Field>
-    </ActionForm>
+      fields={[{ name: "gem", label: "Gem id", initial: "1" }]}
+      build={(ctx, v) => planClaimGem(ctx, { gemId: wholeNumber(v.gem, "Gem id") })}
+    />
   );
 }
 
@@ -285,21 +354,17 @@ function Bridge({ chainId, me }: { chainId: number; me: string }) {
         });
       }}
     >
-      <Field label="Token">
-        <select name="token" value={token} onChange={(e) => setToken(e.target.value as Bridgeable)}>
-          {BRIDGEABLE.map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </select>
-      </Field>
+      <ChoiceField
+        label="Token"
+        name="token"
+        value={token}
+        options={BRIDGEABLE}
+        onChange={setToken}
+      />
       {token === "CCR" && (
-        <Field label="Batch id">
-          <input name="batch" value={batch} onChange={(e) => setBatch(e.target.value)} />
-        </Field>
+        <TextField label="Batch id" name="batch" value={batch} onChange={setBatch} />
       )}
-      <Field label="Amount">
-        <input name="amount" value={amount} onChange={(e) => setAmount(e.target.value)} />
-      </Field>
+      <TextField label="Amount" name="amount" value={amount} onChange={setAmount} />
       <Field label="To chain">
         <select
           name="dest"

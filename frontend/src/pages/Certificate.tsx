@@ -5,6 +5,7 @@ import type { Address, Hex } from "viem";
 
 import { api, type Schemas } from "../api/client";
 import { AddressLink } from "../components/Address";
+import { Fact } from "../components/Facts";
 import { FinalityBadge, ReadAtLine } from "../components/FinalityBadge";
 import { QueryState } from "../components/Status";
 import { chainName, contractOf, useDeployment } from "../chain/deployment";
@@ -145,36 +146,31 @@ export default function Certificate() {
         <>
           <section className="card" data-testid="certificate">
             <dl className="facts">
-              <dt>Chain</dt>
-              <dd>{chainName(dep, data.chain_id)}</dd>
-              <dt>Tonnes CO2e</dt>
-              <dd data-testid="tonnes">{data.tonnes}</dd>
-              <dt>Batch</dt>
-              <dd>{data.batch_id}</dd>
-              <dt>Beneficiary</dt>
-              <dd>
+              <Fact term="Chain">{chainName(dep, data.chain_id)}</Fact>
+              <Fact term="Tonnes CO2e" testId="tonnes">
+                {data.tonnes}
+              </Fact>
+              <Fact term="Batch">{data.batch_id}</Fact>
+              <Fact term="Beneficiary">
                 <AddressLink address={data.beneficiary ?? data.recipient} />
-              </dd>
-              <dt>Retired by</dt>
-              <dd>
+              </Fact>
+              <Fact term="Retired by">
                 <AddressLink address={data.retired_by} />
-              </dd>
-              <dt>Owner</dt>
-              <dd>
+              </Fact>
+              <Fact term="Owner">
                 <AddressLink address={data.owner} />{" "}
                 {data.soulbound && <span className="badge">soulbound</span>}
-              </dd>
-              <dt>Message</dt>
-              <dd data-testid="message">{data.message}</dd>
-              <dt>Content hash</dt>
-              <dd className="mono" data-testid="content-hash">
+              </Fact>
+              <Fact term="Message" testId="message">
+                {data.message}
+              </Fact>
+              <Fact term="Content hash" testId="content-hash" className="mono">
                 {data.content_hash}
-              </dd>
-              <dt>Issued</dt>
-              <dd>
+              </Fact>
+              <Fact term="Issued">
                 block {data.block_number}, tx <span className="mono small">{data.tx_hash}</span>{" "}
                 <FinalityBadge row={{ ...data, final: data.final }} readAt={data.read_at} />
-              </dd>
+              </Fact>
             </dl>
             <p>
               <Link to="/carbon">All retirements</Link>

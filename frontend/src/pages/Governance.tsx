@@ -5,9 +5,9 @@ import { Link } from "react-router";
 import { api, type Schemas } from "../api/client";
 import { AddressLink } from "../components/Address";
 import { Amount } from "../components/Amount";
-import { FinalityBadge, ReadAtLine } from "../components/FinalityBadge";
-import { Pager, useKeysetPages } from "../components/Pager";
-import { Empty, QueryState } from "../components/Status";
+import { Fact } from "../components/Facts";
+import { FinalityBadge } from "../components/FinalityBadge";
+import { PagedList, usePaged } from "../components/PagedList";
 import { chainName, contractOf, useDeployment, type Deployment } from "../chain/deployment";
 import { formatAmount, formatTime } from "../lib/format";
 import { useReader } from "../wallet/clients";
@@ -81,28 +81,24 @@ function ProposalCard({
         <FinalityBadge row={p} readAt={readAt} />
       </p>
       <dl className="facts">
-        <dt>State</dt>
-        <dd data-testid="proposal-state">{state}</dd>
-        <dt>Proposer</dt>
-        <dd>
+        <Fact term="State" testId="proposal-state">
+          {state}
+        </Fact>
+        <Fact term="Proposer">
           <AddressLink address={p.proposer} />
-        </dd>
-        <dt>Votes</dt>
-        <dd>
+        </Fact>
+        <Fact term="Votes">
           for <Amount raw={p.for_votes} symbol="GST" maxFraction={0} /> · against{" "}
           <Amount raw={p.against_votes} symbol="GST" maxFraction={0} /> · abstain{" "}
           <Amount raw={p.abstain_votes} symbol="GST" maxFraction={0} />
-        </dd>
-        <dt>Quorum</dt>
-        <dd>
+        </Fact>
+        <Fact term="Quorum">
           <QuorumBar p={p} dep={dep} />
-        </dd>
-        <dt>Voting</dt>
-        <dd>
+        </Fact>
+        <Fact term="Voting">
           blocks {p.vote_start ?? "?"} – {p.vote_end ?? "?"}
-        </dd>
-        <dt>Timelock ETA</dt>
-        <dd>{p.eta && p.eta !== "0" ? formatTime(p.eta) : "—"}</dd>
+        </Fact>
+        <Fact term="Timelock ETA">{p.eta && p.eta !== "0" ? formatTime(p.eta) : "—"}</Fact>
       </dl>
       {state.startsWith("active") && (
         <p>
@@ -117,11 +113,12 @@ function ProposalCard({
 
 export default function Governance() {
   const { data: dep } = useDeployment();
-  const pages = useKeysetPages("proposals");
   const chains = api.useQuery("get", "/api/v1/chains");
-  const { data, isPending, error } = api.useQuery("get", "/api/v1/governance/proposals", {
-    params: { query: { limit: 10, cursor: pages.cursor } },
-  });
+  const proposals = usePaged("proposals", (cursor) =>
+    api.useQuery("get", "/api/v1/governance/proposals", {
+      params: { query: { limit: 10, cursor } },
+    }),
+  );
   const heads = new Map((chains.data?.items ?? []).map((c) => [c.chain_id, c.head_block]));
   return (
     <div>
@@ -130,26 +127,25 @@ export default function Governance() {
         GST holders (with delegated and staked votes) decide; passed proposals run through the
         timelock that holds every contract's admin role.
       </p>
-      <ReadAtLine readAt={data?.read_at} />
-      <QueryState isPending={isPending} error={error} what="the proposals" />
-      {data && data.items.length === 0 && <Empty>No proposals yet.</Empty>}
-      {data?.items.map((p) => (
-        <ProposalCard
-          key={`${p.chain_id}-${p.proposal_id}`}
-          p={p}
-          dep={dep}
-          head={heads.get(p.chain_id)}
-          readAt={data.read_at}
-        />
-      ))}
-      {data && (
-        <Pager
-          page={pages.page}
-          nextCursor={data.next_cursor}
-          onOlder={pages.older}
-          onNewer={pages.newer}
-        />
-      )}
+      <PagedList
+        {...proposals}
+        what="the proposals"
+        empty="No proposals yet."
+        showReadAt
+        pagerAlways
+      >
+        {(page) =>
+          page.items.map((p) => (
+            <ProposalCard
+              key={`${p.chain_id}-${p.proposal_id}`}
+              p={p}
+              dep={dep}
+              head={heads.get(p.chain_id)}
+              readAt={page.read_at}
+            />
+          ))
+        }
+      </PagedList>
     </div>
   );
 }

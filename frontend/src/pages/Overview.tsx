@@ -6,12 +6,14 @@ import { Link } from "react-router";
 import { api, type Schemas } from "../api/client";
 import { AddressLink } from "../components/Address";
 import { Amount } from "../components/Amount";
+import { DataTable, type Column } from "../components/DataTable";
 import { FinalityBadge, ReadAtLine } from "../components/FinalityBadge";
 import { QueryState } from "../components/Status";
 import { chainName, useDeployment, type Deployment } from "../chain/deployment";
 import { config } from "../config";
 
 type Profile = Schemas["ProfileOut"];
+type Token = Schemas["TokenOut"];
 
 /** What each chain's Bridge contract holds: the amounts locked for other chains. */
 function useBridgeHoldings(dep: Deployment | undefined) {
@@ -50,30 +52,50 @@ function Chains({ dep }: { dep: Deployment | undefined }) {
       <h2>Chains</h2>
       <QueryState isPending={isPending} error={error} what="the chains" />
       {data && (
-        <table data-testid="chains">
-          <thead>
-            <tr>
-              <th>Chain</th>
-              <th className="num">Node head</th>
-              <th className="num">Indexed</th>
-              <th className="num">Finalized</th>
-              <th className="num">Lag (blocks)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((c) => (
-              <tr key={c.chain_id}>
-                <td>{chainName(dep, c.chain_id)}</td>
-                <td className="num">{c.head_block}</td>
-                <td className="num">{c.indexed_block}</td>
-                <td className="num">{c.finalized_block}</td>
-                <td className={`num ${c.lag > 0 ? "warn-text" : ""}`}>{c.lag}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          testId="chains"
+          rows={data.items}
+          rowKey={(c) => c.chain_id}
+          columns={[
+            { head: "Chain", cell: (c) => chainName(dep, c.chain_id) },
+            { head: "Node head", num: true, cell: (c) => c.head_block },
+            { head: "Indexed", num: true, cell: (c) => c.indexed_block },
+            { head: "Finalized", num: true, cell: (c) => c.finalized_block },
+            {
+              head: "Lag (blocks)",
+              num: true,
+              className: (c) => (c.lag > 0 ? "warn-text" : ""),
+              cell: (c) => c.lag,
+            },
+          ]}
+        />
       )}
     </section>
+  );
+}
+
+/** A token's supply and holders on one chain, and what its bridge there holds. */
+function TokenOnChain({
+  token,
+  chainId,
+  held,
+}: {
+  token: Token;
+  chainId: number;
+  held: string | undefined;
+}) {
+  const c = token.chains.find((x) => x.chain_id === chainId);
+  if (!c || c.holders <= 0) return <span className="muted">—</span>;
+  return (
+    <>
+      <Amount raw={c.supply} symbol={token.symbol} maxFraction={2} />{" "}
+      <span className="muted small">({c.holders})</span>
+      {held && (
+        <div className="small muted">
+          <Amount raw={held} symbol={token.symbol} maxFraction={2} /> locked in bridge
+        </div>
+      )}
+    </>
   );
 }
 
@@ -90,49 +112,26 @@ function Tokens({ dep }: { dep: Deployment | undefined }) {
       </p>
       <QueryState isPending={isPending} error={error} what="the tokens" />
       {data && (
-        <table data-testid="tokens">
-          <thead>
-            <tr>
-              <th>Token</th>
-              {chains.map((c) => (
-                <th className="num" key={c}>
-                  {chainName(dep, c)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((t) => (
-              <tr key={t.symbol} data-testid="token" data-symbol={t.symbol}>
-                <td>
-                  <strong>{t.symbol}</strong>
-                </td>
-                {chains.map((chainId) => {
-                  const c = t.chains.find((x) => x.chain_id === chainId);
-                  const held = locked.get(`${chainId}:${t.symbol}`);
-                  return (
-                    <td className="num" key={chainId}>
-                      {c && c.holders > 0 ? (
-                        <>
-                          <Amount raw={c.supply} symbol={t.symbol} maxFraction={2} />{" "}
-                          <span className="muted small">({c.holders})</span>
-                          {held && (
-                            <div className="small muted">
-                              <Amount raw={held} symbol={t.symbol} maxFraction={2} /> locked in
-                              bridge
-                            </div>
-                          )}
-                        </>
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          testId="tokens"
+          rows={data.items}
+          rowKey={(t) => t.symbol}
+          rowProps={(t) => ({ "data-testid": "token", "data-symbol": t.symbol })}
+          columns={[
+            { head: "Token", cell: (t) => <strong>{t.symbol}</strong> },
+            ...chains.map((chainId): Column<Token> => ({
+              head: chainName(dep, chainId),
+              num: true,
+              cell: (t) => (
+                <TokenOnChain
+                  token={t}
+                  chainId={chainId}
+                  held={locked.get(`${chainId}:${t.symbol}`)}
+                />
+              ),
+            })),
+          ]}
+        />
       )}
     </section>
   );

@@ -34,6 +34,22 @@ batch_ix = st.integers(0, 1_000)
 amounts = st.integers(0, 60)
 
 
+def first_error(*checks: tuple[bool, str]) -> str | None:
+    """The reason of the first check that holds: the revert the contract must answer with."""
+    return next((reason for holds, reason in checks if holds), None)
+
+
+def attempt(error: str | None, call) -> bool:
+    """Runs ``call()``, which must revert with ``error`` when there is one; whether it went
+    through (the model then follows it)."""
+    if error:
+        with ape.reverts(error):
+            call()
+        return False
+    call()
+    return True
+
+
 def test_ccr_state_machine(
     ccr, chain, alice, bob, carol, mallory, admin, verifier, issuer, pauser, bridge
 ):
@@ -127,14 +143,11 @@ def test_ccr_state_machine(
         def tokenize(self, registry, gap, length, to):
             start = max(0, self.next_serial[registry] + gap)
             end = start + length - 1
-            if self.paused:
-                error = PAUSED
-            elif self.compliance and to not in self.allowed:
-                error = "ccr: receiver not allowed"
-            elif start < self.next_serial[registry]:
-                error = "ccr: serial range overlaps"
-            else:
-                error = None
+            error = first_error(
+                (self.paused, PAUSED),
+                (self.compliance and to not in self.allowed, "ccr: receiver not allowed"),
+                (start < self.next_serial[registry], "ccr: serial range overlaps"),
+            )
             args = (holders[to], registry, "PRJ", 2022, "VM0042", start, end, "")
             if error:
                 with ape.reverts(error):
@@ -170,11 +183,8 @@ def test_ccr_state_machine(
                         holders[src], holders[dst], batch_id, amount, b"", sender=holders[src]
                     )
 
-            if error:
-                with ape.reverts(error):
-                    send()
+            if not attempt(error, send):
                 return
-            send()
             self.balance[(src, batch_id)] -= amount
             self.balance[(dst, batch_id)] += amount
             self.touched.add(batch_id)
@@ -183,19 +193,16 @@ def test_ccr_state_machine(
         @rule(who=holder_ix, ix=batch_ix, amount=amounts, beneficiary=holder_ix)
         def retire(self, who, ix, amount, beneficiary):
             batch_id = self.pick(ix)
-            if self.paused:
-                error = PAUSED
-            elif amount == 0:
-                error = "ccr: zero amount"
-            elif amount > self.balance[(who, batch_id)]:
-                error = "ccr: amount exceeds balance"
-            else:
-                error = None
-            if error:
-                with ape.reverts(error):
-                    ccr.retire(batch_id, amount, holders[beneficiary], "m", sender=holders[who])
+            error = first_error(
+                (self.paused, PAUSED),
+                (amount == 0, "ccr: zero amount"),
+                (amount > self.balance[(who, batch_id)], "ccr: amount exceeds balance"),
+            )
+            to = holders[beneficiary]
+            if not attempt(
+                error, lambda: ccr.retire(batch_id, amount, to, "m", sender=holders[who])
+            ):
                 return
-            ccr.retire(batch_id, amount, holders[beneficiary], "m", sender=holders[who])
             self.balance[(who, batch_id)] -= amount
             self.retired[(who, batch_id)] += amount
             self.touched.add(batch_id)
@@ -220,19 +227,17 @@ def test_ccr_state_machine(
         @rule(who=holder_ix, ix=batch_ix, amount=amounts)
         def invalidate(self, who, ix, amount):
             batch_id = self.pick(ix)
-            if amount == 0:
-                error = "ccr: zero amount"
-            elif who == BRIDGE_IX:
-                error = "ccr: units locked in the bridge"
-            elif amount > self.balance[(who, batch_id)]:
-                error = "ccr: amount exceeds balance"
-            else:
-                error = None
-            if error:
-                with ape.reverts(error):
-                    ccr.invalidate(batch_id, holders[who], amount, "registry", sender=verifier)
+            error = first_error(
+                (amount == 0, "ccr: zero amount"),
+                (who == BRIDGE_IX, "ccr: units locked in the bridge"),
+                (amount > self.balance[(who, batch_id)], "ccr: amount exceeds balance"),
+            )
+            owner = holders[who]
+            if not attempt(
+                error,
+                lambda: ccr.invalidate(batch_id, owner, amount, "registry", sender=verifier),
+            ):
                 return
-            ccr.invalidate(batch_id, holders[who], amount, "registry", sender=verifier)
             self.balance[(who, batch_id)] -= amount
             self.invalidated[(who, batch_id)] += amount
             self.touched.add(batch_id)

@@ -5,6 +5,7 @@ import pytest
 from carbon_roles import ADMIN, CERTIFIER, PAUSER
 
 ZERO = "0x0000000000000000000000000000000000000000"
+NOT_APPROVED = "ecr: caller is not token owner or approved"
 HASH = b"\xab" * 32
 MAX_TONNES = 2**95 - 1
 
@@ -170,29 +171,31 @@ def test_approve_reverts(ecr, mint, alice, bob):
 
 def test_transfer_reverts(ecr, mint, alice, bob, carol):
     _, token_id = mint(alice)
-    with ape.reverts("ecr: transfer from incorrect owner"):
-        ecr.transferFrom(bob, carol, token_id, sender=bob)
-    with ape.reverts("ecr: transfer to the zero address"):
-        ecr.transferFrom(alice, ZERO, token_id, sender=alice)
-    with ape.reverts("ecr: caller is not token owner or approved"):
-        ecr.transferFrom(alice, bob, token_id, sender=bob)
-    with ape.reverts("ecr: invalid token id"):
-        ecr.transferFrom(alice, bob, 99, sender=alice)
-    with ape.reverts("ecr: caller is not token owner or approved"):
-        ecr.safeTransferFrom(alice, bob, token_id, sender=bob)
+    refused = [
+        (ecr.transferFrom, bob, carol, token_id, bob, "ecr: transfer from incorrect owner"),
+        (ecr.transferFrom, alice, ZERO, token_id, alice, "ecr: transfer to the zero address"),
+        (ecr.transferFrom, alice, bob, token_id, bob, NOT_APPROVED),
+        (ecr.transferFrom, alice, bob, 99, alice, "ecr: invalid token id"),
+        (ecr.safeTransferFrom, alice, bob, token_id, bob, NOT_APPROVED),
+    ]
+    for move, owner, to, token, caller, reason in refused:
+        with ape.reverts(reason):
+            move(owner, to, token, sender=caller)
 
 
 def test_soulbound_cannot_move(ecr, mint, alice, bob):
     _, token_id = mint(alice, soulbound=True)
     ecr.approve(bob, token_id, sender=alice)
-    with ape.reverts("ecr: certificate is soulbound"):
-        ecr.transferFrom(alice, bob, token_id, sender=alice)
-    with ape.reverts("ecr: certificate is soulbound"):
-        ecr.transferFrom(alice, bob, token_id, sender=bob)
-    with ape.reverts("ecr: certificate is soulbound"):
-        ecr.safeTransferFrom(alice, bob, token_id, sender=alice)
-    with ape.reverts("ecr: certificate is soulbound"):
-        ecr.safeTransferFrom(alice, bob, token_id, b"data", sender=alice)
+    # Neither the owner nor an approved account moves it, by any of the transfer functions.
+    moves = [
+        (ecr.transferFrom, (), alice),
+        (ecr.transferFrom, (), bob),
+        (ecr.safeTransferFrom, (), alice),
+        (ecr.safeTransferFrom, (b"data",), alice),
+    ]
+    for move, data, caller in moves:
+        with ape.reverts("ecr: certificate is soulbound"):
+            move(alice, bob, token_id, *data, sender=caller)
     assert ecr.ownerOf(token_id) == alice
 
 

@@ -15,16 +15,13 @@ from gov_helpers import (
     CAP,
     DEPOSITOR_ROLE,
     EXECUTOR_ROLE,
+    GOVERNOR,
     MINTER_ROLE,
     ORACLE_ROLE,
     PAUSER_ROLE,
-    PROPOSAL_THRESHOLD,
     PROPOSER_ROLE,
-    QUORUM_BP,
     START_BALANCE,
     TIMELOCK_DELAY,
-    VOTING_DELAY,
-    VOTING_PERIOD,
 )
 
 
@@ -77,16 +74,7 @@ def gov_est(project, admin, gst, ecs, timelock):
 
 @pytest.fixture(scope="session")
 def governor(project, admin, gst, gov_est, timelock):
-    gov = project.Governor.deploy(
-        gst,
-        gov_est,
-        timelock,
-        VOTING_DELAY,
-        VOTING_PERIOD,
-        PROPOSAL_THRESHOLD,
-        QUORUM_BP,
-        sender=admin,
-    )
+    gov = project.Governor.deploy(gst, gov_est, timelock, *GOVERNOR.args(), sender=admin)
     timelock.grantRole(PROPOSER_ROLE, gov, sender=admin)
     timelock.grantRole(CANCELLER_ROLE, gov, sender=admin)
     timelock.grantRole(EXECUTOR_ROLE, gov, sender=admin)

@@ -1,18 +1,37 @@
 """Constants and EIP-712 signing shared by the governance tests."""
 
+from dataclasses import astuple, dataclass
+
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
+
+from esg import signing
 
 E18 = 10**18
 CAP = 1_000_000 * E18
 START_BALANCE = 10_000 * E18
 TIMELOCK_DELAY = 3_600
-VOTING_DELAY = 2
-VOTING_PERIOD = 10
-PROPOSAL_THRESHOLD = 100 * E18
-QUORUM_BP = 400
 DAY = 86_400
+
+
+@dataclass(frozen=True)
+class GovernorSettings:
+    """The Governor's constructor settings after its GST, EST and Timelock, in their order."""
+
+    voting_delay: int  # blocks from proposal to the vote's start
+    voting_period: int  # blocks the vote stays open
+    proposal_threshold: int  # votes (18 decimals) a proposer needs
+    quorum_bp: int  # share of GST's past total supply, basis points
+
+    def args(self) -> tuple:
+        return astuple(self)
+
+
+GOVERNOR = GovernorSettings(
+    voting_delay=2, voting_period=10, proposal_threshold=100 * E18, quorum_bp=400
+)
+GST_NAME = "Green Sustainability Token"
 
 
 def role(name: str) -> bytes:
@@ -34,67 +53,39 @@ def set_score(ecs, account, score: int, oracle) -> None:
     ecs.set_score(account, score, score, score, 1, b"\x00" * 32, sender=oracle)
 
 
-def sign_typed(account, domain: dict, types: dict, primary: str, message: dict):
-    """Signs an EIP-712 message with a test account's key; returns (v, r, s)."""
-    signable = encode_typed_data(
-        full_message={
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                **types,
-            },
-            "primaryType": primary,
-            "domain": domain,
-            "message": message,
-        }
-    )
-    signed = Account.sign_message(signable, account.private_key)
-    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
-
-
-def gst_domain(token, chain_id: int) -> dict:
-    return {
-        "name": "Green Sustainability Token",
-        "version": "1",
-        "chainId": chain_id,
-        "verifyingContract": token.address,
-    }
-
-
 def sign_permit(account, token, chain_id, spender, value, nonce, deadline):
-    types = {
-        "Permit": [
-            {"name": "owner", "type": "address"},
-            {"name": "spender", "type": "address"},
-            {"name": "value", "type": "uint256"},
-            {"name": "nonce", "type": "uint256"},
-            {"name": "deadline", "type": "uint256"},
-        ]
-    }
-    message = {
-        "owner": account.address,
-        "spender": str(spender),
-        "value": value,
-        "nonce": nonce,
-        "deadline": deadline,
-    }
-    return sign_typed(account, gst_domain(token, chain_id), types, "Permit", message)
+    """(v, r, s) of ``account``'s ERC-2612 permit on GST, as ``esg.signing`` builds it."""
+    return signing.sign_permit(
+        account.private_key,
+        token_name=GST_NAME,
+        token=token.address,
+        chain_id=chain_id,
+        owner=account.address,
+        spender=str(spender),
+        value=value,
+        nonce=nonce,
+        deadline=deadline,
+    )
+
+
+DELEGATION_TYPES = {
+    "Delegation": [
+        {"name": "delegatee", "type": "address"},
+        {"name": "nonce", "type": "uint256"},
+        {"name": "expiry", "type": "uint256"},
+    ]
+}
 
 
 def sign_delegation(account, token, chain_id, delegatee, nonce, expiry):
-    types = {
-        "Delegation": [
-            {"name": "delegatee", "type": "address"},
-            {"name": "nonce", "type": "uint256"},
-            {"name": "expiry", "type": "uint256"},
-        ]
-    }
-    message = {"delegatee": str(delegatee), "nonce": nonce, "expiry": expiry}
-    return sign_typed(account, gst_domain(token, chain_id), types, "Delegation", message)
+    """(v, r, s) of ``account``'s EIP-712 delegation of its GST votes to ``delegatee``."""
+    signable = encode_typed_data(
+        domain_data=signing.domain(GST_NAME, chain_id, token.address),
+        message_types=DELEGATION_TYPES,
+        message_data={"delegatee": str(delegatee), "nonce": nonce, "expiry": expiry},
+    )
+    signed = Account.sign_message(signable, account.private_key)
+    return signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big")
 
 
 def delegate(token, account, delegatee):

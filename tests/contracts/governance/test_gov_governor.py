@@ -10,13 +10,10 @@ from gov_helpers import (
     CANCELLER_ROLE,
     E18,
     EXECUTOR_ROLE,
-    PROPOSAL_THRESHOLD,
+    GOVERNOR,
     PROPOSER_ROLE,
-    QUORUM_BP,
     START_BALANCE,
     TIMELOCK_DELAY,
-    VOTING_DELAY,
-    VOTING_PERIOD,
     assert_deploy_reverts,
     delegate,
 )
@@ -48,12 +45,12 @@ def bonus_proposal(gov_est):
 
 def open_voting(chain):
     """Mines past the snapshot block, so views (run at the head block) see the vote Active."""
-    chain.mine(VOTING_DELAY + 1)
+    chain.mine(GOVERNOR.voting_delay + 1)
 
 
 def close_voting(chain):
     """Mines past the last voting block."""
-    chain.mine(VOTING_PERIOD)
+    chain.mine(GOVERNOR.voting_period)
 
 
 def test_full_path_changes_est_parameter(
@@ -68,8 +65,8 @@ def test_full_path_changes_est_parameter(
     created = tx.events[0]
     assert created.proposal_id == proposal_id
     assert created.proposer == alice
-    assert created.vote_start == tx.block_number + VOTING_DELAY
-    assert created.vote_end == tx.block_number + VOTING_DELAY + VOTING_PERIOD
+    assert created.vote_start == tx.block_number + GOVERNOR.voting_delay
+    assert created.vote_end == tx.block_number + GOVERNOR.voting_delay + GOVERNOR.voting_period
     assert created.description == description
     assert governor.state(proposal_id) == PENDING
 
@@ -143,7 +140,9 @@ def test_quorum_not_reached_is_defeated(governor, gst, chain, voters, alice, bon
     pid = governor.propose(targets, values, calldatas, description, sender=alice).return_value
     snapshot = governor.proposalSnapshot(pid)
     open_voting(chain)
-    assert governor.quorum(snapshot) == gst.getPastTotalSupply(snapshot) * QUORUM_BP // 10_000
+    assert (
+        governor.quorum(snapshot) == gst.getPastTotalSupply(snapshot) * GOVERNOR.quorum_bp // 10_000
+    )
     close_voting(chain)
     # Nobody voted.
     assert governor.state(pid) == DEFEATED
@@ -203,7 +202,7 @@ def test_propose_reverts(governor, gov_est, chain, voters, alice, mallory, bonus
 
 def test_threshold_uses_previous_block(governor, gst, chain, alice, bonus_proposal):
     targets, values, calldatas, description = bonus_proposal
-    assert PROPOSAL_THRESHOLD <= START_BALANCE
+    assert GOVERNOR.proposal_threshold <= START_BALANCE
     delegate(gst, alice, alice)
     # Votes gained in the previous block count.
     governor.propose(targets, values, calldatas, description, sender=alice)
@@ -343,10 +342,10 @@ def test_governor_views(governor, gst, gov_est, timelock):
     assert governor.GST() == gst.address
     assert governor.EST() == gov_est.address
     assert governor.TIMELOCK() == timelock.address
-    assert governor.voting_delay() == VOTING_DELAY
-    assert governor.voting_period() == VOTING_PERIOD
-    assert governor.proposal_threshold() == PROPOSAL_THRESHOLD
-    assert governor.quorum_bp() == QUORUM_BP
+    assert governor.voting_delay() == GOVERNOR.voting_delay
+    assert governor.voting_period() == GOVERNOR.voting_period
+    assert governor.proposal_threshold() == GOVERNOR.proposal_threshold
+    assert governor.quorum_bp() == GOVERNOR.quorum_bp
 
 
 def test_timelock_constructor(project, admin, alice, bob, carol):

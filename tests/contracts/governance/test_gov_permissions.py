@@ -31,47 +31,39 @@ def _check(personas, method, args, holder, reason=MISSING_ROLE):
         _succeeds(method, *args, sender=personas[holder])
 
 
-GST_CASES = [
-    ("mint", lambda p: (p["alice"], 1), "admin"),
-    ("pause", lambda p: (), "pauser"),
-    ("grantRole", lambda p: (MINTER_ROLE, p["mallory"]), "admin"),
-    ("revokeRole", lambda p: (MINTER_ROLE, p["admin"]), "admin"),
-    ("set_role_admin", lambda p: (MINTER_ROLE, PAUSER_ROLE), "admin"),
+# (contract fixture, role-protected function, its arguments, the persona holding the role)
+ROLE_CASES = [
+    ("gst", "mint", lambda p: (p["alice"], 1), "admin"),
+    ("gst", "pause", lambda p: (), "pauser"),
+    ("gst", "grantRole", lambda p: (MINTER_ROLE, p["mallory"]), "admin"),
+    ("gst", "revokeRole", lambda p: (MINTER_ROLE, p["admin"]), "admin"),
+    ("gst", "set_role_admin", lambda p: (MINTER_ROLE, PAUSER_ROLE), "admin"),
+    ("est", "set_rates", lambda p: (100, 200), "admin"),
+    ("est", "set_bonus", lambda p: (5_000, 100), "admin"),
+    ("est", "pause", lambda p: (), "pauser"),
+    ("est", "grantRole", lambda p: (PAUSER_ROLE, p["mallory"]), "admin"),
+    ("est", "revokeRole", lambda p: (PAUSER_ROLE, p["pauser"]), "admin"),
+    ("est", "set_role_admin", lambda p: (PAUSER_ROLE, ADMIN_ROLE), "admin"),
 ]
 
 
-@pytest.mark.parametrize("name,args,holder", GST_CASES, ids=[c[0] for c in GST_CASES])
-def test_gst_roles(gst, personas, name, args, holder):
-    _check(personas, getattr(gst, name), args(personas), holder)
+@pytest.mark.parametrize(
+    "contract,name,args,holder", ROLE_CASES, ids=[f"{c[0]}-{c[1]}" for c in ROLE_CASES]
+)
+def test_roles(request, personas, contract, name, args, holder):
+    method = getattr(request.getfixturevalue(contract), name)
+    _check(personas, method, args(personas), holder)
 
 
 def test_child_gst_deposit_role(child_gst, personas):
     _check(personas, child_gst.deposit, (personas["alice"], encode(["uint256"], [1])), "bridge")
 
 
-def test_gst_unpause_role(gst, personas):
-    gst.pause(sender=personas["pauser"])
-    _check(personas, gst.unpause, (), "pauser")
-
-
-EST_CASES = [
-    ("set_rates", lambda p: (100, 200), "admin"),
-    ("set_bonus", lambda p: (5_000, 100), "admin"),
-    ("pause", lambda p: (), "pauser"),
-    ("grantRole", lambda p: (PAUSER_ROLE, p["mallory"]), "admin"),
-    ("revokeRole", lambda p: (PAUSER_ROLE, p["pauser"]), "admin"),
-    ("set_role_admin", lambda p: (PAUSER_ROLE, ADMIN_ROLE), "admin"),
-]
-
-
-@pytest.mark.parametrize("name,args,holder", EST_CASES, ids=[c[0] for c in EST_CASES])
-def test_est_roles(est, personas, name, args, holder):
-    _check(personas, getattr(est, name), args(personas), holder)
-
-
-def test_est_unpause_role(est, personas):
-    est.pause(sender=personas["pauser"])
-    _check(personas, est.unpause, (), "pauser")
+@pytest.mark.parametrize("contract", ["gst", "est"])
+def test_unpause_role(request, personas, contract):
+    token = request.getfixturevalue(contract)
+    token.pause(sender=personas["pauser"])
+    _check(personas, token.unpause, (), "pauser")
 
 
 def test_governed_est_admin_is_only_the_timelock(gov_est, timelock, governor, personas):

@@ -8,29 +8,33 @@ from token_helpers import AET_BASE_REWARD, EPOCH_CAP, EPOCH_LENGTH, role
 
 
 @pytest.fixture(scope="module")
-def ect(project, admin, oracle, pauser):
-    token = project.ECT.deploy(EPOCH_LENGTH, EPOCH_CAP, False, sender=admin)
-    token.grantRole(role("ORACLE_ROLE"), oracle, sender=admin)
-    token.grantRole(role("PAUSER_ROLE"), pauser, sender=admin)
-    return token
+def deploy(project, admin):
+    """``deploy(name, *args, **roles)``: the contract ``name`` deployed by admin, who then
+    grants each role (by name) to its holder."""
+
+    def deploy(name: str, *args, **roles):
+        contract = getattr(project, name).deploy(*args, sender=admin)
+        for role_name, holder in roles.items():
+            contract.grantRole(role(role_name), holder, sender=admin)
+        return contract
+
+    return deploy
 
 
 @pytest.fixture(scope="module")
-def child_ect(project, admin, pauser, bridge):
+def ect(deploy, oracle, pauser):
+    return deploy("ECT", EPOCH_LENGTH, EPOCH_CAP, False, ORACLE_ROLE=oracle, PAUSER_ROLE=pauser)
+
+
+@pytest.fixture(scope="module")
+def child_ect(deploy, pauser, bridge):
     """ECT as deployed on a child chain: no rewards, units only from the bridge's deposits."""
-    token = project.ECT.deploy(EPOCH_LENGTH, EPOCH_CAP, True, sender=admin)
-    token.grantRole(role("PAUSER_ROLE"), pauser, sender=admin)
-    token.grantRole(role("DEPOSITOR_ROLE"), bridge, sender=admin)
-    return token
+    return deploy("ECT", EPOCH_LENGTH, EPOCH_CAP, True, PAUSER_ROLE=pauser, DEPOSITOR_ROLE=bridge)
 
 
 @pytest.fixture(scope="module")
-def ecs(project, admin, oracle, verifier, pauser):
-    registry = project.ECS.deploy(sender=admin)
-    registry.grantRole(role("ORACLE_ROLE"), oracle, sender=admin)
-    registry.grantRole(role("VERIFIER_ROLE"), verifier, sender=admin)
-    registry.grantRole(role("PAUSER_ROLE"), pauser, sender=admin)
-    return registry
+def ecs(deploy, oracle, verifier, pauser):
+    return deploy("ECS", ORACLE_ROLE=oracle, VERIFIER_ROLE=verifier, PAUSER_ROLE=pauser)
 
 
 @pytest.fixture(scope="module")
@@ -45,18 +49,13 @@ def treasury(carol):
 
 
 @pytest.fixture(scope="module")
-def egm(project, admin, pauser, gst, ecs, treasury):
-    gems = project.EGM.deploy(gst, ecs, treasury, sender=admin)
-    gems.grantRole(role("PAUSER_ROLE"), pauser, sender=admin)
-    return gems
+def egm(deploy, pauser, gst, ecs, treasury):
+    return deploy("EGM", gst, ecs, treasury, PAUSER_ROLE=pauser)
 
 
 @pytest.fixture(scope="module")
-def aet(project, admin, auditor, pauser):
-    token = project.AET.deploy(AET_BASE_REWARD, sender=admin)
-    token.grantRole(role("AUDITOR_ROLE"), auditor, sender=admin)
-    token.grantRole(role("PAUSER_ROLE"), pauser, sender=admin)
-    return token
+def aet(deploy, auditor, pauser):
+    return deploy("AET", AET_BASE_REWARD, AUDITOR_ROLE=auditor, PAUSER_ROLE=pauser)
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -7,10 +7,10 @@ from eth_utils import keccak
 from token_helpers import (
     AET_BASE_REWARD,
     ATTESTATION_TYPES,
-    PERMIT_TYPES,
     attestation,
     attestation_args,
     domain,
+    permit_args,
     sign_typed,
 )
 
@@ -228,23 +228,8 @@ def test_transfer_reverts(aet, alice, bob):
 
 def test_permit_uses_same_domain(aet, chain, alice, bob):
     deadline = chain.pending_timestamp + 3600
-    message = {
-        "owner": str(alice),
-        "spender": str(bob),
-        "value": 5,
-        "nonce": 0,
-        "deadline": deadline,
-    }
-    signed = sign_typed(alice, domain(NAME, chain.chain_id, aet.address), PERMIT_TYPES, message)
     aet.permit(
-        alice,
-        bob,
-        5,
-        deadline,
-        signed.v,
-        signed.r.to_bytes(32, "big"),
-        signed.s.to_bytes(32, "big"),
-        sender=bob,
+        *permit_args(aet, NAME, chain.chain_id, alice, bob, 5, deadline, nonce=0), sender=bob
     )
     assert aet.allowance(alice, bob) == 5
 

@@ -4,7 +4,9 @@ import ape
 import pytest
 from eth_abi import encode
 from eth_utils import keccak
-from token_helpers import EPOCH_CAP, EPOCH_LENGTH, PERMIT_TYPES, domain, sign_typed
+from token_helpers import EPOCH_CAP, EPOCH_LENGTH, permit_args
+
+from tests.support.contracts import assert_child_issues_nothing, assert_root_refuses_child_interface
 
 UNIT = 10**18
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -210,45 +212,26 @@ def test_withdraw_burns(child_ect, bridge, alice, pauser):
 
 
 def test_root_token_has_no_child_interface(ect, admin, alice, oracle):
-    ect.grantRole(ect.DEPOSITOR_ROLE(), admin, sender=admin)
-    with ape.reverts("bridged_child: deposit on a root token"):
-        ect.deposit(alice, encode(["uint256"], [UNIT]), sender=admin)
     ect.mint_for_action(alice, UNIT, action(1), sender=oracle)
-    with ape.reverts("bridged_child: withdraw on a root token"):
-        ect.withdraw(1, sender=alice)
+    assert_root_refuses_child_interface(ect, admin, alice, UNIT)
 
 
 def test_child_copy_mints_no_rewards(child_ect, admin, alice):
     """A child ECT has no reward path: even an account granted ORACLE_ROLE is refused."""
-    assert child_ect.is_child()
-    child_ect.grantRole(child_ect.ORACLE_ROLE(), admin, sender=admin)
-    with ape.reverts("bridged_child: no native issuance on a child token"):
-        child_ect.mint_for_action(alice, UNIT, action(1), sender=admin)
-    assert child_ect.totalSupply() == 0
+    assert_child_issues_nothing(
+        child_ect,
+        "ORACLE_ROLE",
+        admin,
+        lambda: child_ect.mint_for_action(alice, UNIT, action(1), sender=admin),
+    )
 
 
 # --- EIP-2612 permit -----------------------------------------------------------------------
 
 
-def _permit(token, chain, owner, spender, value, deadline, signer=None, nonce=None):
-    message = {
-        "owner": str(owner),
-        "spender": str(spender),
-        "value": value,
-        "nonce": token.nonces(owner) if nonce is None else nonce,
-        "deadline": deadline,
-    }
-    signed = sign_typed(
-        signer or owner, domain("EcoToken", chain.chain_id, token.address), PERMIT_TYPES, message
-    )
-    return (
-        owner,
-        spender,
-        value,
-        deadline,
-        signed.v,
-        signed.r.to_bytes(32, "big"),
-        signed.s.to_bytes(32, "big"),
+def _permit(token, chain, owner, spender, value, deadline, signer=None):
+    return permit_args(
+        token, "EcoToken", chain.chain_id, owner, spender, value, deadline, signer=signer
     )
 
 

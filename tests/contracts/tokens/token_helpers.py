@@ -3,7 +3,8 @@
 from eth_account import Account
 from eth_utils import keccak
 
-from esg.signing import ATTESTATION_TYPES, PERMIT_TYPES, domain  # noqa: F401 (re-exported to the tests)
+from esg import signing
+from esg.signing import ATTESTATION_TYPES, domain  # noqa: F401 (re-exported to the tests)
 
 EPOCH_LENGTH = 86_400
 EPOCH_CAP = 1_000 * 10**18
@@ -18,6 +19,35 @@ def role(name: str) -> bytes:
 def sign_typed(signer, domain_data: dict, types: dict, message: dict):
     """Sign EIP-712 typed data with a test account's private key."""
     return Account.sign_typed_data(signer.private_key, domain_data, types, message)
+
+
+def permit_args(
+    token,
+    name: str,
+    chain_id: int,
+    owner,
+    spender,
+    value: int,
+    deadline: int,
+    *,
+    signer=None,
+    nonce: int | None = None,
+) -> tuple:
+    """Arguments of ``token.permit``: ``owner``'s ERC-2612 permit for ``spender``, signed as
+    ``esg.signing`` signs it (by ``signer`` instead, to test a wrong signature); the nonce is
+    the owner's next one unless given."""
+    v, r, s = signing.sign_permit(
+        (signer or owner).private_key,
+        token_name=name,
+        token=token.address,
+        chain_id=chain_id,
+        owner=str(owner),
+        spender=str(spender),
+        value=value,
+        nonce=token.nonces(owner) if nonce is None else nonce,
+        deadline=deadline,
+    )
+    return owner, spender, value, deadline, v, r, s
 
 
 def attestation(
