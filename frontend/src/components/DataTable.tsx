@@ -23,20 +23,18 @@ function cellClass<T>(column: Column<T>, row: T): string | undefined {
   return classes || undefined;
 }
 
-export function DataTable<T>({
-  rows,
-  columns,
-  rowKey,
-  rowProps,
-  testId,
-}: {
-  rows: T[];
-  columns: (Column<T> | false)[];
+/** What a table shows of its rows: its test id, each row's key (and attributes), its columns. */
+export interface TableSpec<T> {
+  testId: string;
   rowKey: (row: T) => string | number;
   rowProps?: (row: T) => RowAttributes;
-  testId?: string;
-}) {
-  const shown = columns.filter((c): c is Column<T> => c !== false);
+  /** ``false`` leaves a column out (one shown only in some places). */
+  columns: (Column<T> | false)[];
+}
+
+export function DataTable<T>({ table, rows }: { table: TableSpec<T>; rows: T[] }) {
+  const { testId, rowKey, rowProps } = table;
+  const shown = table.columns.filter((c): c is Column<T> => c !== false);
   return (
     <table data-testid={testId}>
       <thead>

@@ -2,27 +2,54 @@
  * profile, the score's history, and its stakes, certificates, retirements, AI audits and
  * transfers from the account list routes, each paged by its keyset. */
 import type { UseQueryResult } from "@tanstack/react-query";
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense, useState, type ReactNode } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { isAddress } from "viem";
 
 import { api, type Schemas } from "../api/client";
 import { Amount } from "../components/Amount";
 import { AddressLink } from "../components/Address";
-import { DataTable, finalityColumn } from "../components/DataTable";
+import { Card } from "../components/Card";
+import { OnChain } from "../components/OnChain";
+import { DataTable, finalityColumn, type TableSpec } from "../components/DataTable";
 import { FinalityBadge, ReadAtLine } from "../components/FinalityBadge";
 import { PagedList } from "../components/PagedList";
 import { useKeysetPages } from "../components/Pager";
-import { RetirementsTable } from "../components/RetirementsTable";
+import { retirementsTable } from "../components/RetirementsTable";
 import { Empty, QueryState } from "../components/Status";
+import { Tabs } from "../components/Tabs";
 import { chainName, useDeployment, type Deployment } from "../chain/deployment";
-import { pendingCount } from "../lib/finality";
+import { pendingCount, type ReadAt } from "../lib/finality";
 import { decimalsOf, formatBasisPoints, formatTime, shortHash } from "../lib/format";
 import { useWallet } from "../wallet/WalletProvider";
 
 const ScoreChart = lazy(() => import("../components/ScoreChart"));
 
 type Profile = Schemas["ProfileOut"];
+type Balance = Schemas["Balance"];
+type Stake = Schemas["Stake"];
+type Transfer = Schemas["Transfer"];
+
+function balancesTable(dep: Deployment | undefined, readAt: ReadAt[]): TableSpec<Balance> {
+  return {
+    testId: "balances",
+    rowKey: (b) => `${b.chain_id}-${b.contract}-${b.token_id}`,
+    rowProps: (b) => ({
+      "data-testid": "balance",
+      "data-chain": b.chain_id,
+      "data-token": b.token ?? b.contract,
+      "data-contract": b.contract,
+      "data-token-id": b.token_id,
+    }),
+    columns: [
+      { head: "Chain", cell: (b) => chainName(dep, b.chain_id) },
+      { head: "Token", cell: (b) => b.token ?? b.contract },
+      { head: "Id", cell: (b) => (decimalsOf(b.token) > 0 ? "" : b.token_id) },
+      { head: "Balance", num: true, cell: (b) => <Amount raw={b.amount} symbol={b.token} /> },
+      finalityColumn(readAt),
+    ],
+  };
+}
 
 function Balances({ profile, dep }: { profile: Profile; dep: Deployment | undefined }) {
   if (!profile.balances.length) return <Empty>No token balances.</Empty>;
@@ -34,25 +61,7 @@ function Balances({ profile, dep }: { profile: Profile; dep: Deployment | undefi
           {pending} of these balances come from blocks that are not final yet.
         </p>
       )}
-      <DataTable
-        testId="balances"
-        rows={profile.balances}
-        rowKey={(b) => `${b.chain_id}-${b.contract}-${b.token_id}`}
-        rowProps={(b) => ({
-          "data-testid": "balance",
-          "data-chain": b.chain_id,
-          "data-token": b.token ?? b.contract,
-          "data-contract": b.contract,
-          "data-token-id": b.token_id,
-        })}
-        columns={[
-          { head: "Chain", cell: (b) => chainName(dep, b.chain_id) },
-          { head: "Token", cell: (b) => b.token ?? b.contract },
-          { head: "Id", cell: (b) => (decimalsOf(b.token) > 0 ? "" : b.token_id) },
-          { head: "Balance", num: true, cell: (b) => <Amount raw={b.amount} symbol={b.token} /> },
-          finalityColumn(profile.read_at),
-        ]}
-      />
+      <DataTable table={balancesTable(dep, profile.read_at)} rows={profile.balances} />
     </>
   );
 }
@@ -98,9 +107,19 @@ type AccountPages = {
   "ai-audits": Schemas["AccountPage_Audit_"];
 };
 
-/** One page of an account list (`/accounts/{address}/...`, keyset pages; the profile's own
- * sections stop at a fixed number of rows) and the paging state that chose it. */
-function useAccountList<L extends keyof AccountPages>(list: L, address: string) {
+/** An account list (`/accounts/{address}/...`, keyset pages; the profile's own sections stop
+ * at a fixed number of rows): ``children`` renders the rows of a page, ``what`` names them. */
+function AccountList<L extends keyof AccountPages>({
+  list,
+  address,
+  what,
+  children,
+}: {
+  list: L;
+  address: string;
+  what: string;
+  children: (page: AccountPages[L]) => ReactNode;
+}) {
   const pages = useKeysetPages(`${list}:${address}`);
   // The lists share their parameters; TypeScript cannot follow a path built from ``list`` to its
   // response type, so the route is named as one of them and the page typed by AccountPages.
@@ -108,86 +127,65 @@ function useAccountList<L extends keyof AccountPages>(list: L, address: string) 
   const query = api.useQuery("get", path, {
     params: { path: { address }, query: { limit: 20, cursor: pages.cursor } },
   }) as unknown as UseQueryResult<AccountPages[L]>;
-  return { pages, query };
-}
-
-function Stakes({ address }: { address: string }) {
-  const list = useAccountList("stakes", address);
   return (
-    <PagedList {...list} what="the stakes" empty="No stakes.">
-      {(page) => (
-        <DataTable
-          testId="stakes"
-          rows={page.items}
-          rowKey={(s) => `${s.chain_id}-${s.position_id}`}
-          columns={[
-            {
-              head: "Position",
-              cell: (s) => (
-                <>
-                  #{s.position_id} <span className="muted small">chain {s.chain_id}</span>
-                </>
-              ),
-            },
-            {
-              head: "GST",
-              num: true,
-              cell: (s) => (s.amount ? <Amount raw={s.amount} symbol="GST" /> : "—"),
-            },
-            { head: "Lock", num: true, cell: (s) => `${s.lock_days ?? "—"} d` },
-            {
-              head: "APR",
-              num: true,
-              cell: (s) => (s.apr_bp ? `${formatBasisPoints(Number(s.apr_bp))} %` : "—"),
-            },
-            { head: "Unlocks", cell: (s) => formatTime(s.unlock_time) },
-            { head: "Status", cell: (s) => s.status ?? "—" },
-            {
-              head: "Rewards claimed",
-              num: true,
-              cell: (s) => <Amount raw={s.rewards_claimed} symbol="GST" maxFraction={4} />,
-            },
-            finalityColumn(page.read_at),
-          ]}
-        />
-      )}
+    <PagedList pages={pages} query={query} what={`the ${what}`} empty={`No ${what}.`}>
+      {children}
     </PagedList>
   );
 }
 
-function Gems({ profile }: { profile: Profile }) {
-  return profile.gems.length ? (
-    <ul>
-      {profile.gems.map((g) => (
-        <li key={`${g.chain_id}-${g.gem_id}`}>
-          Gem {g.gem_id} × {g.amount}{" "}
-          {g.claimed && <span className="muted">(claimed by score)</span>}{" "}
-          <FinalityBadge row={g} readAt={profile.read_at} />
+function stakesTable(readAt: ReadAt[]): TableSpec<Stake> {
+  return {
+    testId: "stakes",
+    rowKey: (s) => `${s.chain_id}-${s.position_id}`,
+    columns: [
+      {
+        head: "Position",
+        cell: (s) => <OnChain id={s.position_id} chain={`chain ${s.chain_id}`} />,
+      },
+      {
+        head: "GST",
+        num: true,
+        cell: (s) => (s.amount ? <Amount raw={s.amount} symbol="GST" /> : "—"),
+      },
+      { head: "Lock", num: true, cell: (s) => `${s.lock_days ?? "—"} d` },
+      {
+        head: "APR",
+        num: true,
+        cell: (s) => (s.apr_bp ? `${formatBasisPoints(Number(s.apr_bp))} %` : "—"),
+      },
+      { head: "Unlocks", cell: (s) => formatTime(s.unlock_time) },
+      { head: "Status", cell: (s) => s.status ?? "—" },
+      {
+        head: "Rewards claimed",
+        num: true,
+        cell: (s) => <Amount raw={s.rewards_claimed} symbol="GST" maxFraction={4} />,
+      },
+      finalityColumn(readAt),
+    ],
+  };
+}
+
+/** The items of a page (or the profile), each with its finality badge last. */
+function ItemList<T extends { final: boolean; chain_id: number; block_number?: number }>({
+  testId,
+  page,
+  itemKey,
+  children,
+}: {
+  testId?: string;
+  page: { items: T[]; read_at: ReadAt[] };
+  itemKey: (item: T) => string;
+  children: (item: T) => ReactNode;
+}) {
+  return (
+    <ul data-testid={testId}>
+      {page.items.map((item) => (
+        <li key={itemKey(item)}>
+          {children(item)} <FinalityBadge row={item} readAt={page.read_at} />
         </li>
       ))}
     </ul>
-  ) : (
-    <Empty>No gems.</Empty>
-  );
-}
-
-function Certificates({ address }: { address: string }) {
-  const list = useAccountList("certificates", address);
-  return (
-    <PagedList {...list} what="the certificates" empty="No certificates.">
-      {(page) => (
-        <ul data-testid="certificates">
-          {page.items.map((c) => (
-            <li key={`${c.chain_id}-${c.token_id}`}>
-              <Link to={`/certificates/${c.chain_id}/${c.token_id}`}>
-                Certificate #{c.token_id}
-              </Link>
-              : {c.tonnes} t of batch {c.batch_id} <FinalityBadge row={c} readAt={page.read_at} />
-            </li>
-          ))}
-        </ul>
-      )}
-    </PagedList>
   );
 }
 
@@ -196,51 +194,81 @@ function Holdings({ profile, address }: { profile: Profile; address: string }) {
     <div className="grid2">
       <div>
         <h3>Gems</h3>
-        <Gems profile={profile} />
+        {profile.gems.length ? (
+          <ItemList
+            page={{ items: profile.gems, read_at: profile.read_at }}
+            itemKey={(g) => `${g.chain_id}-${g.gem_id}`}
+          >
+            {(g) => (
+              <>
+                Gem {g.gem_id} × {g.amount}{" "}
+                {g.claimed && <span className="muted">(claimed by score)</span>}
+              </>
+            )}
+          </ItemList>
+        ) : (
+          <Empty>No gems.</Empty>
+        )}
       </div>
       <div>
         <h3>Certificates</h3>
-        <Certificates address={address} />
+        <AccountList list="certificates" address={address} what="certificates">
+          {(page) => (
+            <ItemList
+              testId="certificates"
+              page={page}
+              itemKey={(c) => `${c.chain_id}-${c.token_id}`}
+            >
+              {(c) => (
+                <>
+                  <Link to={`/certificates/${c.chain_id}/${c.token_id}`}>
+                    Certificate #{c.token_id}
+                  </Link>
+                  : {c.tonnes} t of batch {c.batch_id}
+                </>
+              )}
+            </ItemList>
+          )}
+        </AccountList>
       </div>
     </div>
   );
 }
 
-function Retirements({ address }: { address: string }) {
-  const list = useAccountList("retirements", address);
+function Audits({ page }: { page: AccountPages["ai-audits"] }) {
   return (
-    <PagedList {...list} what="the retirements" empty="No retirements.">
-      {(page) => (
-        <RetirementsTable
-          items={page.items}
-          readAt={page.read_at}
-          feed={false}
-          testId="account-retirements"
-        />
+    <ItemList testId="audits" page={page} itemKey={(a) => `${a.chain_id}-${a.tx_hash}`}>
+      {(a) => (
+        <>
+          Model <span className="mono">{shortHash(a.model_id)}</span>: transparency {a.transparency}
+          , bias {a.bias}, human alignment {a.human_alignment}, environment {a.environmental_impact}{" "}
+          (of 1000); reward <Amount raw={a.reward} symbol="AET" maxFraction={2} /> AET
+        </>
       )}
-    </PagedList>
+    </ItemList>
   );
 }
 
-function Audits({ address }: { address: string }) {
-  const list = useAccountList("ai-audits", address);
-  return (
-    <PagedList {...list} what="the AI audits" empty="No AI audits.">
-      {(page) => (
-        <ul data-testid="audits">
-          {page.items.map((a) => (
-            <li key={`${a.chain_id}-${a.tx_hash}`}>
-              Model <span className="mono">{shortHash(a.model_id)}</span>: transparency{" "}
-              {a.transparency}, bias {a.bias}, human alignment {a.human_alignment}, environment{" "}
-              {a.environmental_impact} (of 1000); reward{" "}
-              <Amount raw={a.reward} symbol="AET" maxFraction={2} /> AET{" "}
-              <FinalityBadge row={a} readAt={page.read_at} />
-            </li>
-          ))}
-        </ul>
-      )}
-    </PagedList>
-  );
+function transfersTable(dep: Deployment | undefined, readAt: ReadAt[]): TableSpec<Transfer> {
+  const key = (t: Transfer, sep: string) =>
+    [t.chain_id, t.block_number, t.log_index, t.batch_index].join(sep);
+  return {
+    testId: "transfers",
+    rowKey: (t) => key(t, "-"),
+    rowProps: (t) => ({ "data-testid": "transfer", "data-key": key(t, ":") }),
+    columns: [
+      { head: "Chain / block", cell: (t) => `${chainName(dep, t.chain_id)} #${t.block_number}` },
+      {
+        head: "Token",
+        cell: (t) => `${t.token ?? t.contract}${decimalsOf(t.token) > 0 ? "" : ` ${t.token_id}`}`,
+      },
+      { head: "From", cell: (t) => <AddressLink address={t.from_addr} /> },
+      { head: "To", cell: (t) => <AddressLink address={t.to_addr} /> },
+      { head: "Amount", num: true, cell: (t) => <Amount raw={t.amount} symbol={t.token} /> },
+      { head: "Tx", className: "mono small", cell: (t) => shortHash(t.tx_hash) },
+      finalityColumn(readAt),
+    ],
+  };
 }
 
 function Transfers({ address, dep }: { address: string; dep: Deployment | undefined }) {
@@ -250,34 +278,9 @@ function Transfers({ address, dep }: { address: string; dep: Deployment | undefi
   const query = api.useQuery("get", "/api/v1/accounts/{address}/transfers", {
     params: { path: { address }, query: { limit, cursor: pages.cursor } },
   });
-  const key = (t: Schemas["Transfer"], sep: string) =>
-    [t.chain_id, t.block_number, t.log_index, t.batch_index].join(sep);
   return (
     <PagedList pages={pages} query={query} what="the transfers" empty="No transfers." pagerAlways>
-      {(page) => (
-        <DataTable
-          testId="transfers"
-          rows={page.items}
-          rowKey={(t) => key(t, "-")}
-          rowProps={(t) => ({ "data-testid": "transfer", "data-key": key(t, ":") })}
-          columns={[
-            {
-              head: "Chain / block",
-              cell: (t) => `${chainName(dep, t.chain_id)} #${t.block_number}`,
-            },
-            {
-              head: "Token",
-              cell: (t) =>
-                `${t.token ?? t.contract}${decimalsOf(t.token) > 0 ? "" : ` ${t.token_id}`}`,
-            },
-            { head: "From", cell: (t) => <AddressLink address={t.from_addr} /> },
-            { head: "To", cell: (t) => <AddressLink address={t.to_addr} /> },
-            { head: "Amount", num: true, cell: (t) => <Amount raw={t.amount} symbol={t.token} /> },
-            { head: "Tx", className: "mono small", cell: (t) => shortHash(t.tx_hash) },
-            finalityColumn(page.read_at),
-          ]}
-        />
-      )}
+      {(page) => <DataTable table={transfersTable(dep, page.read_at)} rows={page.items} />}
     </PagedList>
   );
 }
@@ -321,24 +324,11 @@ export default function Account() {
         {mine && <span className="badge">you</span>}
       </h1>
       <ReadAtLine readAt={p?.read_at} />
-      <div className="tabs" role="tablist">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === "profile"}
-          onClick={() => setTab("profile")}
-        >
-          Profile
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === "transfers"}
-          onClick={() => setTab("transfers")}
-        >
-          Transfers
-        </button>
-      </div>
+      <Tabs
+        labels={{ profile: "Profile", transfers: "Transfers" }}
+        current={tab}
+        onChoose={setTab}
+      />
       {tab === "transfers" ? (
         <section className="card">
           <h2>Transfers</h2>
@@ -357,21 +347,33 @@ export default function Account() {
                 <h2>ESG score</h2>
                 <Score profile={p} address={address} />
               </section>
-              <section className="card">
-                <h2>Stakes</h2>
-                <Stakes address={address} />
-              </section>
-              <section className="card">
+              <Card title="Stakes">
+                <AccountList list="stakes" address={address} what="stakes">
+                  {(page) => <DataTable table={stakesTable(page.read_at)} rows={page.items} />}
+                </AccountList>
+              </Card>
+              <Card>
                 <Holdings profile={p} address={address} />
-              </section>
-              <section className="card">
-                <h2>Retirements</h2>
-                <Retirements address={address} />
-              </section>
-              <section className="card">
-                <h2>AI audits</h2>
-                <Audits address={address} />
-              </section>
+              </Card>
+              <Card title="Retirements">
+                <AccountList list="retirements" address={address} what="retirements">
+                  {(page) => (
+                    <DataTable
+                      table={retirementsTable({
+                        testId: "account-retirements",
+                        readAt: page.read_at,
+                        feed: false,
+                      })}
+                      rows={page.items}
+                    />
+                  )}
+                </AccountList>
+              </Card>
+              <Card title="AI audits">
+                <AccountList list="ai-audits" address={address} what="AI audits">
+                  {(page) => <Audits page={page} />}
+                </AccountList>
+              </Card>
             </>
           )}
         </>

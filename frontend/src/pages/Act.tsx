@@ -1,5 +1,5 @@
 /** Wallet actions sent straight to the contracts: one form per action module. */
-import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useState, type ChangeEvent, type FormEvent, type ReactNode } from "react";
 import { useSearchParams } from "react-router";
 import { getAddress, type Address } from "viem";
 
@@ -15,20 +15,11 @@ import { planVote, SUPPORT } from "../actions/vote";
 import { ActionProgress } from "../components/ActionProgress";
 import { NetworkGuard } from "../components/NetworkGuard";
 import { QueryState } from "../components/Status";
+import { Tabs } from "../components/Tabs";
 import { chainName, useDeployment } from "../chain/deployment";
 import { decimalsOf, parseAmount } from "../lib/format";
 import { publicClient } from "../wallet/clients";
 import { useWallet } from "../wallet/WalletProvider";
-
-const ACTIONS = {
-  retire: "Retire credits",
-  transfer: "Transfer GST/ECT",
-  stake: "Stake GST",
-  vote: "Vote",
-  gem: "Claim a gem",
-  bridge: "Bridge",
-} as const;
-type ActionKey = keyof typeof ACTIONS;
 
 function address(text: string, what: string): Address {
   try {
@@ -52,56 +43,44 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** A labelled text input bound to a state setter. */
-function TextField({
-  label,
-  name,
-  value,
-  onChange,
-  mono = false,
-  maxLength,
-}: {
+/** How one input of an action form looks: a text box, or a choice when it has ``options``
+ * (their text is their value). */
+interface InputSpec {
   label: string;
   name: string;
-  value: string;
-  onChange: (value: string) => void;
   mono?: boolean;
   maxLength?: number;
-}) {
-  return (
-    <Field label={label}>
-      <input
-        name={name}
-        className={mono ? "mono" : undefined}
-        value={value}
-        maxLength={maxLength}
-        onChange={(e) => onChange(e.target.value)}
-      />
-    </Field>
-  );
+  options?: readonly string[];
 }
 
-/** A labelled choice among ``options`` (their text is their value). */
-function ChoiceField<T extends string>({
+/** A labelled input (text box or choice) bound to a state setter. */
+function Input({
   label,
   name,
-  value,
+  mono = false,
+  maxLength,
   options,
+  value,
   onChange,
-}: {
-  label: string;
-  name: string;
-  value: T;
-  options: readonly T[];
-  onChange: (value: T) => void;
-}) {
+}: InputSpec & { value: string; onChange: (value: string) => void }) {
+  const change = (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => onChange(e.target.value);
   return (
     <Field label={label}>
-      <select name={name} value={value} onChange={(e) => onChange(e.target.value as T)}>
-        {options.map((o) => (
-          <option key={o}>{o}</option>
-        ))}
-      </select>
+      {options ? (
+        <select name={name} value={value} onChange={change}>
+          {options.map((o) => (
+            <option key={o}>{o}</option>
+          ))}
+        </select>
+      ) : (
+        <input
+          name={name}
+          className={mono ? "mono" : undefined}
+          value={value}
+          maxLength={maxLength}
+          onChange={change}
+        />
+      )}
     </Field>
   );
 }
@@ -141,34 +120,48 @@ function ActionForm({
   );
 }
 
-/** One input of an action form: a text box, or a choice when it has ``options``. */
-interface FieldSpec<N extends string> {
-  name: N;
-  label: string;
-  initial: string;
-  mono?: boolean;
-  maxLength?: number;
-  options?: readonly string[];
+/** Where a form's first values come from: the connected wallet and the page's query. */
+interface Defaults {
+  me: string;
+  params: URLSearchParams;
 }
 
-/** An action whose form is a list of fields; ``build`` plans it from their current values.
- * A field still empty takes its ``initial`` value when that changes (the wallet's address
- * arriving after the page). */
-function FieldsAction<N extends string>({
-  chainId,
-  title,
-  submit,
-  fields,
-  build,
-}: {
-  chainId: number;
-  title: string;
-  submit: string;
+/** One input of an action form and its value when the form opens. */
+interface FieldSpec<N extends string> extends InputSpec {
+  name: N;
+  initial: string | ((d: Defaults) => string);
+}
+
+/** An action whose form is a list of fields: its tab, heading and button, and how ``build``
+ * plans it from the fields' current values. */
+interface FormSpec<N extends string> {
+  labels: { tab: string; title: string; submit: string };
   fields: FieldSpec<N>[];
   build: (ctx: ActionContext, values: Record<N, string>) => Promise<ActionPlan>;
+}
+
+/** ``spec`` as it is, with its field names inferred (so ``build`` sees exactly those). */
+const form = <N extends string>(spec: FormSpec<N>) => spec;
+
+/** The form of ``spec``. A field still empty takes its initial value when that changes (the
+ * wallet's address arriving after the page). */
+function FieldsAction<N extends string>({
+  chainId,
+  spec,
+  defaults,
+}: {
+  chainId: number;
+  spec: FormSpec<N>;
+  defaults: Defaults;
 }) {
+  const { labels, fields, build } = spec;
   const initial = () =>
-    Object.fromEntries(fields.map((f) => [f.name, f.initial])) as Record<N, string>;
+    Object.fromEntries(
+      fields.map((f) => [
+        f.name,
+        typeof f.initial === "function" ? f.initial(defaults) : f.initial,
+      ]),
+    ) as Record<N, string>;
   const [values, setValues] = useState(initial);
   const initials = JSON.stringify(initial());
   useEffect(() => {
@@ -181,138 +174,97 @@ function FieldsAction<N extends string>({
   }, [initials]);
   const set = (name: N) => (value: string) => setValues((v) => ({ ...v, [name]: value }));
   return (
-    <ActionForm chainId={chainId} title={title} submit={submit} build={(ctx) => build(ctx, values)}>
-      {fields.map(({ name, label, mono, maxLength, options }) =>
-        options ? (
-          <ChoiceField
-            key={name}
-            label={label}
-            name={name}
-            value={values[name]}
-            options={options}
-            onChange={set(name)}
-          />
-        ) : (
-          <TextField
-            key={name}
-            label={label}
-            name={name}
-            value={values[name]}
-            mono={mono}
-            maxLength={maxLength}
-            onChange={set(name)}
-          />
-        ),
-      )}
+    <ActionForm
+      chainId={chainId}
+      title={labels.title}
+      submit={labels.submit}
+      build={(ctx) => build(ctx, values)}
+    >
+      {fields.map(({ initial: _, ...input }) => (
+        <Input key={input.name} {...input} value={values[input.name]} onChange={set(input.name)} />
+      ))}
     </ActionForm>
   );
 }
 
-function Retire({ chainId, me }: { chainId: number; me: string }) {
-  const [params] = useSearchParams();
-  return (
-    <FieldsAction
-      chainId={chainId}
-      title="Retire carbon credits into a certificate"
-      submit="Retire"
-      fields={[
-        { name: "batch", label: "Batch id", initial: params.get("batch") ?? "1" },
-        { name: "amount", label: "Tonnes (tCO2e)", initial: "1" },
-        { name: "beneficiary", label: "Beneficiary", initial: me, mono: true },
-        { name: "message", label: "Message", initial: "Offsetting our emissions", maxLength: 256 },
-      ]}
-      build={(ctx, v) =>
-        planRetire(ctx, {
-          batchId: wholeNumber(v.batch, "Batch"),
-          amount: parseAmount(v.amount, 0),
-          beneficiary: address(v.beneficiary, "Beneficiary"),
-          message: v.message,
-        })
-      }
-    />
-  );
-}
+const RETIRE = form({
+  labels: {
+    tab: "Retire credits",
+    title: "Retire carbon credits into a certificate",
+    submit: "Retire",
+  },
+  fields: [
+    { name: "batch", label: "Batch id", initial: (d) => d.params.get("batch") ?? "1" },
+    { name: "amount", label: "Tonnes (tCO2e)", initial: "1" },
+    { name: "beneficiary", label: "Beneficiary", initial: (d) => d.me, mono: true },
+    { name: "message", label: "Message", initial: "Offsetting our emissions", maxLength: 256 },
+  ],
+  build: (ctx, v) =>
+    planRetire(ctx, {
+      batchId: wholeNumber(v.batch, "Batch"),
+      amount: parseAmount(v.amount, 0),
+      beneficiary: address(v.beneficiary, "Beneficiary"),
+      message: v.message,
+    }),
+});
 
-function Transfer({ chainId }: { chainId: number }) {
-  return (
-    <FieldsAction
-      chainId={chainId}
-      title="Transfer GST or ECT"
-      submit="Transfer"
-      fields={[
-        { name: "token", label: "Token", initial: "GST", options: TRANSFERABLE },
-        { name: "to", label: "Recipient", initial: "", mono: true },
-        { name: "amount", label: "Amount", initial: "1" },
-      ]}
-      build={(ctx, v) => {
-        const token = v.token as (typeof TRANSFERABLE)[number];
-        return planTransfer(ctx, {
-          token,
-          to: address(v.to, "Recipient"),
-          amount: parseAmount(v.amount, decimalsOf(token)),
-        });
-      }}
-    />
-  );
-}
+const TRANSFER = form({
+  labels: { tab: "Transfer GST/ECT", title: "Transfer GST or ECT", submit: "Transfer" },
+  fields: [
+    { name: "token", label: "Token", initial: "GST", options: TRANSFERABLE },
+    { name: "to", label: "Recipient", initial: "", mono: true },
+    { name: "amount", label: "Amount", initial: "1" },
+  ],
+  build: (ctx, v) => {
+    const token = v.token as (typeof TRANSFERABLE)[number];
+    const amount = parseAmount(v.amount, decimalsOf(token));
+    return planTransfer(ctx, { token, to: address(v.to, "Recipient"), amount });
+  },
+});
 
-function Stake({ chainId }: { chainId: number }) {
-  return (
-    <FieldsAction
-      chainId={chainId}
-      title="Stake GST in EcoStake"
-      submit="Stake"
-      fields={[
-        { name: "amount", label: "GST", initial: "100" },
-        { name: "days", label: "Lock (days, 7–365)", initial: "30" },
-      ]}
-      build={(ctx, v) =>
-        planStake(ctx, {
-          amount: parseAmount(v.amount, 18),
-          lockDays: Number(wholeNumber(v.days, "Lock")),
-        })
-      }
-    />
-  );
-}
+const STAKE = form({
+  labels: { tab: "Stake GST", title: "Stake GST in EcoStake", submit: "Stake" },
+  fields: [
+    { name: "amount", label: "GST", initial: "100" },
+    { name: "days", label: "Lock (days, 7–365)", initial: "30" },
+  ],
+  build: (ctx, v) =>
+    planStake(ctx, {
+      amount: parseAmount(v.amount, 18),
+      lockDays: Number(wholeNumber(v.days, "Lock")),
+    }),
+});
 
-function Vote({ chainId }: { chainId: number }) {
-  const [params] = useSearchParams();
-  return (
-    <FieldsAction
-      chainId={chainId}
-      title="Vote on a proposal"
-      submit="Vote"
-      fields={[
-        {
-          name: "proposal",
-          label: "Proposal id",
-          initial: params.get("proposal") ?? "",
-          mono: true,
-        },
-        { name: "support", label: "Vote", initial: "for", options: Object.keys(SUPPORT) },
-      ]}
-      build={(ctx, v) =>
-        planVote(ctx, {
-          proposalId: wholeNumber(v.proposal, "Proposal id"),
-          support: v.support as keyof typeof SUPPORT,
-        })
-      }
-    />
-  );
-}
+const VOTE = form({
+  labels: { tab: "Vote", title: "Vote on a proposal", submit: "Vote" },
+  fields: [
+    {
+      name: "proposal",
+      label: "Proposal id",
+      initial: (d) => d.params.get("proposal") ?? "",
+      mono: true,
+    },
+    { name: "support", label: "Vote", initial: "for", options: Object.keys(SUPPORT) },
+  ],
+  build: (ctx, v) => {
+    const support = v.support as keyof typeof SUPPORT;
+    return planVote(ctx, { proposalId: wholeNumber(v.proposal, "Proposal id"), support });
+  },
+});
 
-function ClaimGem({ chainId }: { chainId: number }) {
-  return (
-    <FieldsAction
-      chainId={chainId}
-      title="Claim a gem earned by ESG score"
-      submit="Claim"
-      fields={[{ name: "gem", label: "Gem id", initial: "1" }]}
-      build={(ctx, v) => planClaimGem(ctx, { gemId: wholeNumber(v.gem, "Gem id") })}
-    />
-  );
-}
+const CLAIM_GEM = form({
+  labels: { tab: "Claim a gem", title: "Claim a gem earned by ESG score", submit: "Claim" },
+  fields: [{ name: "gem", label: "Gem id", initial: "1" }],
+  build: (ctx, v) => planClaimGem(ctx, { gemId: wholeNumber(v.gem, "Gem id") }),
+});
+
+/** The actions by their key in the page's query (``?action=``), in the order of their tabs. */
+const FORMS = { retire: RETIRE, transfer: TRANSFER, stake: STAKE, vote: VOTE, gem: CLAIM_GEM };
+const ACTIONS = { ...FORMS, bridge: { labels: { tab: "Bridge" } } } as const;
+type ActionKey = keyof typeof ACTIONS;
+const TAB_LABELS = Object.fromEntries(
+  Object.entries(ACTIONS).map(([key, a]) => [key, a.labels.tab]),
+) as Record<ActionKey, string>;
 
 function Bridge({ chainId, me }: { chainId: number; me: string }) {
   const { data: dep } = useDeployment();
@@ -354,17 +306,15 @@ function Bridge({ chainId, me }: { chainId: number; me: string }) {
         });
       }}
     >
-      <ChoiceField
+      <Input
         label="Token"
         name="token"
         value={token}
         options={BRIDGEABLE}
-        onChange={setToken}
+        onChange={(t) => setToken(t as Bridgeable)}
       />
-      {token === "CCR" && (
-        <TextField label="Batch id" name="batch" value={batch} onChange={setBatch} />
-      )}
-      <TextField label="Amount" name="amount" value={amount} onChange={setAmount} />
+      {token === "CCR" && <Input label="Batch id" name="batch" value={batch} onChange={setBatch} />}
+      <Input label="Amount" name="amount" value={amount} onChange={setAmount} />
       <Field label="To chain">
         <select
           name="dest"
@@ -411,19 +361,7 @@ export default function Act() {
       <QueryState isPending={isPending} error={error} what="the deployment" />
       {dep && chainId !== undefined && (
         <>
-          <div className="tabs" role="tablist">
-            {(Object.keys(ACTIONS) as ActionKey[]).map((k) => (
-              <button
-                type="button"
-                role="tab"
-                key={k}
-                aria-selected={k === action}
-                onClick={() => choose("action", k)}
-              >
-                {ACTIONS[k]}
-              </button>
-            ))}
-          </div>
+          <Tabs labels={TAB_LABELS} current={action} onChoose={(key) => choose("action", key)} />
           <label className="field inline">
             <span>Chain</span>
             <select name="chain" value={chainId} onChange={(e) => choose("chain", e.target.value)}>
@@ -434,12 +372,16 @@ export default function Act() {
               ))}
             </select>
           </label>
-          {action === "retire" && <Retire key={chainId} chainId={chainId} me={me} />}
-          {action === "transfer" && <Transfer key={chainId} chainId={chainId} />}
-          {action === "stake" && <Stake key={chainId} chainId={chainId} />}
-          {action === "vote" && <Vote key={chainId} chainId={chainId} />}
-          {action === "gem" && <ClaimGem key={chainId} chainId={chainId} />}
-          {action === "bridge" && <Bridge key={chainId} chainId={chainId} me={me} />}
+          {action === "bridge" ? (
+            <Bridge key={chainId} chainId={chainId} me={me} />
+          ) : (
+            <FieldsAction
+              key={`${action}:${chainId}`}
+              chainId={chainId}
+              spec={FORMS[action] as FormSpec<string>}
+              defaults={{ me, params }}
+            />
+          )}
         </>
       )}
     </div>

@@ -1,12 +1,64 @@
 /** Carbon credit batches and the retirement feed. */
 import { Link } from "react-router";
 
-import { api } from "../api/client";
-import { DataTable, finalityColumn } from "../components/DataTable";
+import { api, type Schemas } from "../api/client";
+import { DataTable, finalityColumn, type TableSpec } from "../components/DataTable";
 import { Card } from "../components/Card";
+import { OnChain } from "../components/OnChain";
 import { PagedList, usePaged } from "../components/PagedList";
-import { RetirementsTable } from "../components/RetirementsTable";
+import { retirementsTable } from "../components/RetirementsTable";
 import { chainName, useDeployment, type Deployment } from "../chain/deployment";
+import type { ReadAt } from "../lib/finality";
+
+type Batch = Schemas["CarbonBatch"];
+
+function batchesTable(dep: Deployment | undefined, readAt: ReadAt[]): TableSpec<Batch> {
+  return {
+    testId: "batches",
+    rowKey: (b) => `${b.chain_id}-${b.batch_id}`,
+    columns: [
+      {
+        head: "Batch",
+        cell: (b) => (
+          <OnChain id={b.batch_id} chain={chainName(dep, b.chain_id)}>
+            {b.bridged && (
+              <span className="badge" title="arrived through the bridge from the root chain">
+                bridged
+              </span>
+            )}
+          </OnChain>
+        ),
+      },
+      {
+        head: "Registry / project",
+        cell: (b) => (
+          <>
+            {b.registry} {b.project_id}
+          </>
+        ),
+      },
+      { head: "Vintage", num: true, cell: (b) => b.vintage },
+      { head: "Methodology", cell: (b) => b.methodology },
+      {
+        head: "Serials",
+        className: "mono small",
+        cell: (b) => (
+          <>
+            {b.serial_start}–{b.serial_end}
+          </>
+        ),
+      },
+      { head: "Supply t", num: true, cell: (b) => b.supply },
+      { head: "Retired t", num: true, cell: (b) => b.retired },
+      finalityColumn(readAt),
+      {
+        cell: (b) => (
+          <Link to={`/act?action=retire&chain=${b.chain_id}&batch=${b.batch_id}`}>Retire…</Link>
+        ),
+      },
+    ],
+  };
+}
 
 function Batches({ dep }: { dep: Deployment | undefined }) {
   const batches = usePaged("batches", (cursor) =>
@@ -21,60 +73,7 @@ function Batches({ dep }: { dep: Deployment | undefined }) {
         showReadAt
         pagerAlways
       >
-        {(page) => (
-          <DataTable
-            testId="batches"
-            rows={page.items}
-            rowKey={(b) => `${b.chain_id}-${b.batch_id}`}
-            columns={[
-              {
-                head: "Batch",
-                cell: (b) => (
-                  <>
-                    #{b.batch_id} <span className="muted small">{chainName(dep, b.chain_id)}</span>
-                    {b.bridged && (
-                      <span
-                        className="badge"
-                        title="arrived through the bridge from the root chain"
-                      >
-                        bridged
-                      </span>
-                    )}
-                  </>
-                ),
-              },
-              {
-                head: "Registry / project",
-                cell: (b) => (
-                  <>
-                    {b.registry} {b.project_id}
-                  </>
-                ),
-              },
-              { head: "Vintage", num: true, cell: (b) => b.vintage },
-              { head: "Methodology", cell: (b) => b.methodology },
-              {
-                head: "Serials",
-                className: "mono small",
-                cell: (b) => (
-                  <>
-                    {b.serial_start}–{b.serial_end}
-                  </>
-                ),
-              },
-              { head: "Supply t", num: true, cell: (b) => b.supply },
-              { head: "Retired t", num: true, cell: (b) => b.retired },
-              finalityColumn(page.read_at),
-              {
-                cell: (b) => (
-                  <Link to={`/act?action=retire&chain=${b.chain_id}&batch=${b.batch_id}`}>
-                    Retire…
-                  </Link>
-                ),
-              },
-            ]}
-          />
-        )}
+        {(page) => <DataTable table={batchesTable(dep, page.read_at)} rows={page.items} />}
       </PagedList>
     </Card>
   );
@@ -94,12 +93,14 @@ function Retirements({ dep }: { dep: Deployment | undefined }) {
     <Card title="Retirements">
       <PagedList {...feed} what="the retirements" empty="No credits retired yet." pagerAlways>
         {(page) => (
-          <RetirementsTable
-            items={page.items}
-            readAt={page.read_at}
-            dep={dep}
-            feed
-            testId="retirements"
+          <DataTable
+            table={retirementsTable({
+              testId: "retirements",
+              readAt: page.read_at,
+              dep,
+              feed: true,
+            })}
+            rows={page.items}
           />
         )}
       </PagedList>

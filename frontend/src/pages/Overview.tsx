@@ -1,12 +1,13 @@
 /** Every token per chain (supply, holders, locked in the bridge), the chains' heads and lag,
  * and recent activity. */
 import { useQueries } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { Link } from "react-router";
 
 import { api, type Schemas } from "../api/client";
 import { AddressLink } from "../components/Address";
 import { Amount } from "../components/Amount";
-import { DataTable, type Column } from "../components/DataTable";
+import { DataTable, type Column, type TableSpec } from "../components/DataTable";
 import { FinalityBadge, ReadAtLine } from "../components/FinalityBadge";
 import { QueryState } from "../components/Status";
 import { chainName, useDeployment, type Deployment } from "../chain/deployment";
@@ -14,6 +15,7 @@ import { config } from "../config";
 
 type Profile = Schemas["ProfileOut"];
 type Token = Schemas["TokenOut"];
+type Chain = Schemas["ChainOut"];
 
 /** What each chain's Bridge contract holds: the amounts locked for other chains. */
 function useBridgeHoldings(dep: Deployment | undefined) {
@@ -40,6 +42,25 @@ function useBridgeHoldings(dep: Deployment | undefined) {
   return locked;
 }
 
+function chainsTable(dep: Deployment | undefined): TableSpec<Chain> {
+  return {
+    testId: "chains",
+    rowKey: (c) => c.chain_id,
+    columns: [
+      { head: "Chain", cell: (c) => chainName(dep, c.chain_id) },
+      { head: "Node head", num: true, cell: (c) => c.head_block },
+      { head: "Indexed", num: true, cell: (c) => c.indexed_block },
+      { head: "Finalized", num: true, cell: (c) => c.finalized_block },
+      {
+        head: "Lag (blocks)",
+        num: true,
+        className: (c) => (c.lag > 0 ? "warn-text" : ""),
+        cell: (c) => c.lag,
+      },
+    ],
+  };
+}
+
 function Chains({ dep }: { dep: Deployment | undefined }) {
   const { data, isPending, error } = api.useQuery(
     "get",
@@ -51,25 +72,7 @@ function Chains({ dep }: { dep: Deployment | undefined }) {
     <section className="card">
       <h2>Chains</h2>
       <QueryState isPending={isPending} error={error} what="the chains" />
-      {data && (
-        <DataTable
-          testId="chains"
-          rows={data.items}
-          rowKey={(c) => c.chain_id}
-          columns={[
-            { head: "Chain", cell: (c) => chainName(dep, c.chain_id) },
-            { head: "Node head", num: true, cell: (c) => c.head_block },
-            { head: "Indexed", num: true, cell: (c) => c.indexed_block },
-            { head: "Finalized", num: true, cell: (c) => c.finalized_block },
-            {
-              head: "Lag (blocks)",
-              num: true,
-              className: (c) => (c.lag > 0 ? "warn-text" : ""),
-              cell: (c) => c.lag,
-            },
-          ]}
-        />
-      )}
+      {data && <DataTable table={chainsTable(dep)} rows={data.items} />}
     </section>
   );
 }
@@ -99,6 +102,29 @@ function TokenOnChain({
   );
 }
 
+/** One column per chain (``chains``), and what each chain's bridge holds (``locked``). */
+function tokensTable(
+  dep: Deployment | undefined,
+  chains: number[],
+  locked: Map<string, string>,
+): TableSpec<Token> {
+  return {
+    testId: "tokens",
+    rowKey: (t) => t.symbol,
+    rowProps: (t) => ({ "data-testid": "token", "data-symbol": t.symbol }),
+    columns: [
+      { head: "Token", cell: (t) => <strong>{t.symbol}</strong> },
+      ...chains.map((chainId): Column<Token> => ({
+        head: chainName(dep, chainId),
+        num: true,
+        cell: (t) => (
+          <TokenOnChain token={t} chainId={chainId} held={locked.get(`${chainId}:${t.symbol}`)} />
+        ),
+      })),
+    ],
+  };
+}
+
 function Tokens({ dep }: { dep: Deployment | undefined }) {
   const { data, isPending, error } = api.useQuery("get", "/api/v1/tokens");
   const locked = useBridgeHoldings(dep);
@@ -111,28 +137,7 @@ function Tokens({ dep }: { dep: Deployment | undefined }) {
         bridged token is locked in its chain's bridge and minted on the other side.
       </p>
       <QueryState isPending={isPending} error={error} what="the tokens" />
-      {data && (
-        <DataTable
-          testId="tokens"
-          rows={data.items}
-          rowKey={(t) => t.symbol}
-          rowProps={(t) => ({ "data-testid": "token", "data-symbol": t.symbol })}
-          columns={[
-            { head: "Token", cell: (t) => <strong>{t.symbol}</strong> },
-            ...chains.map((chainId): Column<Token> => ({
-              head: chainName(dep, chainId),
-              num: true,
-              cell: (t) => (
-                <TokenOnChain
-                  token={t}
-                  chainId={chainId}
-                  held={locked.get(`${chainId}:${t.symbol}`)}
-                />
-              ),
-            })),
-          ]}
-        />
-      )}
+      {data && <DataTable table={tokensTable(dep, chains, locked)} rows={data.items} />}
     </section>
   );
 }
@@ -149,6 +154,18 @@ function Welcome() {
   );
 }
 
+/** One line of the activity feed: an indexed row of some list, told in words. */
+interface ActivityItem {
+  key: string;
+  row: { chain_id: number; block_number: number; final: boolean };
+  text: ReactNode;
+}
+
+function activity(key: string, row: ActivityItem["row"], text: ReactNode): ActivityItem {
+  const { chain_id, block_number, final } = row;
+  return { key, row: { chain_id, block_number, final }, text };
+}
+
 function Activity({ dep }: { dep: Deployment | undefined }) {
   const retirements = api.useQuery("get", "/api/v1/carbon/retirements", {
     params: { query: { limit: 5 } },
@@ -159,48 +176,41 @@ function Activity({ dep }: { dep: Deployment | undefined }) {
   const audits = api.useQuery("get", "/api/v1/ai-ethics/audits", {
     params: { query: { limit: 3 } },
   });
-  type Item = { key: string; chain: number; block: number; final: boolean; text: React.ReactNode };
-  const items: Item[] = [
-    ...(retirements.data?.items ?? []).map((r) => ({
-      key: `r${r.chain_id}-${r.tx_hash}-${r.log_index}`,
-      chain: r.chain_id,
-      block: r.block_number,
-      final: r.final,
-      text: (
+  const items: ActivityItem[] = [
+    ...(retirements.data?.items ?? []).map((r) =>
+      activity(
+        `r${r.chain_id}-${r.tx_hash}-${r.log_index}`,
+        r,
         <>
           <AddressLink address={r.account} /> retired <Amount raw={r.amount} symbol="CCR" /> t of
           batch {r.batch_id} →{" "}
           <Link to={`/certificates/${r.chain_id}/${r.certificate_id}`}>
             certificate #{r.certificate_id}
           </Link>
-        </>
+        </>,
       ),
-    })),
-    ...(proposals.data?.items ?? []).map((p) => ({
-      key: `p${p.chain_id}-${p.proposal_id}`,
-      chain: p.chain_id,
-      block: p.block_number,
-      final: p.final,
-      text: (
+    ),
+    ...(proposals.data?.items ?? []).map((p) =>
+      activity(
+        `p${p.chain_id}-${p.proposal_id}`,
+        p,
         <>
           Proposal <Link to="/governance">{(p.description ?? p.proposal_id).slice(0, 80)}</Link> is{" "}
           {p.status ?? "unknown"}
-        </>
+        </>,
       ),
-    })),
-    ...(audits.data?.items ?? []).map((a) => ({
-      key: `a${a.chain_id}-${a.tx_hash}-${a.log_index}`,
-      chain: a.chain_id,
-      block: a.block_number,
-      final: a.final,
-      text: (
+    ),
+    ...(audits.data?.items ?? []).map((a) =>
+      activity(
+        `a${a.chain_id}-${a.tx_hash}-${a.log_index}`,
+        a,
         <>
           AI model {a.model_id.slice(0, 10)}… audited by <AddressLink address={a.auditor} />{" "}
           (transparency {a.transparency}/1000)
-        </>
+        </>,
       ),
-    })),
-  ].sort((x, y) => y.block - x.block);
+    ),
+  ].sort((x, y) => y.row.block_number - x.row.block_number);
   const error = retirements.error ?? proposals.error ?? audits.error;
   return (
     <section className="card">
@@ -210,10 +220,9 @@ function Activity({ dep }: { dep: Deployment | undefined }) {
         {items.map((i) => (
           <li key={i.key}>
             <span className="muted small">
-              {chainName(dep, i.chain)} #{i.block}
+              {chainName(dep, i.row.chain_id)} #{i.row.block_number}
             </span>{" "}
-            {i.text}{" "}
-            <FinalityBadge row={{ final: i.final, block_number: i.block, chain_id: i.chain }} />
+            {i.text} <FinalityBadge row={i.row} />
           </li>
         ))}
       </ul>
