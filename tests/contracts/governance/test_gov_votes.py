@@ -5,8 +5,8 @@ import pytest
 
 
 @pytest.mark.parametrize("token", ["gst", "est"])
-def test_past_lookups_reject_future(request, token, chain, alice):
-    votes = request.getfixturevalue(token)
+def test_past_lookups_reject_future(gst, est, token, chain, alice):
+    votes = {"gst": gst, "est": est}[token]
     now = chain.blocks.head.number
     with ape.reverts(f"{token}: future lookup"):
         votes.getPastVotes(alice, now + 1)
