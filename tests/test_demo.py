@@ -23,6 +23,8 @@ from tests.support.processes import run_module
 def demo_env(tmp_path, monkeypatch):
     """The environment of a demo of its own: a fresh runtime folder and database, every chain
     profile, service and oracle on a free port, the metrics servers on none."""
+    # Made before ESG_HOME moves: the test database lives on the server this run already uses.
+    database = new_database("demo")
     node_ports = {p.port_env: str(free_port()) for p in nodes.PROFILES.values()}
     # The node manager in this process looks at the same runtime folder and ports.
     monkeypatch.setenv("ESG_HOME", str(tmp_path / "home"))
@@ -30,7 +32,7 @@ def demo_env(tmp_path, monkeypatch):
         monkeypatch.setenv(key, port)
     env = {k: v for k, v in os.environ.items() if k not in ("ESG_MANIFEST", "REDIS_URL")}
     env["ESG_DEPLOYMENTS"] = str(tmp_path / "deployments")
-    env["DATABASE_URL"] = new_database("demo")
+    env["DATABASE_URL"] = database
     env |= {key: str(free_port()) for key in ("API_PORT", "WEB_PORT", "ORACLE_PORT")}
     metrics = ("INDEXER", "BRIDGE_VALIDATOR", "BRIDGE_RELAYER")
     env |= {f"{service}_METRICS_PORT": "0" for service in metrics}
