@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -23,6 +22,8 @@ import signal
 import sys
 import time
 from collections import Counter
+
+import click
 
 from esg import nodes
 from esg.chain.abi import ContractABI
@@ -311,29 +312,52 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def _profile_list(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
+    profiles = [p for p in value.split(",") if p]
+    for profile in profiles:
+        if profile not in nodes.PROFILES:
+            raise click.BadParameter(
+                f"{profile!r} is not a local profile; choose from {', '.join(nodes.PROFILES)}"
+            )
+    if not profiles:
+        raise click.BadParameter(f"{value!r} names no profile")
+    return profiles
+
+
+@click.command(name="demo")
+@click.option(
+    "--profiles",
+    default=",".join(nodes.PROFILES),
+    show_default=True,
+    callback=_profile_list,
+    help="Comma-separated local profiles.",
+)
+@click.option("--replay", is_flag=True, help="Play the scenario again on an existing deployment.")
+@click.option(
+    "--no-serve", is_flag=True, help="Deploy and play, then exit (the nodes keep running)."
+)
+@click.option("--once", is_flag=True, help="Bring everything up, show the API, then stop it all.")
+def cli(profiles: list[str], replay: bool, no_serve: bool, once: bool) -> None:
+    """Bring the whole system up on the local chains (see ``python -m esg.demo``'s notes)."""
+    click.get_current_context().exit(run(profiles, replay=replay, no_serve=no_serve, once=once))
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m esg.demo", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--profiles", default="besu,ethereum,polygon", help="comma-separated local profiles"
-    )
-    parser.add_argument(
-        "--replay", action="store_true", help="play the scenario again on an existing deployment"
-    )
-    parser.add_argument(
-        "--no-serve", action="store_true", help="deploy and play, then exit (nodes keep running)"
-    )
-    parser.add_argument(
-        "--once", action="store_true", help="bring everything up, show the API, then stop it all"
-    )
-    args = parser.parse_args(argv)
+    """``python -m esg.demo`` (the same as ``esg demo``)."""
+    from esg.cli import run as run_command
+
+    return run_command(cli, argv, "python -m esg.demo")
+
+
+def run(profiles: list[str], *, replay: bool, no_serve: bool, once: bool) -> int:
+    """Start the nodes, deploy and play; serve until stopped unless ``no_serve`` or ``once``."""
     signal.signal(signal.SIGTERM, _interrupt)
-    profiles = [p for p in args.profiles.split(",") if p]
     for profile, url in nodes.start(profiles).items():
         _say(f"[{profile}] node at {url}")
     services = Supervisor(runtime_dir(), cwd=PROJECT_ROOT, say=_say)
     try:
-        chain_ids = deploy_all(profiles, replay=args.replay)
-        if args.no_serve:
+        chain_ids = deploy_all(profiles, replay=replay)
+        if no_serve:
             return 0
         # Start (and tune) the embedded PostgreSQL once, here, so the services never race to do it.
         os.environ["DATABASE_URL"] = asyncio.run(database_url())
@@ -366,16 +390,17 @@ def main(argv: list[str] | None = None) -> int:
         shown = show_api(chain_ids)
         if shown and "oracle" in services_to_run:
             shown = oracle_demo.play_demo(chain_ids[SCENARIO_PROFILE], _say)
-        if args.once:
+        if once:
             return 0 if shown else 1
         # A crashed service is restarted; the chains and the others keep running.
         services.watch()
+        return 0
     except KeyboardInterrupt:
         _say("\nstopping ...")
         return 0
     finally:
         services.stop()
-        if not args.no_serve:
+        if not no_serve:
             nodes.stop(profiles)
 
 

@@ -1,8 +1,10 @@
 """Local chain profiles: one anvil per chain, started and stopped from one command.
 
-    python -m esg.nodes start  [--profile besu|ethereum|polygon|all] [--block-time SECONDS]
-    python -m esg.nodes status [--profile ...]
-    python -m esg.nodes stop   [--profile ...]
+    esg nodes start  [--profile besu|ethereum|polygon|all] [--block-time SECONDS]
+    esg nodes status [--profile ...]
+    esg nodes stop   [--profile ...]
+
+(``python -m esg.nodes`` is the same command.)
 
 =========  ========  ==========================  ======================================
 profile    chain id  default URL                 what runs
@@ -25,7 +27,6 @@ genesis Besu would boot is the one exercised locally.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import os
@@ -37,9 +38,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import click
 
 from esg.paths import PROJECT_ROOT, runtime_dir
 
@@ -392,44 +395,75 @@ def _stop_one(profile: Profile, timeout: float) -> None:
     _pid_file(profile).unlink(missing_ok=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m esg.nodes", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=("start", "stop", "status"))
-    parser.add_argument(
-        "--profile",
-        action="append",
-        choices=(*PROFILES, "all"),
-        help="profile to act on (repeatable; default: all)",
-    )
-    parser.add_argument(
-        "--block-time",
-        type=float,
-        default=None,
-        help="seconds between blocks (default: mine on every transaction)",
-    )
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "start":
-            for name, url in start(args.profile, block_time=args.block_time).items():
-                print(f"{name}: {url} (chain id {PROFILES[name].chain_id})")
-        elif args.command == "stop":
-            stop(args.profile)
-            for name in _names(args.profile):
-                print(f"{name}: stopped")
+_PROFILE_OPTION = click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    type=click.Choice([*PROFILES, "all"]),
+    help="Profile to act on (repeatable; default: all).",
+)
+
+
+@click.group(name="nodes")
+def cli() -> None:
+    """Start, stop or list the local chains (one anvil per profile)."""
+
+
+@cli.command(name="start")
+@_PROFILE_OPTION
+@click.option(
+    "--block-time",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds between blocks (default: mine on every transaction).",
+)
+def start_command(profiles: tuple[str, ...], block_time: float | None) -> None:
+    """Start the profiles' nodes unless they run already."""
+    with _as_click_error():
+        for name, url in start(profiles or None, block_time=block_time).items():
+            click.echo(f"{name}: {url} (chain id {PROFILES[name].chain_id})")
+
+
+@cli.command(name="stop")
+@_PROFILE_OPTION
+def stop_command(profiles: tuple[str, ...]) -> None:
+    """Stop the nodes this command started (a node given by URL is left alone)."""
+    with _as_click_error():
+        stop(profiles or None)
+    for name in _names(profiles or None):
+        click.echo(f"{name}: stopped")
+
+
+@cli.command(name="status")
+@_PROFILE_OPTION
+def status_command(profiles: tuple[str, ...]) -> None:
+    """Whether each profile's node runs, with its chain id and latest block."""
+    with _as_click_error():
+        states = status(profiles or None)
+    for name, st in states.items():
+        if st.running:
+            click.echo(
+                f"{name}: running  chain id {st.chain_id}  block {st.block}  {st.url}  pid {st.pid}"
+            )
+        elif st.pid is not None:
+            click.echo(f"{name}: not answering  {st.url}  pid {st.pid}")
         else:
-            for name, st in status(args.profile).items():
-                if st.running:
-                    print(
-                        f"{name}: running  chain id {st.chain_id}  block {st.block}  {st.url}  pid {st.pid}"
-                    )
-                elif st.pid is not None:
-                    print(f"{name}: not answering  {st.url}  pid {st.pid}")
-                else:
-                    print(f"{name}: stopped  {st.url}")
+            click.echo(f"{name}: stopped  {st.url}")
+
+
+@contextlib.contextmanager
+def _as_click_error() -> Iterator[None]:
+    try:
+        yield
     except NodeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+        raise click.ClickException(str(exc)) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m esg.nodes`` (the same as ``esg nodes``)."""
+    from esg.cli import run
+
+    return run(cli, argv, "python -m esg.nodes")
 
 
 if __name__ == "__main__":
