@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from pathlib import Path
 
 from esg.paths import runtime_dir
-
-DEFAULT_DATABASE = "esg"
+from esg.settings import local_settings
 
 
 def embedded_url(pgdata: Path | None = None, database: str = "postgres") -> str:
@@ -119,12 +117,12 @@ def _restart(pgdata: Path) -> None:
 
 async def database_url() -> str:
     """``DATABASE_URL`` if set, else the embedded server's ``esg`` database (created if new)."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
+    settings = local_settings()
+    if settings.database_url:
+        return settings.database_url
     base = await asyncio.to_thread(embedded_url)
     await tune_embedded(base)
-    url = with_database(base, os.environ.get("ESG_DATABASE", DEFAULT_DATABASE))
+    url = with_database(base, settings.database)
     await ensure_database(url)
     return url
 
@@ -134,8 +132,9 @@ async def drop_embedded_database() -> bool:
 
     Does nothing and returns False when ``DATABASE_URL`` points at a server of the user's.
     """
-    if os.environ.get("DATABASE_URL"):
+    settings = local_settings()
+    if settings.database_url:
         return False
     base = await asyncio.to_thread(embedded_url)
-    await drop_database(with_database(base, os.environ.get("ESG_DATABASE", DEFAULT_DATABASE)))
+    await drop_database(with_database(base, settings.database))
     return True

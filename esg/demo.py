@@ -25,6 +25,8 @@ from collections import Counter
 
 import click
 
+from api.settings import Settings as ApiSettings
+from bridge.settings import ValidatorSettings
 from esg import nodes
 from esg.chain.abi import ContractABI
 from esg.database import database_url, drop_embedded_database
@@ -236,7 +238,7 @@ def show_api(chain_ids: dict[str, int], timeout: float = 90.0) -> bool:
     """Wait until the API serves the indexed chains, then print where to look and a first answer."""
     import httpx
 
-    base = f"http://127.0.0.1:{os.environ.get('API_PORT', '8000')}"
+    base = f"http://127.0.0.1:{ApiSettings().port}"
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -290,13 +292,14 @@ def _bridge_env(chain_ids: dict[str, int]) -> tuple[list[dict[str, str]], dict[s
     finality = {}
     if CHILD_PROFILE in chain_ids:
         finality = {str(chain_ids[CHILD_PROFILE]): LOCAL_CHILD_FINALITY}
-    metrics = os.environ.get("BRIDGE_VALIDATOR_METRICS_PORT")
+    # The validators' metrics stay off when the environment turns them off (tests).
+    metrics_off = ValidatorSettings().metrics_port == 0
     validators = [
         {
             "BRIDGE_VALIDATOR_DEV_ACCOUNT": str(index),
             "BRIDGE_VALIDATOR_FINALITY": json.dumps(finality),
             "BRIDGE_VALIDATOR_POLL_INTERVAL": "0.5",
-            "BRIDGE_VALIDATOR_METRICS_PORT": "0" if metrics == "0" else str(9466 + i),
+            "BRIDGE_VALIDATOR_METRICS_PORT": "0" if metrics_off else str(9466 + i),
         }
         for i, index in enumerate(DEV_VALIDATOR_INDEXES)
     ]

@@ -14,7 +14,8 @@ ethereum   31337     http://127.0.0.1:8546       anvil
 polygon    31338     http://127.0.0.1:8547       anvil
 =========  ========  ==========================  ======================================
 
-Ports come from ``ESG_BESU_PORT``, ``ESG_ETHEREUM_PORT`` and ``ESG_POLYGON_PORT`` when set.
+Ports come from ``ESG_BESU_PORT``, ``ESG_ETHEREUM_PORT`` and ``ESG_POLYGON_PORT`` when set
+(esg.settings).
 ``ESG_<PROFILE>_URL`` (e.g. ``ESG_BESU_URL=http://chain-besu:8545`` in docker-compose) names a node
 run elsewhere instead: start only waits until it answers with the profile's chain id, and stop
 leaves it alone.
@@ -45,6 +46,7 @@ from pathlib import Path
 import click
 
 from esg.paths import PROJECT_ROOT, runtime_dir
+from esg.settings import LocalSettings, SettingsError, local_settings
 
 HOST = "127.0.0.1"
 BESU_GENESIS = PROJECT_ROOT / "besu" / "genesis.json"
@@ -92,18 +94,12 @@ class Profile:
 
     @property
     def port(self) -> int:
-        value = os.environ.get(self.port_env)
-        if not value:
-            return self.default_port
-        try:
-            return int(value)
-        except ValueError:
-            raise NodeError(f"{self.port_env}={value!r} is not a port number") from None
+        return getattr(_settings(), f"{self.name}_port") or self.default_port
 
     @property
     def external_url(self) -> str | None:
         """The URL of a node this profile does not run (``ESG_<PROFILE>_URL``), if set."""
-        return os.environ.get(f"ESG_{self.name.upper()}_URL") or None
+        return getattr(_settings(), f"{self.name}_url")
 
     @property
     def url(self) -> str:
@@ -219,7 +215,7 @@ def node_dir() -> Path:
 
 def anvil_executable() -> str:
     """The anvil binary: ``ESG_ANVIL``, the native one from node_modules, or anvil on PATH."""
-    if override := os.environ.get("ESG_ANVIL"):
+    if override := _settings().anvil:
         return override
     # The npm package's launcher is a node script that spawns the native binary; running the
     # binary itself makes the recorded PID the node's own.
@@ -231,6 +227,13 @@ def anvil_executable() -> str:
     if found := shutil.which("anvil"):
         return found
     raise NodeError("anvil not found: run `make install` (npm ci) or set ESG_ANVIL")
+
+
+def _settings() -> LocalSettings:
+    try:
+        return local_settings()
+    except SettingsError as exc:
+        raise NodeError(str(exc)) from None
 
 
 def _profile(name: str) -> Profile:
