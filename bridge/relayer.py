@@ -52,8 +52,10 @@ log = logging.getLogger("bridge.relayer")
 _WAIT_REASONS = ("contract is paused", "not enough signatures", "admin delay not passed")
 
 
-class Relayer:
+class Relayer(service.Process):
     """Moves messages between all chains of a manifest that have a Bridge."""
+
+    settings: RelayerSettings
 
     def __init__(
         self,
@@ -62,9 +64,7 @@ class Relayer:
         chain_links: dict[int, ChainLink],
         store: Store,
     ) -> None:
-        self.settings = settings
-        self.links = chain_links
-        self.store = store
+        super().__init__(settings, account, chain_links, store)
         self.senders = {cid: TxSender(link.rpc, account, cid) for cid, link in chain_links.items()}
         # Validator set per destination chain, followed from its Validator{Added,Removed} logs.
         self._validators: dict[int, tuple[set[str], int]] = {}

@@ -25,14 +25,12 @@ import sys
 
 import click
 from eth_abi import decode as abi_decode
-from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
 from bridge import metrics, service
 from bridge.chains import ChainLink
 from bridge.message import Message, Transfer, decode
 from bridge.settings import ValidatorSettings
-from bridge.store import Store
 from esg.chain.abi import hex_bytes
 from esg.chain.follower import reread_final
 from esg.chain.rpc import Log
@@ -90,21 +88,10 @@ def arrived(receipt: dict, m: Transfer, bridge: str, message_log: Log) -> int:
     return total
 
 
-class Validator:
+class Validator(service.Process):
     """Follows the source chains and signs their final messages (see the module notes)."""
 
-    def __init__(
-        self,
-        settings: ValidatorSettings,
-        account: LocalAccount,
-        chain_links: dict[int, ChainLink],
-        store: Store,
-    ) -> None:
-        self.settings = settings
-        self.account = account
-        self.address = account.address
-        self.links = chain_links
-        self.store = store
+    settings: ValidatorSettings
 
     async def round(self) -> None:
         """Follow every chain once; a failing chain does not stop the others."""
