@@ -15,26 +15,13 @@ import pytest
 
 from esg import nodes
 from esg.paths import PROJECT_ROOT
-from tests.support.indexing import free_port, new_database
+from esg.stack import demo_environment
+from tests.support.indexing import new_database
 
 
 @pytest.fixture
 def demo_env(tmp_path, monkeypatch):
-    env = {k: v for k, v in os.environ.items() if k not in ("ESG_MANIFEST", "REDIS_URL")}
-    env.update(
-        ESG_HOME=str(tmp_path / "home"),
-        ESG_DEPLOYMENTS=str(tmp_path / "deployments"),
-        ESG_BESU_PORT=str(free_port()),
-        ESG_ETHEREUM_PORT=str(free_port()),
-        ESG_POLYGON_PORT=str(free_port()),
-        API_PORT=str(free_port()),
-        WEB_PORT=str(free_port()),
-        ORACLE_PORT=str(free_port()),
-        INDEXER_METRICS_PORT="0",
-        BRIDGE_VALIDATOR_METRICS_PORT="0",
-        BRIDGE_RELAYER_METRICS_PORT="0",
-        DATABASE_URL=new_database("demo"),
-    )
+    env = demo_environment(tmp_path, new_database("demo"))
     # The node manager in this process looks at the same runtime folder and ports.
     for key in ("ESG_HOME", "ESG_BESU_PORT", "ESG_ETHEREUM_PORT", "ESG_POLYGON_PORT"):
         monkeypatch.setenv(key, env[key])
