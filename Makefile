@@ -53,7 +53,7 @@ chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && $(APT_INSTALL) chromium; }
 
 demo: install frontend
-	$(BIN)/python -m esg.demo
+	$(BIN)/esg demo
 
 test: install deploy-tools frontend chromium
 	cd $(FRONTEND) && npx vitest run

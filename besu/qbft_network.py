@@ -1,6 +1,6 @@
 """Lay out a QBFT network of Besu nodes: keys, genesis with the validators, per-node configuration.
 
-    python -m besu.qbft_network --out besu/network --validators 4
+    esg besu-layout --out besu/network --validators 4     (or python -m besu.qbft_network)
 
 writes, for ``N`` validators::
 
@@ -18,7 +18,6 @@ is only for throwaway local networks, since anyone can derive those keys.
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import os
@@ -28,6 +27,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import rlp
 from eth_account import Account
 from eth_keys import keys
@@ -38,18 +38,13 @@ BESU_DIR = Path(__file__).resolve().parent
 TEMPLATE_GENESIS = BESU_DIR / "genesis.json"
 TEMPLATE_CONFIG = BESU_DIR / "config.toml"
 
-CHAIN_ID = 2025
 DEV_VALIDATOR_PATH = "m/44'/60'/1'/0/{}"
 DEV_ACCOUNT_COUNT = 20
-DEV_ACCOUNT_BALANCE = 10**24  # 1,000,000 ETH each
 
-# Besu requires this mixHash in the genesis block of IBFT 2.0 and QBFT networks.
-BFT_MIX_HASH = "0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365"
 VANITY_LENGTH = 32
 
 BASE_P2P_PORT = 30303
 BASE_RPC_PORT = 8545
-RPC_APIS = ("ETH", "NET", "WEB3", "ADMIN", "QBFT")
 
 
 @dataclass(frozen=True)
@@ -212,27 +207,44 @@ def layout(
     return node_keys
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m besu.qbft_network", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--out", type=Path, required=True, help="folder to write the network into")
-    parser.add_argument("--validators", type=int, default=4, help="number of validator nodes")
-    parser.add_argument("--host", default="127.0.0.1", help="IP address the nodes advertise")
-    parser.add_argument(
-        "--dev-keys",
-        action="store_true",
-        help="derive node keys from the public development mnemonic (local use only)",
-    )
-    args = parser.parse_args(argv)
-    node_keys = layout(args.out, args.validators, args.host, args.dev_keys)
-    print(f"QBFT network of {len(node_keys)} validators written to {args.out.resolve()}")
+@click.command(name="besu-layout")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the network into.",
+)
+@click.option(
+    "--validators",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Validator nodes.",
+)
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="IP address the nodes advertise."
+)
+@click.option(
+    "--dev-keys",
+    is_flag=True,
+    help="Derive node keys from the public development mnemonic (local use only).",
+)
+def cli(out: Path, validators: int, host: str, dev_keys: bool) -> None:
+    """Lay out a QBFT network of Besu nodes: keys, genesis with the validators, node configs."""
+    node_keys = layout(out, validators, host, dev_keys)
+    click.echo(f"QBFT network of {len(node_keys)} validators written to {out.resolve()}")
     for i, key in enumerate(node_keys):
-        node_dir = args.out.resolve() / f"node-{i + 1}"
-        rpc = f"http://{args.host}:{BASE_RPC_PORT + i}"
-        print(f"  node-{i + 1}: validator {key.address}, rpc {rpc}")
-        print(f"    besu --config-file={node_dir / 'config.toml'}")
-    return 0
+        node_dir = out.resolve() / f"node-{i + 1}"
+        rpc = f"http://{host}:{BASE_RPC_PORT + i}"
+        click.echo(f"  node-{i + 1}: validator {key.address}, rpc {rpc}")
+        click.echo(f"    besu --config-file={node_dir / 'config.toml'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m besu.qbft_network`` (the same as ``esg besu-layout``)."""
+    from esg.cli import run
+
+    return run(cli, argv, "python -m besu.qbft_network")
 
 
 if __name__ == "__main__":

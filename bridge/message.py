@@ -8,38 +8,35 @@ address), so a signature is worth nothing on another chain or another bridge.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import ClassVar, Self
 
 from eth_abi import encode
 from eth_account import Account
-from eth_account.messages import SignableMessage, encode_typed_data
+from eth_account.messages import SignableMessage
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 
 from esg.chain.abi import ContractABI, hex_bytes
 from esg.chain.rpc import Log
-from esg.signing import domain
+from esg.signing import Struct, domain
 
 DOMAIN_NAME = "ESG Bridge"
 TRANSFER, ADMIN = "transfer", "admin"
 
-MESSAGE_TYPE = [
-    {"name": "srcChainId", "type": "uint256"},
-    {"name": "srcTxHash", "type": "bytes32"},
-    {"name": "srcLogIndex", "type": "uint256"},
-    {"name": "token", "type": "address"},
-    {"name": "id", "type": "uint256"},
-    {"name": "amount", "type": "uint256"},
-    {"name": "recipient", "type": "address"},
-    {"name": "data", "type": "bytes"},
-]
-ADMIN_TYPE = [
-    {"name": "srcChainId", "type": "uint256"},
-    {"name": "srcTxHash", "type": "bytes32"},
-    {"name": "srcLogIndex", "type": "uint256"},
-    {"name": "target", "type": "address"},
-    {"name": "payload", "type": "bytes"},
-]
+# The structs Bridge.vy verifies; each message's fields follow one of them.
+MESSAGE = Struct.parse(
+    "Message(uint256 srcChainId,bytes32 srcTxHash,uint256 srcLogIndex,address token,uint256 id,"
+    "uint256 amount,address recipient,bytes data)"
+)
+ADMIN_MESSAGE = Struct.parse(
+    "AdminMessage(uint256 srcChainId,bytes32 srcTxHash,uint256 srcLogIndex,address target,"
+    "bytes payload)"
+)
+
+
+# The fields that identify a message: where its log is.
+SOURCE = ("src_chain_id", "src_tx_hash", "src_log_index")
 
 
 @dataclass(frozen=True)
@@ -67,16 +64,25 @@ class _Base:
     def label(self) -> str:
         return f"{self.src_chain_id}/0x{self.src_tx_hash.hex()}/{self.src_log_index}"
 
-    def _signable(self, dest_bridge: str, primary: str, types: list, message: dict):
-        return encode_typed_data(
-            domain_data=domain(DOMAIN_NAME, self.dest_chain_id, to_checksum_address(dest_bridge)),
-            message_types={primary: types},
-            message_data=message,
-        )
+    # The EIP-712 struct of the message's kind.
+    struct: ClassVar[Struct]
+    # The event that announces it, and its field names where they differ from the attributes.
+    event: ClassVar[str]
+    event_fields: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def from_event(cls, chain_id: int, tx_hash: bytes, log_index: int, ev: dict) -> Self:
+        """The message a decoded event of chain ``chain_id`` announces (its fields by name)."""
+        values = {}
+        for f in fields(cls)[len(SOURCE) :]:
+            value = ev[cls.event_fields.get(f.name, f.name)]
+            values[f.name] = bytes(value) if f.type == "bytes" else value
+        return cls(chain_id, tx_hash, log_index, **values)
 
     def signable(self, dest_bridge: str) -> SignableMessage:
         """The EIP-712 message for the bridge ``dest_bridge`` on the destination chain."""
-        raise NotImplementedError
+        dest = to_checksum_address(dest_bridge)
+        return self.struct.signable(domain(DOMAIN_NAME, self.dest_chain_id, dest), self)
 
     def digest(self, dest_bridge: str) -> bytes:
         """The EIP-712 digest the destination bridge verifies."""
@@ -109,54 +115,14 @@ class Transfer(_Base):
     sender: str = field(default="", compare=False)
 
     kind = TRANSFER
-
-    @classmethod
-    def from_event(cls, chain_id: int, tx_hash: bytes, log_index: int, ev: dict) -> Transfer:
-        """The transfer a decoded ``MessageSent`` event of chain ``chain_id`` announces."""
-        return cls(
-            src_chain_id=chain_id,
-            src_tx_hash=tx_hash,
-            src_log_index=log_index,
-            dest_chain_id=ev["dest_chain_id"],
-            token=ev["dest_token"],
-            id=ev["id"],
-            amount=ev["amount"],
-            recipient=ev["recipient"],
-            data=bytes(ev["data"]),
-            src_token=ev["token"],
-            sender=ev["sender"],
-        )
-
-    def signable(self, dest_bridge: str) -> SignableMessage:
-        return self._signable(
-            dest_bridge,
-            "Message",
-            MESSAGE_TYPE,
-            {
-                "srcChainId": self.src_chain_id,
-                "srcTxHash": self.src_tx_hash,
-                "srcLogIndex": self.src_log_index,
-                "token": self.token,
-                "id": self.id,
-                "amount": self.amount,
-                "recipient": self.recipient,
-                "data": self.data,
-            },
-        )
+    struct = MESSAGE
+    event = "MessageSent"
+    # The log names the source token ``token`` and the destination one ``dest_token``.
+    event_fields = {"token": "dest_token", "src_token": "token"}
 
     def call(self, signatures: list[bytes]) -> tuple[str, tuple]:
         """The destination bridge function and arguments that deliver this message."""
-        return "receive_message", (
-            self.src_chain_id,
-            self.src_tx_hash,
-            self.src_log_index,
-            self.token,
-            self.id,
-            self.amount,
-            self.recipient,
-            self.data,
-            signatures,
-        )
+        return "receive_message", (*self.struct.values(self), signatures)
 
 
 @dataclass(frozen=True)
@@ -167,40 +133,15 @@ class AdminCall(_Base):
     payload: bytes
 
     kind = ADMIN
-
-    def signable(self, dest_bridge: str) -> SignableMessage:
-        return self._signable(
-            dest_bridge,
-            "AdminMessage",
-            ADMIN_TYPE,
-            {
-                "srcChainId": self.src_chain_id,
-                "srcTxHash": self.src_tx_hash,
-                "srcLogIndex": self.src_log_index,
-                "target": self.target,
-                "payload": self.payload,
-            },
-        )
+    struct = ADMIN_MESSAGE
+    event = "AdminMessageSent"
 
     def call(self, signatures: list[bytes]) -> tuple[str, tuple]:
-        return "receive_admin", (
-            self.src_chain_id,
-            self.src_tx_hash,
-            self.src_log_index,
-            self.target,
-            self.payload,
-            signatures,
-        )
+        return "receive_admin", (*self.struct.values(self), signatures)
 
     def execute_call(self) -> tuple[str, tuple]:
         """The call that executes this message once its delay has passed."""
-        return "execute_admin", (
-            self.src_chain_id,
-            self.src_tx_hash,
-            self.src_log_index,
-            self.target,
-            self.payload,
-        )
+        return "execute_admin", self.struct.values(self)
 
 
 Message = Transfer | AdminCall
@@ -210,25 +151,14 @@ def decode(abi: ContractABI, chain_id: int, log: Log) -> Message | None:
     """The message a bridge log announces, None for another event or another chain's echo."""
     topic = log.topics[0].lower() if log.topics else ""
     tx, index = hex_bytes(log.transactionHash), int(log.logIndex, 16)
-    sent = abi.event("MessageSent")
-    if topic == sent.topic0:
-        ev = sent.decode(log.topics, log.data)
-        if ev["src_chain_id"] != chain_id:
-            return None
-        return Transfer.from_event(chain_id, tx, index, ev)
-    admin = abi.event("AdminMessageSent")
-    if topic == admin.topic0:
-        ev = admin.decode(log.topics, log.data)
-        if ev["src_chain_id"] != chain_id:
-            return None
-        return AdminCall(
-            src_chain_id=chain_id,
-            src_tx_hash=tx,
-            src_log_index=index,
-            dest_chain_id=ev["dest_chain_id"],
-            target=ev["target"],
-            payload=bytes(ev["payload"]),
-        )
+    for kind in (Transfer, AdminCall):
+        event = abi.event(kind.event)
+        if topic == event.topic0:
+            ev = event.decode(log.topics, log.data)
+            # Another chain's echo of the same bridge address is not this chain's message.
+            if ev["src_chain_id"] != chain_id:
+                return None
+            return kind.from_event(chain_id, tx, index, ev)
     return None
 
 

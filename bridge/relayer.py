@@ -17,12 +17,12 @@ backoff and, after ``max_attempts``, marked failed with its reason (metrics, the
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import logging
 import sys
 
+import click
 from eth_account.signers.local import LocalAccount
 
 from bridge import metrics, service
@@ -43,6 +43,8 @@ from bridge.store import (
 from esg import logs
 from esg.chain.abi import Reverted, hex_bytes
 from esg.chain.tx import TxSender, succeeded
+from esg.cli import run as run_command
+from esg.cli.settings import apply, settings_options
 
 log = logging.getLogger("bridge.relayer")
 
@@ -50,8 +52,10 @@ log = logging.getLogger("bridge.relayer")
 _WAIT_REASONS = ("contract is paused", "not enough signatures", "admin delay not passed")
 
 
-class Relayer:
+class Relayer(service.Process):
     """Moves messages between all chains of a manifest that have a Bridge."""
+
+    settings: RelayerSettings
 
     def __init__(
         self,
@@ -60,9 +64,7 @@ class Relayer:
         chain_links: dict[int, ChainLink],
         store: Store,
     ) -> None:
-        self.settings = settings
-        self.links = chain_links
-        self.store = store
+        super().__init__(settings, account, chain_links, store)
         self.senders = {cid: TxSender(link.rpc, account, cid) for cid, link in chain_links.items()}
         # Validator set per destination chain, followed from its Validator{Added,Removed} logs.
         self._validators: dict[int, tuple[set[str], int]] = {}
@@ -327,26 +329,44 @@ async def _retry(settings: RelayerSettings, label: str) -> bool:
         await store.close()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m bridge [run|status|retry MESSAGE]``."""
-    parser = argparse.ArgumentParser(prog="python -m bridge", description=__doc__.splitlines()[0])
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "status", "retry"])
-    parser.add_argument("message", nargs="?", help="retry: SRC_CHAIN/0xTX_HASH/LOG_INDEX")
-    parser.add_argument("--once", action="store_true", help="one round, then exit")
-    args = parser.parse_args(argv)
-    settings = RelayerSettings()
-    logs.setup(settings.log_level)
-    if args.command == "status":
+@click.command(name="relay")
+@click.argument(
+    "action", type=click.Choice(["run", "status", "retry"]), default="run", metavar="[ACTION]"
+)
+@click.argument("message", required=False)
+@click.option("--once", is_flag=True, help="One round, then exit.")
+@settings_options(RelayerSettings)
+def cli(action: str, message: str | None, once: bool, **values) -> None:
+    """The bridge relayer. ACTION ``run`` (the default) follows every chain and submits signed
+    messages; ``status`` prints every message as a JSON line; ``retry
+    SRC_CHAIN/0xTX_HASH/LOG_INDEX`` gives a failed message new attempts.
+
+    The signing key comes from the environment (BRIDGE_RELAYER_KEY_FILE, _ACCOUNT_ALIAS,
+    _PASSPHRASE, _PASSPHRASE_FILE; docs/bridge.md), never from the command line."""
+    if action == "retry" and (not message or message.count("/") != 2):
+        raise click.BadParameter(
+            f"{message!r}: retry needs a message as SRC_CHAIN/0xTX_HASH/LOG_INDEX",
+            param_hint="MESSAGE",
+        )
+    if message and action != "retry":
+        raise click.BadParameter(f"{message!r}: only retry takes a message", param_hint="MESSAGE")
+    settings = apply(RelayerSettings, values)
+    ctx = click.get_current_context()
+    if action == "status":
+        logs.setup(settings.log_level)
         asyncio.run(_status(settings))
-        return 0
-    if args.command == "retry":
-        if not args.message or args.message.count("/") != 2:
-            parser.error("retry needs a message as SRC_CHAIN/0xTX_HASH/LOG_INDEX")
-        if not asyncio.run(_retry(settings, args.message)):
-            print(f"bridge: no failed message {args.message}", file=sys.stderr)
-            return 1
-        return 0
-    return service.run("relayer", "bridge", settings, Relayer, args.once)
+    elif action == "retry":
+        logs.setup(settings.log_level)
+        if not asyncio.run(_retry(settings, message)):
+            click.echo(f"bridge: no failed message {message}", err=True)
+            ctx.exit(1)
+    else:
+        ctx.exit(service.run("relayer", "bridge", settings, Relayer, once))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bridge [run|status|retry MESSAGE]`` (the same as ``esg relay``)."""
+    return run_command(cli, argv, "python -m bridge")
 
 
 if __name__ == "__main__":

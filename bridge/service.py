@@ -28,6 +28,23 @@ class Service(Protocol):
     async def round(self) -> None: ...
 
 
+class Process:
+    """What a validator and the relayer are made of: their settings, key, chains and store."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        account: LocalAccount,
+        chain_links: dict[int, ChainLink],
+        store: Store,
+    ) -> None:
+        self.settings = settings
+        self.account = account
+        self.address = account.address
+        self.links = chain_links
+        self.store = store
+
+
 async def rounds(service: Service, poll_interval: float, once: bool) -> None:
     """``service.round()`` every ``poll_interval`` seconds until cancelled (once with ``once``)."""
     while True:

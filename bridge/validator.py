@@ -19,23 +19,23 @@ stops this chain's round without moving the cursor, so it is tried again next ro
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import sys
 
+import click
 from eth_abi import decode as abi_decode
-from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
 from bridge import metrics, service
 from bridge.chains import ChainLink
 from bridge.message import Message, Transfer, decode
 from bridge.settings import ValidatorSettings
-from bridge.store import Store
 from esg.chain.abi import hex_bytes
 from esg.chain.follower import reread_final
 from esg.chain.rpc import Log
+from esg.cli import run as run_command
+from esg.cli.settings import apply, settings_options
 
 log = logging.getLogger("bridge.validator")
 
@@ -88,21 +88,10 @@ def arrived(receipt: dict, m: Transfer, bridge: str, message_log: Log) -> int:
     return total
 
 
-class Validator:
+class Validator(service.Process):
     """Follows the source chains and signs their final messages (see the module notes)."""
 
-    def __init__(
-        self,
-        settings: ValidatorSettings,
-        account: LocalAccount,
-        chain_links: dict[int, ChainLink],
-        store: Store,
-    ) -> None:
-        self.settings = settings
-        self.account = account
-        self.address = account.address
-        self.links = chain_links
-        self.store = store
+    settings: ValidatorSettings
 
     async def round(self) -> None:
         """Follow every chain once; a failing chain does not stop the others."""
@@ -185,14 +174,22 @@ class Validator:
             )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m bridge.validator [--once]``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m bridge.validator", description=__doc__.splitlines()[0]
+@click.command(name="validator")
+@click.option("--once", is_flag=True, help="One round over every chain, then exit.")
+@settings_options(ValidatorSettings)
+def cli(once: bool, **values) -> None:
+    """One bridge validator: follows the source chains itself and signs final messages. Its key
+    comes from the environment (BRIDGE_VALIDATOR_KEY_FILE, _ACCOUNT_ALIAS, _PASSPHRASE,
+    _PASSPHRASE_FILE, _DEV_ACCOUNT; docs/bridge.md), never from the command line."""
+    settings = apply(ValidatorSettings, values)
+    click.get_current_context().exit(
+        service.run("validator", "bridge.validator", settings, Validator, once)
     )
-    parser.add_argument("--once", action="store_true", help="one round over every chain, then exit")
-    args = parser.parse_args(argv)
-    return service.run("validator", "bridge.validator", ValidatorSettings(), Validator, args.once)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bridge.validator [--once]`` (the same as ``esg validator``)."""
+    return run_command(cli, argv, "python -m bridge.validator")
 
 
 if __name__ == "__main__":

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from esg.paths import runtime_dir
-
-DEFAULT_DATABASE = "esg"
+from esg.settings import local_settings
 
 
 def embedded_url(pgdata: Path | None = None, database: str = "postgres") -> str:
@@ -119,12 +118,12 @@ def _restart(pgdata: Path) -> None:
 
 async def database_url() -> str:
     """``DATABASE_URL`` if set, else the embedded server's ``esg`` database (created if new)."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
+    settings = local_settings()
+    if settings.database_url:
+        return settings.database_url
     base = await asyncio.to_thread(embedded_url)
     await tune_embedded(base)
-    url = with_database(base, os.environ.get("ESG_DATABASE", DEFAULT_DATABASE))
+    url = with_database(base, settings.database)
     await ensure_database(url)
     return url
 
@@ -134,8 +133,40 @@ async def drop_embedded_database() -> bool:
 
     Does nothing and returns False when ``DATABASE_URL`` points at a server of the user's.
     """
-    if os.environ.get("DATABASE_URL"):
+    settings = local_settings()
+    if settings.database_url:
         return False
     base = await asyncio.to_thread(embedded_url)
-    await drop_database(with_database(base, os.environ.get("ESG_DATABASE", DEFAULT_DATABASE)))
+    await drop_database(with_database(base, settings.database))
     return True
+
+
+@contextlib.asynccontextmanager
+async def advisory_lock(conn, key: int) -> AsyncIterator[None]:
+    """Hold PostgreSQL's session advisory lock ``key`` on ``conn`` for the ``with`` block."""
+    await conn.execute("SELECT pg_advisory_lock($1)", key)
+    try:
+        yield
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", key)
+
+
+async def apply_migrations(conn, folder: Path, *, table: str, lock: int) -> list[str]:
+    """Run the ``*.sql`` files of ``folder`` not yet recorded in ``table``, in name order, each
+    in one transaction with its record, under advisory lock ``lock`` (processes starting together
+    do not race); returns the names applied. A schema-qualified table's schema is created."""
+    async with advisory_lock(conn, lock):
+        schema = table.rpartition(".")[0]
+        if schema:
+            await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        await conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {table}"
+            " (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        recorded = {row["name"] for row in await conn.fetch(f"SELECT name FROM {table}")}
+        pending = [p for p in sorted(folder.glob("*.sql")) if p.name not in recorded]
+        for path in pending:
+            async with conn.transaction():
+                await conn.execute(path.read_text())
+                await conn.execute(f"INSERT INTO {table} (name) VALUES ($1)", path.name)
+    return [path.name for path in pending]

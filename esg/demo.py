@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -24,6 +23,10 @@ import sys
 import time
 from collections import Counter
 
+import click
+
+from api.settings import Settings as ApiSettings
+from bridge.settings import ValidatorSettings
 from esg import nodes
 from esg.chain.abi import ContractABI
 from esg.database import database_url, drop_embedded_database
@@ -235,7 +238,7 @@ def show_api(chain_ids: dict[str, int], timeout: float = 90.0) -> bool:
     """Wait until the API serves the indexed chains, then print where to look and a first answer."""
     import httpx
 
-    base = f"http://127.0.0.1:{os.environ.get('API_PORT', '8000')}"
+    base = f"http://127.0.0.1:{ApiSettings().port}"
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -289,13 +292,14 @@ def _bridge_env(chain_ids: dict[str, int]) -> tuple[list[dict[str, str]], dict[s
     finality = {}
     if CHILD_PROFILE in chain_ids:
         finality = {str(chain_ids[CHILD_PROFILE]): LOCAL_CHILD_FINALITY}
-    metrics = os.environ.get("BRIDGE_VALIDATOR_METRICS_PORT")
+    # The validators' metrics stay off when the environment turns them off (tests).
+    metrics_off = ValidatorSettings().metrics_port == 0
     validators = [
         {
             "BRIDGE_VALIDATOR_DEV_ACCOUNT": str(index),
             "BRIDGE_VALIDATOR_FINALITY": json.dumps(finality),
             "BRIDGE_VALIDATOR_POLL_INTERVAL": "0.5",
-            "BRIDGE_VALIDATOR_METRICS_PORT": "0" if metrics == "0" else str(9466 + i),
+            "BRIDGE_VALIDATOR_METRICS_PORT": "0" if metrics_off else str(9466 + i),
         }
         for i, index in enumerate(DEV_VALIDATOR_INDEXES)
     ]
@@ -311,29 +315,52 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def _profile_list(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
+    profiles = [p for p in value.split(",") if p]
+    for profile in profiles:
+        if profile not in nodes.PROFILES:
+            raise click.BadParameter(
+                f"{profile!r} is not a local profile; choose from {', '.join(nodes.PROFILES)}"
+            )
+    if not profiles:
+        raise click.BadParameter(f"{value!r} names no profile")
+    return profiles
+
+
+@click.command(name="demo")
+@click.option(
+    "--profiles",
+    default=",".join(nodes.PROFILES),
+    show_default=True,
+    callback=_profile_list,
+    help="Comma-separated local profiles.",
+)
+@click.option("--replay", is_flag=True, help="Play the scenario again on an existing deployment.")
+@click.option(
+    "--no-serve", is_flag=True, help="Deploy and play, then exit (the nodes keep running)."
+)
+@click.option("--once", is_flag=True, help="Bring everything up, show the API, then stop it all.")
+def cli(profiles: list[str], replay: bool, no_serve: bool, once: bool) -> None:
+    """Bring the whole system up on the local chains (see ``python -m esg.demo``'s notes)."""
+    click.get_current_context().exit(run(profiles, replay=replay, no_serve=no_serve, once=once))
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m esg.demo", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--profiles", default="besu,ethereum,polygon", help="comma-separated local profiles"
-    )
-    parser.add_argument(
-        "--replay", action="store_true", help="play the scenario again on an existing deployment"
-    )
-    parser.add_argument(
-        "--no-serve", action="store_true", help="deploy and play, then exit (nodes keep running)"
-    )
-    parser.add_argument(
-        "--once", action="store_true", help="bring everything up, show the API, then stop it all"
-    )
-    args = parser.parse_args(argv)
+    """``python -m esg.demo`` (the same as ``esg demo``)."""
+    from esg.cli import run as run_command
+
+    return run_command(cli, argv, "python -m esg.demo")
+
+
+def run(profiles: list[str], *, replay: bool, no_serve: bool, once: bool) -> int:
+    """Start the nodes, deploy and play; serve until stopped unless ``no_serve`` or ``once``."""
     signal.signal(signal.SIGTERM, _interrupt)
-    profiles = [p for p in args.profiles.split(",") if p]
     for profile, url in nodes.start(profiles).items():
         _say(f"[{profile}] node at {url}")
     services = Supervisor(runtime_dir(), cwd=PROJECT_ROOT, say=_say)
     try:
-        chain_ids = deploy_all(profiles, replay=args.replay)
-        if args.no_serve:
+        chain_ids = deploy_all(profiles, replay=replay)
+        if no_serve:
             return 0
         # Start (and tune) the embedded PostgreSQL once, here, so the services never race to do it.
         os.environ["DATABASE_URL"] = asyncio.run(database_url())
@@ -366,16 +393,17 @@ def main(argv: list[str] | None = None) -> int:
         shown = show_api(chain_ids)
         if shown and "oracle" in services_to_run:
             shown = oracle_demo.play_demo(chain_ids[SCENARIO_PROFILE], _say)
-        if args.once:
+        if once:
             return 0 if shown else 1
         # A crashed service is restarted; the chains and the others keep running.
         services.watch()
+        return 0
     except KeyboardInterrupt:
         _say("\nstopping ...")
         return 0
     finally:
         services.stop()
-        if not args.no_serve:
+        if not no_serve:
             nodes.stop(profiles)
 
 

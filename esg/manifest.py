@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from esg.paths import deployments_dir
+from esg.settings import local_settings
 
 MANIFEST_VERSION = 1
 
@@ -103,7 +104,7 @@ def manifest_path(name: str = "local") -> Path:
 
 def load_manifest(path: Path | str | None = None) -> Manifest:
     """Read a manifest; a missing file gives an empty one bound to that path."""
-    path = Path(path) if path else Path(os.environ.get("ESG_MANIFEST", manifest_path()))
+    path = Path(path) if path else (local_settings().manifest or manifest_path())
     if not path.exists():
         return Manifest(path=path)
     raw = json.loads(path.read_text())

@@ -1,8 +1,10 @@
 """Local chain profiles: one anvil per chain, started and stopped from one command.
 
-    python -m esg.nodes start  [--profile besu|ethereum|polygon|all] [--block-time SECONDS]
-    python -m esg.nodes status [--profile ...]
-    python -m esg.nodes stop   [--profile ...]
+    esg nodes start  [--profile besu|ethereum|polygon|all] [--block-time SECONDS]
+    esg nodes status [--profile ...]
+    esg nodes stop   [--profile ...]
+
+(``python -m esg.nodes`` is the same command.)
 
 =========  ========  ==========================  ======================================
 profile    chain id  default URL                 what runs
@@ -12,7 +14,8 @@ ethereum   31337     http://127.0.0.1:8546       anvil
 polygon    31338     http://127.0.0.1:8547       anvil
 =========  ========  ==========================  ======================================
 
-Ports come from ``ESG_BESU_PORT``, ``ESG_ETHEREUM_PORT`` and ``ESG_POLYGON_PORT`` when set.
+Ports come from ``ESG_BESU_PORT``, ``ESG_ETHEREUM_PORT`` and ``ESG_POLYGON_PORT`` when set
+(esg.settings).
 ``ESG_<PROFILE>_URL`` (e.g. ``ESG_BESU_URL=http://chain-besu:8545`` in docker-compose) names a node
 run elsewhere instead: start only waits until it answers with the profile's chain id, and stop
 leaves it alone.
@@ -25,7 +28,6 @@ genesis Besu would boot is the one exercised locally.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import os
@@ -37,11 +39,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
 from esg.paths import PROJECT_ROOT, runtime_dir
+from esg.settings import LocalSettings, SettingsError, local_settings
 
 HOST = "127.0.0.1"
 BESU_GENESIS = PROJECT_ROOT / "besu" / "genesis.json"
@@ -89,18 +94,12 @@ class Profile:
 
     @property
     def port(self) -> int:
-        value = os.environ.get(self.port_env)
-        if not value:
-            return self.default_port
-        try:
-            return int(value)
-        except ValueError:
-            raise NodeError(f"{self.port_env}={value!r} is not a port number") from None
+        return getattr(_settings(), f"{self.name}_port") or self.default_port
 
     @property
     def external_url(self) -> str | None:
         """The URL of a node this profile does not run (``ESG_<PROFILE>_URL``), if set."""
-        return os.environ.get(f"ESG_{self.name.upper()}_URL") or None
+        return getattr(_settings(), f"{self.name}_url")
 
     @property
     def url(self) -> str:
@@ -216,7 +215,7 @@ def node_dir() -> Path:
 
 def anvil_executable() -> str:
     """The anvil binary: ``ESG_ANVIL``, the native one from node_modules, or anvil on PATH."""
-    if override := os.environ.get("ESG_ANVIL"):
+    if override := _settings().anvil:
         return override
     # The npm package's launcher is a node script that spawns the native binary; running the
     # binary itself makes the recorded PID the node's own.
@@ -228,6 +227,13 @@ def anvil_executable() -> str:
     if found := shutil.which("anvil"):
         return found
     raise NodeError("anvil not found: run `make install` (npm ci) or set ESG_ANVIL")
+
+
+def _settings() -> LocalSettings:
+    try:
+        return local_settings()
+    except SettingsError as exc:
+        raise NodeError(str(exc)) from None
 
 
 def _profile(name: str) -> Profile:
@@ -392,44 +398,75 @@ def _stop_one(profile: Profile, timeout: float) -> None:
     _pid_file(profile).unlink(missing_ok=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m esg.nodes", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=("start", "stop", "status"))
-    parser.add_argument(
-        "--profile",
-        action="append",
-        choices=(*PROFILES, "all"),
-        help="profile to act on (repeatable; default: all)",
-    )
-    parser.add_argument(
-        "--block-time",
-        type=float,
-        default=None,
-        help="seconds between blocks (default: mine on every transaction)",
-    )
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "start":
-            for name, url in start(args.profile, block_time=args.block_time).items():
-                print(f"{name}: {url} (chain id {PROFILES[name].chain_id})")
-        elif args.command == "stop":
-            stop(args.profile)
-            for name in _names(args.profile):
-                print(f"{name}: stopped")
+_PROFILE_OPTION = click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    type=click.Choice([*PROFILES, "all"]),
+    help="Profile to act on (repeatable; default: all).",
+)
+
+
+@click.group(name="nodes")
+def cli() -> None:
+    """Start, stop or list the local chains (one anvil per profile)."""
+
+
+@cli.command(name="start")
+@_PROFILE_OPTION
+@click.option(
+    "--block-time",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds between blocks (default: mine on every transaction).",
+)
+def start_command(profiles: tuple[str, ...], block_time: float | None) -> None:
+    """Start the profiles' nodes unless they run already."""
+    with _as_click_error():
+        for name, url in start(profiles or None, block_time=block_time).items():
+            click.echo(f"{name}: {url} (chain id {PROFILES[name].chain_id})")
+
+
+@cli.command(name="stop")
+@_PROFILE_OPTION
+def stop_command(profiles: tuple[str, ...]) -> None:
+    """Stop the nodes this command started (a node given by URL is left alone)."""
+    with _as_click_error():
+        stop(profiles or None)
+    for name in _names(profiles or None):
+        click.echo(f"{name}: stopped")
+
+
+@cli.command(name="status")
+@_PROFILE_OPTION
+def status_command(profiles: tuple[str, ...]) -> None:
+    """Whether each profile's node runs, with its chain id and latest block."""
+    with _as_click_error():
+        states = status(profiles or None)
+    for name, st in states.items():
+        if st.running:
+            click.echo(
+                f"{name}: running  chain id {st.chain_id}  block {st.block}  {st.url}  pid {st.pid}"
+            )
+        elif st.pid is not None:
+            click.echo(f"{name}: not answering  {st.url}  pid {st.pid}")
         else:
-            for name, st in status(args.profile).items():
-                if st.running:
-                    print(
-                        f"{name}: running  chain id {st.chain_id}  block {st.block}  {st.url}  pid {st.pid}"
-                    )
-                elif st.pid is not None:
-                    print(f"{name}: not answering  {st.url}  pid {st.pid}")
-                else:
-                    print(f"{name}: stopped  {st.url}")
+            click.echo(f"{name}: stopped  {st.url}")
+
+
+@contextlib.contextmanager
+def _as_click_error() -> Iterator[None]:
+    try:
+        yield
     except NodeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+        raise click.ClickException(str(exc)) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m esg.nodes`` (the same as ``esg nodes``)."""
+    from esg.cli import run
+
+    return run(cli, argv, "python -m esg.nodes")
 
 
 if __name__ == "__main__":

@@ -74,6 +74,25 @@ def _wait_ready(log: Path, proc: subprocess.Popen, timeout: float) -> None:
         time.sleep(0.5)
 
 
+def demo_environment(home: Path, database_url: str) -> dict[str, str]:
+    """The environment of a demo that shares nothing with another one on this machine: its own
+    runtime folder, deployments and database, free ports, no metrics endpoints."""
+    env = {k: v for k, v in os.environ.items() if k not in ("ESG_MANIFEST", "REDIS_URL")}
+    env.update(
+        ESG_HOME=str(home / "home"),
+        ESG_DEPLOYMENTS=str(home / "deployments"),
+        API_PORT=str(free_port()),
+        WEB_PORT=str(free_port()),
+        ORACLE_PORT=str(free_port()),
+        INDEXER_METRICS_PORT="0",
+        BRIDGE_VALIDATOR_METRICS_PORT="0",
+        BRIDGE_RELAYER_METRICS_PORT="0",
+        DATABASE_URL=database_url,
+        **{p.port_env: str(free_port()) for p in nodes.PROFILES.values()},
+    )
+    return env
+
+
 @contextlib.contextmanager
 def demo_stack(home: Path, database_url: str, timeout: float = 600) -> Iterator[Stack]:
     """Run the demo under ``home`` on free ports until the block exits, then stop all of it.
@@ -81,16 +100,7 @@ def demo_stack(home: Path, database_url: str, timeout: float = 600) -> Iterator[
     The node manager of this process is pointed at the same runtime folder and ports while the
     block runs, so ``esg.nodes`` calls here see the demo's nodes.
     """
-    env = {k: v for k, v in os.environ.items() if k not in ("ESG_MANIFEST", "REDIS_URL")}
-    env.update(
-        ESG_HOME=str(home / "home"),
-        ESG_DEPLOYMENTS=str(home / "deployments"),
-        API_PORT=str(free_port()),
-        WEB_PORT=str(free_port()),
-        INDEXER_METRICS_PORT="0",
-        DATABASE_URL=database_url,
-        **{p.port_env: str(free_port()) for p in nodes.PROFILES.values()},
-    )
+    env = demo_environment(home, database_url)
     shared = ("ESG_HOME", *(p.port_env for p in nodes.PROFILES.values()))
     saved = {k: os.environ.get(k) for k in shared}
     os.environ.update({k: env[k] for k in shared})

@@ -22,7 +22,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 
 
@@ -51,34 +51,24 @@ class Service:
     history: list[str] = field(default_factory=list)
 
 
+@dataclass(eq=False)
 class Supervisor:
     """Start services, restart crashed ones with backoff, stop them all on request."""
 
-    def __init__(
-        self,
-        log_dir: Path,
-        *,
-        cwd: Path | None = None,
-        say: Callable[[str], None] = print,
-        base_delay: float = 1.0,
-        max_delay: float = 30.0,
-        stable_after: float = 30.0,
-        grace: float = 10.0,
-        interval: float = 0.5,
-    ) -> None:
-        self.log_dir = log_dir
-        self.cwd = cwd
-        self.say = say
-        self.base_delay = base_delay
-        self.max_delay = max_delay
-        self.stable_after = stable_after
-        self.grace = grace
-        self.interval = interval
-        self.services: dict[str, Service] = {}
-        self.stopping = False
-        self._lock = threading.Lock()
-        self._halt = threading.Event()
-        self._thread: threading.Thread | None = None
+    log_dir: Path
+    _: KW_ONLY
+    cwd: Path | None = None
+    say: Callable[[str], None] = print
+    base_delay: float = 1.0
+    max_delay: float = 30.0
+    stable_after: float = 30.0
+    grace: float = 10.0
+    interval: float = 0.5
+    services: dict[str, Service] = field(default_factory=dict, init=False)
+    stopping: bool = field(default=False, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _halt: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _thread: threading.Thread | None = field(default=None, init=False, repr=False)
 
     def add(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
         """Register a service (started by :meth:`start`), run with ``env`` added to the

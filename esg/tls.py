@@ -1,8 +1,9 @@
 """TLS for the project's HTTP services: TLS 1.3 as the minimum, and a local CA for the demo.
 
 ``server_context`` is what uvicorn serves with when given a certificate and key; ``run`` is
-``uvicorn.run`` serving with it. ``local_ca`` creates (once) a CA and a
-certificate for 127.0.0.1/localhost signed by it, under the runtime folder, for ``make demo``.
+``uvicorn.run`` serving with it, ``serve`` runs a service's app factory on its settings.
+``local_ca`` creates (once) a CA and a certificate for 127.0.0.1/localhost signed by it, under
+the runtime folder, for ``make demo``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 import ipaddress
 import ssl
 from pathlib import Path
+from typing import Protocol
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
@@ -22,6 +24,27 @@ def server_context(cert: Path, key: Path) -> ssl.SSLContext:
     ctx.minimum_version = ssl.TLSVersion.TLSv1_3
     ctx.load_cert_chain(cert, key)
     return ctx
+
+
+class ServerSettings(Protocol):
+    """What every HTTP service's settings name: where it listens, its certificate, its logs."""
+
+    host: str
+    port: int
+    tls_cert: Path | None
+    tls_key: Path | None
+    log_level: str
+
+
+def serve(factory: str, settings: ServerSettings, **kwargs) -> None:
+    """Serve the app factory ``factory`` (``module:function``) as ``settings`` say, JSON logs
+    included (esg.logs); ``kwargs`` are further uvicorn options."""
+    from esg import logs
+
+    logs.setup(settings.log_level)
+    options = dict(factory=True, log_config=None, server_header=False, **kwargs)
+    options.update(host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    run(factory, cert=settings.tls_cert, key=settings.tls_key, **options)
 
 
 def run(app: str, *, cert: Path | None, key: Path | None, **kwargs) -> None:

@@ -13,7 +13,6 @@ the development accounts; 0 hides them).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from api.settings import Settings as ApiSettings
 from esg import logs, nodes
 from esg.paths import PROJECT_ROOT
 
@@ -45,9 +45,7 @@ class WebSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 3000
-    api_url: str = Field(
-        default_factory=lambda: f"http://127.0.0.1:{os.environ.get('API_PORT', '8000')}"
-    )
+    api_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{ApiSettings().port}")
     dist: Path = PROJECT_ROOT / "frontend" / "dist"
     dev_accounts: bool = True
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import asyncpg
 import orjson
 
+from esg.database import apply_migrations
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 LOCK_ID = 0x0AC1E  # advisory lock key of the oracle's migrations
 
@@ -31,22 +33,4 @@ async def create_pool(url: str, **kw) -> asyncpg.Pool:
 
 async def migrate(conn: asyncpg.Connection) -> list[str]:
     """Apply the migrations not applied yet; returns their names."""
-    applied: list[str] = []
-    await conn.execute("SELECT pg_advisory_lock($1)", LOCK_ID)
-    try:
-        await conn.execute(
-            "CREATE SCHEMA IF NOT EXISTS oracle;"
-            "CREATE TABLE IF NOT EXISTS oracle.migrations"
-            " (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
-        )
-        done = {r["name"] for r in await conn.fetch("SELECT name FROM oracle.migrations")}
-        for path in sorted(MIGRATIONS.glob("*.sql")):
-            if path.name in done:
-                continue
-            async with conn.transaction():
-                await conn.execute(path.read_text())
-                await conn.execute("INSERT INTO oracle.migrations (name) VALUES ($1)", path.name)
-            applied.append(path.name)
-    finally:
-        await conn.execute("SELECT pg_advisory_unlock($1)", LOCK_ID)
-    return applied
+    return await apply_migrations(conn, MIGRATIONS, table="oracle.migrations", lock=LOCK_ID)

@@ -20,6 +20,7 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_utils import keccak
 
+from api.settings import Settings as ApiSettings
 from oracle import audit, pipeline, review, samples
 from oracle.settings import Settings
 
@@ -153,7 +154,7 @@ def prepare(chain_id: int) -> None:
     from esg.personas import Personas
 
     who = Personas.from_accounts(accounts.test_accounts)
-    port = int(os.environ.get("ORACLE_PORT", "8100"))
+    port = Settings().port
     os.environ.update(environment(who, chain_id=chain_id, port=port, tls_dir=runtime_dir() / "tls"))
 
 
@@ -164,7 +165,7 @@ def play_demo(chain_id: int, say: Callable[[str], None] = print) -> bool:
     from esg.personas import Personas
 
     who = Personas.from_accounts(accounts.test_accounts)
-    api = f"http://127.0.0.1:{os.environ.get('API_PORT', '8000')}"
+    api = f"http://127.0.0.1:{ApiSettings().port}"
     return play(who, chain_id=chain_id, api=api, say=say)["score"] is not None
 
 
@@ -260,7 +261,7 @@ def play(who, *, chain_id: int, api: str, say: Callable[[str], None] = print) ->
     """One organization through the running oracle, up to its new score in the API."""
     import httpx
 
-    base = f"https://127.0.0.1:{os.environ['ORACLE_PORT']}"
+    base = f"https://127.0.0.1:{Settings().port}"
     verify = os.environ["ORACLE_CA"]
     wait_ready(base, verify)
     org = Client(base, verify)

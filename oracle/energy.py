@@ -9,7 +9,6 @@ for another machine. Emissions are energy times the grid factor of the shipped f
 
 from __future__ import annotations
 
-import os
 import resource
 import time
 from collections.abc import Iterator
@@ -18,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oracle.metrics import factor_table
+from oracle.settings import Settings
 
 POWERCAP = Path("/sys/class/powercap")
-DEFAULT_WATTS_PER_CORE = 4.4
 
 
 @dataclass
@@ -75,7 +74,7 @@ def _cpu_seconds() -> float:
 def metered() -> Iterator[Energy]:
     """Meter the ``with`` block; the yielded ``Energy`` is filled in when the block ends."""
     out = Energy()
-    watts = float(os.environ.get("ORACLE_WATTS_PER_CORE", DEFAULT_WATTS_PER_CORE))
+    watts = Settings().watts_per_core
     t0, c0, r0 = time.perf_counter(), _cpu_seconds(), _rapl_uj()
     try:
         yield out

@@ -71,4 +71,7 @@ class Settings(BaseSettings):
     submit_interval: float = 0.5
     # Seconds to wait before rebroadcasting a signed transaction that is not yet mined.
     rebroadcast_after: float = 5.0
+    # Power of one busy core (W) for the energy estimate where RAPL counters are not readable
+    # (oracle/energy.py): an AMD EPYC 7763's 280 W TDP over its 64 cores.
+    watts_per_core: float = 4.4
     log_level: str = "INFO"

@@ -15,7 +15,8 @@ import pytest
 
 from esg import nodes
 from esg.paths import PROJECT_ROOT
-from tests.support.indexing import free_port, new_database
+from esg.stack import demo_environment
+from tests.support.indexing import new_database
 from tests.support.processes import run_module
 
 
@@ -23,19 +24,11 @@ from tests.support.processes import run_module
 def demo_env(tmp_path, monkeypatch):
     """The environment of a demo of its own: a fresh runtime folder and database, every chain
     profile, service and oracle on a free port, the metrics servers on none."""
-    # Made before ESG_HOME moves: the test database lives on the server this run already uses.
-    database = new_database("demo")
-    node_ports = {p.port_env: str(free_port()) for p in nodes.PROFILES.values()}
+    # The database is made before ESG_HOME moves: it lives on the server this run already uses.
+    env = demo_environment(tmp_path, new_database("demo"))
     # The node manager in this process looks at the same runtime folder and ports.
-    monkeypatch.setenv("ESG_HOME", str(tmp_path / "home"))
-    for key, port in node_ports.items():
-        monkeypatch.setenv(key, port)
-    env = {k: v for k, v in os.environ.items() if k not in ("ESG_MANIFEST", "REDIS_URL")}
-    env["ESG_DEPLOYMENTS"] = str(tmp_path / "deployments")
-    env["DATABASE_URL"] = database
-    env |= {key: str(free_port()) for key in ("API_PORT", "WEB_PORT", "ORACLE_PORT")}
-    metrics = ("INDEXER", "BRIDGE_VALIDATOR", "BRIDGE_RELAYER")
-    env |= {f"{service}_METRICS_PORT": "0" for service in metrics}
+    for key in ("ESG_HOME", *(p.port_env for p in nodes.PROFILES.values())):
+        monkeypatch.setenv(key, env[key])
     yield env
     nodes.stop()  # whatever happened, no node of this test outlives it
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """HEALTHCHECK of the services image: asks the service that PID 1 runs over HTTP.
 
-The API answers ``/ready`` (database reachable and something indexed), the indexer its metrics
-endpoint. ``ESG_HEALTH_URL`` names the URL to ask instead (the relayer, validators and oracle set
-it to their own endpoint); a service without one is healthy while it runs. Standard library only.
+Each service runs as ``esg <command>``. The API answers ``/ready`` (database reachable and
+something indexed), the indexer its metrics endpoint. ``ESG_HEALTH_URL`` names the URL to ask
+instead (the relayer, validators and oracle set it to their own endpoint); a service without one
+is healthy while it runs. Standard library only.
 """
 
 from __future__ import annotations
@@ -13,11 +14,18 @@ import sys
 import urllib.error
 import urllib.request
 
+# The modules of the `esg` commands whose health the image asks itself (esg/cli).
+ESG_COMMANDS = {"api": "api", "index": "indexer"}
+
 
 def service_module(cmdline: bytes) -> str | None:
-    """The module of ``python -m <module>`` in a NUL-separated command line."""
+    """The service module of a NUL-separated command line: ``esg <command>`` (the image's entry
+    point, also as ``python -m esg``) or ``python -m <module>``."""
     args = [a.decode(errors="replace") for a in cmdline.split(b"\0") if a]
     for i, arg in enumerate(args[:-1]):
+        if os.path.basename(arg) == "esg" or (arg == "-m" and args[i + 1] == "esg"):
+            command = args[i + 1] if arg != "-m" else (args[i + 2] if i + 2 < len(args) else "")
+            return ESG_COMMANDS.get(command, command)
         if arg == "-m":
             return args[i + 1]
     return None

@@ -6,7 +6,7 @@ data "aws_iam_policy_document" "validator" {
   statement {
     sid       = "OwnKeyOnly"
     actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-    resources = [aws_secretsmanager_secret.validator[count.index].arn]
+    resources = [local.validator_secret_arns[count.index]]
   }
   statement {
     sid       = "DecryptIt"
@@ -42,7 +42,7 @@ data "aws_iam_policy_document" "oracle" {
   statement {
     sid       = "OwnKeys"
     actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-    resources = [aws_secretsmanager_secret.oracle.arn]
+    resources = [aws_secretsmanager_secret.esg["oracle"].arn]
   }
   statement {
     sid       = "Evidence"

@@ -2,15 +2,26 @@
 # The indexer writes through the cluster endpoint; the API reads through the reader endpoint
 # (DATABASE_READ_URL). Automated backups give point-in-time recovery for
 # aurora_backup_retention_days (docs/operations.md#restore-from-backup).
-resource "aws_security_group" "aurora" {
-  name_prefix = "${var.name}-aurora-"
-  description = "PostgreSQL from the EKS nodes"
+# The database and the cache take connections on their port from the cluster's nodes only.
+# (A state written when each had a group of its own moves over with `terraform state mv`, e.g.
+# aws_security_group.aurora to 'aws_security_group.esg["aurora"]'.)
+locals {
+  private_services = {
+    aurora = { port = 5432, what = "PostgreSQL" }
+    redis  = { port = 6379, what = "Redis" }
+  }
+}
+
+resource "aws_security_group" "esg" {
+  for_each    = local.private_services
+  name_prefix = "${var.name}-${each.key}-"
+  description = "${each.value.what} from the EKS nodes"
   vpc_id      = module.vpc.vpc_id
 
   ingress {
-    description     = "PostgreSQL from the cluster's nodes"
-    from_port       = 5432
-    to_port         = 5432
+    description     = "${each.value.what} from the cluster's nodes"
+    from_port       = each.value.port
+    to_port         = each.value.port
     protocol        = "tcp"
     security_groups = [module.eks.node_security_group_id]
   }
@@ -27,7 +38,7 @@ resource "aws_rds_cluster" "esg" {
   master_user_secret_kms_key_id = aws_kms_key.esg.key_id
 
   db_subnet_group_name   = module.vpc.database_subnet_group_name
-  vpc_security_group_ids = [aws_security_group.aurora.id]
+  vpc_security_group_ids = [aws_security_group.esg["aurora"].id]
 
   storage_encrypted               = true
   kms_key_id                      = aws_kms_key.esg.arn
@@ -53,20 +64,6 @@ resource "aws_rds_cluster_instance" "esg" {
 
 # ---------------------------------------------------------------- ElastiCache Redis
 # The API's shared cache and its per-client rate limit, shared by every replica.
-resource "aws_security_group" "redis" {
-  name_prefix = "${var.name}-redis-"
-  description = "Redis from the EKS nodes"
-  vpc_id      = module.vpc.vpc_id
-
-  ingress {
-    description     = "Redis from the cluster's nodes"
-    from_port       = 6379
-    to_port         = 6379
-    protocol        = "tcp"
-    security_groups = [module.eks.node_security_group_id]
-  }
-}
-
 resource "random_password" "redis" {
   length  = 48
   special = false
@@ -82,7 +79,7 @@ resource "aws_elasticache_replication_group" "esg" {
   automatic_failover_enabled = true
   multi_az_enabled           = true
   subnet_group_name          = module.vpc.elasticache_subnet_group_name
-  security_group_ids         = [aws_security_group.redis.id]
+  security_group_ids         = [aws_security_group.esg["redis"].id]
   at_rest_encryption_enabled = true
   kms_key_id                 = aws_kms_key.esg.arn
   transit_encryption_enabled = true

@@ -14,33 +14,36 @@ resource "aws_kms_alias" "esg" {
   target_key_id = aws_kms_key.esg.key_id
 }
 
-resource "aws_secretsmanager_secret" "validator" {
-  count       = var.validator_count
-  name        = "${var.name}/validator-${count.index + 1}"
-  description = "Bridge validator ${count.index + 1}: keystore.json and passphrase"
-  kms_key_id  = aws_kms_key.esg.arn
+# One secret per signing key (each validator, the relayer, the oracle) and one for the Redis URL.
+# (A state written when they had resources of their own moves over with `terraform state mv`,
+# e.g. 'aws_secretsmanager_secret.validator[0]' to 'aws_secretsmanager_secret.esg["validator-1"]'.)
+locals {
+  secrets = merge(
+    {
+      for i in range(var.validator_count) :
+      "validator-${i + 1}" => "Bridge validator ${i + 1}: keystore.json and passphrase"
+    },
+    {
+      relayer = "Bridge relayer (pays gas, no validator authority): keystore.json and passphrase"
+      oracle  = "Oracle: signer.key, auditor.key and evidence.keys"
+      redis   = "Redis URL with its auth token (rediss://)"
+    },
+  )
+  # In validator order: what each validator's service account may read.
+  validator_secret_arns = [
+    for i in range(var.validator_count) : aws_secretsmanager_secret.esg["validator-${i + 1}"].arn
+  ]
 }
 
-resource "aws_secretsmanager_secret" "relayer" {
-  name        = "${var.name}/relayer"
-  description = "Bridge relayer (pays gas, no validator authority): keystore.json and passphrase"
-  kms_key_id  = aws_kms_key.esg.arn
-}
-
-resource "aws_secretsmanager_secret" "oracle" {
-  name        = "${var.name}/oracle"
-  description = "Oracle: signer.key, auditor.key and evidence.keys"
-  kms_key_id  = aws_kms_key.esg.arn
-}
-
-resource "aws_secretsmanager_secret" "redis" {
-  name        = "${var.name}/redis"
-  description = "Redis URL with its auth token (rediss://)"
+resource "aws_secretsmanager_secret" "esg" {
+  for_each    = local.secrets
+  name        = "${var.name}/${each.key}"
+  description = each.value
   kms_key_id  = aws_kms_key.esg.arn
 }
 
 resource "aws_secretsmanager_secret_version" "redis" {
-  secret_id = aws_secretsmanager_secret.redis.id
+  secret_id = aws_secretsmanager_secret.esg["redis"].id
   secret_string = jsonencode({
     url = "rediss://:${random_password.redis.result}@${aws_elasticache_replication_group.esg.primary_endpoint_address}:6379/0"
   })

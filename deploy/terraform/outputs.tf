@@ -16,12 +16,12 @@ output "vpc_cidr" {
 
 output "ecr_services_repository" {
   description = "Image repository of the services (images: newName in overlays/prod)."
-  value       = aws_ecr_repository.services.repository_url
+  value       = aws_ecr_repository.esg["services"].repository_url
 }
 
 output "ecr_frontend_repository" {
   description = "Image repository of the frontend."
-  value       = aws_ecr_repository.frontend.repository_url
+  value       = aws_ecr_repository.esg["frontend"].repository_url
 }
 
 output "aurora_writer_endpoint" {
@@ -41,7 +41,7 @@ output "aurora_master_secret_arn" {
 
 output "redis_secret_arn" {
   description = "Secrets Manager secret holding the Redis URL (REDIS_URL, secret esg-redis)."
-  value       = aws_secretsmanager_secret.redis.arn
+  value       = aws_secretsmanager_secret.esg["redis"].arn
 }
 
 output "redis_primary_endpoint" {
@@ -56,17 +56,17 @@ output "kms_key_arn" {
 
 output "validator_secret_arns" {
   description = "One secret per validator (keystore.json and passphrase)."
-  value       = aws_secretsmanager_secret.validator[*].arn
+  value       = local.validator_secret_arns
 }
 
 output "relayer_secret_arn" {
   description = "The relayer's key secret."
-  value       = aws_secretsmanager_secret.relayer.arn
+  value       = aws_secretsmanager_secret.esg["relayer"].arn
 }
 
 output "oracle_secret_arn" {
   description = "The oracle's key secret."
-  value       = aws_secretsmanager_secret.oracle.arn
+  value       = aws_secretsmanager_secret.esg["oracle"].arn
 }
 
 output "validator_role_arns" {

@@ -15,7 +15,8 @@ from esg.paths import PROJECT_ROOT
 from tests.support.deploy import DEPLOY
 
 COMPOSE = DEPLOY / "docker-compose.yml"
-SERVICE_NAMES = {"indexer", "api", "relayer", "validator", "oracle", "besu-layout"}
+# The `esg` commands (esg/cli) the services image runs.
+SERVICE_NAMES = {"index", "api", "relay", "validator", "oracle", "besu-layout"}
 CONDITIONS = {"service_started", "service_healthy", "service_completed_successfully"}
 VARIABLE = re.compile(r"\$\{([A-Z0-9_]+)(:-|:\?)?([^}]*)\}")
 
@@ -98,7 +99,7 @@ def test_services_run_known_entry_points(services):
         for s in services.values()
         if s.get("image") == "esg-services:dev" and "command" in s
     }
-    assert started == {"indexer", "api", "relayer", "validator", "oracle"}
+    assert started == {"index", "api", "relay", "validator", "oracle"}
     assert sum(1 for s in services.values() if s.get("command") == ["validator"]) == 3
 
 
@@ -174,7 +175,7 @@ def test_local_chains_start_like_make_demo(services, profile):
 
 def test_qbft_network_has_four_validators_from_the_layout(services):
     layout = services["besu-layout"]["entrypoint"][-1]
-    assert "besu-layout --out /network --validators 4" in layout
+    assert "exec esg besu-layout --out /network --validators 4" in layout
     for i in range(1, 5):
         node = services[f"besu-{i}"]
         assert f"--config-file=/network/node-{i}/config.toml" in node["command"]

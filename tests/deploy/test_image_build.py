@@ -126,7 +126,7 @@ def test_image_indexes_and_serves(image, database, project, accounts, chain, tmp
         "-e",
         "INDEXER_METRICS_PORT=0",
         image,
-        "indexer",
+        "index",
     )
     port = free_port()
     name = f"esg-api-{uuid.uuid4().hex[:8]}"
@@ -151,6 +151,6 @@ def test_image_indexes_and_serves(image, database, project, accounts, chain, tmp
         assert _podman("exec", name, "id", "-u").stdout.strip() == "10001"
         inspect = json.loads(_podman("image", "inspect", image).stdout)[0]
         assert inspect["Healthcheck"]["Test"] == ["CMD", "esg-healthcheck"]
-        assert inspect["Config"]["Entrypoint"] == ["esg-service"]
+        assert inspect["Config"]["Entrypoint"] == ["esg"]
     finally:
         _podman("rm", "-f", name, check=False)

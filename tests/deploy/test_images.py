@@ -9,9 +9,11 @@ import importlib.metadata
 import importlib.util
 import re
 import sys
+import tomllib
 
 import pytest
 
+from esg.cli import COMMANDS
 from esg.paths import PROJECT_ROOT
 from tests.support.deploy import DEPLOY, run, tool
 
@@ -34,6 +36,8 @@ PACKAGES = [
     p for p in ("esg", "indexer", "api", "bridge", "besu", "oracle") if (PROJECT_ROOT / p).is_dir()
 ]
 ENTRY_MODULES = [
+    "esg.cli",
+    "esg.cli.services",
     "indexer.__main__",
     "api.__main__",
     "api.app",
@@ -142,20 +146,22 @@ def test_dockerfile_copies_every_service_package_and_pins_its_base():
     assert "pip install" not in runtime
 
 
-def test_entry_point_names_every_service():
-    script = (DOCKER / "esg-service").read_text()
-    run("sh", "-n", str(DOCKER / "esg-service"))
-    for name, module in {
-        "indexer": "indexer",
-        "api": "api",
-        "relayer": "bridge run",
-        "validator": "bridge.validator",
-        "oracle": "oracle",
-        "besu-layout": "besu.qbft_network",
-    }.items():
-        assert f"{name})" in script and f"python -m {module} " in script, name
-    out = run("sh", str(DOCKER / "esg-service"), "nonsense", check=False)
-    assert out.returncode == 64 and "unknown service 'nonsense'" in out.stderr
+def test_entry_point_is_the_esg_command_and_knows_every_service():
+    text = (DOCKER / "Dockerfile").read_text()
+    runtime = text.split("AS runtime", 1)[1]
+    assert 'ENTRYPOINT ["esg"]' in runtime and 'CMD ["api"]' in runtime
+    assert 'ENTRYPOINT ["esg", "demo"]' in text.split("AS tools", 1)[1].split("AS runtime")[0]
+    # The console script the image installs is the one pyproject.toml declares.
+    pyproject = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
+    assert pyproject["project"]["scripts"]["esg"] == "esg.cli:main"
+    for name in ("index", "api", "relay", "validator", "oracle", "besu-layout"):
+        assert name in COMMANDS, name
+    # Every command a manifest starts is one the entry point knows.
+    started = set()
+    for path in (DEPLOY / "kubernetes" / "base").glob("*.yaml"):
+        started |= set(re.findall(r'^\s+args: \["([\w-]+)"', path.read_text(), re.M))
+    assert started == {"index", "api", "relay", "validator", "oracle"}
+    assert started <= set(COMMANDS)
 
 
 @pytest.mark.parametrize(
@@ -165,6 +171,9 @@ def test_entry_point_names_every_service():
         (b"python\0-m\0indexer\0", {}, "http://127.0.0.1:9464/metrics"),
         (b"python\0-m\0indexer\0", {"INDEXER_METRICS_PORT": "0"}, None),
         (b"python\0-m\0bridge\0run\0", {}, None),
+        (b"/opt/esg/bin/python\0/opt/esg/bin/esg\0api\0", {}, "http://127.0.0.1:8000/ready"),
+        (b"/opt/esg/bin/python\0/opt/esg/bin/esg\0index\0", {}, "http://127.0.0.1:9464/metrics"),
+        (b"/opt/esg/bin/python\0/opt/esg/bin/esg\0relay\0", {}, None),
         (
             b"python\0-m\0bridge\0run\0",
             {"ESG_HEALTH_URL": "http://127.0.0.1:9100/"},

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 from pathlib import Path
 
 import hcl2
 import yaml
 
+from esg.cli import main
 from esg.paths import PROJECT_ROOT
 from tests.support import indexing as helpers
 from tests.support.deploy import DEPLOY, by_kind, containers, render, run, tool
@@ -35,6 +37,7 @@ KINDS = {
     "sql": re.compile(r"(?:pg_dump|pg_restore|psql) .+"),
     "promtool": re.compile(r"promtool (?:check config|check rules|test rules) \S+"),
     "script": re.compile(r"python (benchmarks/\S+\.py)"),
+    "esg": re.compile(r"esg (\S+)(.*)"),
 }
 
 
@@ -212,6 +215,17 @@ def test_docker_commands_name_what_exists():
             assert service in compose, m[0]
             if m[2]:
                 assert m[2] in compose[service].get("profiles", []), m[0]
+
+
+def test_esg_commands_parse():
+    """Each ``esg`` command line of the page is one the command line accepts: a known command
+    with options of the right type (parsed as the command would, without running it)."""
+    found = of_kind("esg")
+    assert {m[1] for m in found} >= {"index", "api", "relay", "validator"}
+    for m in found:
+        command = main.get_command(None, m[1])
+        assert command is not None, m[0]
+        command.make_context(f"esg {m[1]}", shlex.split(m[2]))
 
 
 def test_promtool_and_script_commands():

@@ -97,10 +97,9 @@ def test_the_pieces_of_the_deployment_exist(blocks):
         ("aws_rds_cluster_instance", "esg"),
         ("aws_elasticache_replication_group", "esg"),
         ("aws_kms_key", "esg"),
-        ("aws_secretsmanager_secret", "validator"),
-        ("aws_secretsmanager_secret", "oracle"),
+        ("aws_secretsmanager_secret", "esg"),
         ("aws_s3_bucket", "evidence"),
-        ("aws_ecr_repository", "services"),
+        ("aws_ecr_repository", "esg"),
     ):
         assert needed in resources, needed
     bodies = {
@@ -120,8 +119,14 @@ def test_the_pieces_of_the_deployment_exist(blocks):
     assert cache["transit_encryption_enabled"] == [True] and cache[
         "at_rest_encryption_enabled"
     ] == [True]
-    for secret in ("validator", "relayer", "oracle"):
-        assert "aws_kms_key.esg" in bodies[("aws_secretsmanager_secret", secret)]["kms_key_id"][0]
+    secret = bodies[("aws_secretsmanager_secret", "esg")]
+    assert "aws_kms_key.esg" in secret["kms_key_id"][0]
+    # One secret per validator, one each for the relayer's and the oracle's keys and the Redis URL.
+    assert secret["for_each"] == ["${local.secrets}"]
+    (secrets,) = [i["secrets"][0] for i in blocks["locals"] if "secrets" in i]
+    assert '"validator-${i + 1}"' in secrets and "range(var.validator_count)" in secrets
+    for name in ("relayer", "oracle", "redis"):
+        assert re.search(rf"\b{name}\b['\"]?\s*[:=]", secrets), name
     # No secret value of a signing key passes through Terraform (nor its state).
     versions = {n for k, n in resources if k == "aws_secretsmanager_secret_version"}
     assert versions == {"redis"}
