@@ -102,12 +102,13 @@ def _per_head(heads: Heads) -> tuple[bytes, list[tuple[bytes, bytes]]]:
     return out
 
 
-async def profile_body(pool, address: bytes, heads: Heads) -> bytes:
+async def profile_body(pool, address: bytes, heads: Heads) -> tuple[bytes, bytes]:
     """The profile document as JSON bytes: built by PostgreSQL in one statement, then the address
-    fields put in EIP-55 form and ``read_at``/``address`` added (no parse, no model pass)."""
+    fields put in EIP-55 form and ``read_at``/``address`` added (no parse, no model pass); and
+    the address's versions as JSON (the response cache's key, api.changes)."""
     chains = [c.chain_id for c in heads.chains]
     finalized = [c.finalized_block for c in heads.chains]
-    text = await pool.fetchval(sql.PROFILE, address, chains, SECTION_ROWS, finalized)
+    text, versions = await pool.fetchrow(sql.PROFILE, address, chains, SECTION_ROWS, finalized)
     read_at, contracts = _per_head(heads)
     doc = text.encode()
     # Most address fields are the indexed contracts': plain replacements, no per-match call.
@@ -115,7 +116,7 @@ async def profile_body(pool, address: bytes, heads: Heads) -> bytes:
         doc = doc.replace(lower, eip)
     doc = _ADDRESS_FIELD.sub(_checksum_field, doc)
     head = b"{" + read_at + b',"address":"' + checksum(address).encode()
-    return head + b'",' + doc[1:]
+    return head + b'",' + doc[1:], versions.encode()
 
 
 async def unified_profile(address: AddressPath, request: Request) -> Response:
@@ -125,11 +126,14 @@ async def unified_profile(address: AddressPath, request: Request) -> Response:
     raw = parse_address(address)
     state = request.app.state
     heads = state.heads.heads
-    redis = state.redis
-    if redis is None:
+    if state.redis is None:
         # Whole answers are already kept per worker (middleware.HeadCache).
-        return Response(await profile_body(state.profile_pool, raw, heads), media_type=_JSON)
-    return Response(await _through_redis(state, raw, heads), media_type=_JSON)
+        body, versions = await profile_body(state.profile_pool, raw, heads)
+    else:
+        body, versions = await _through_redis(state, raw, heads)
+    # The response cache keys the answer on the versions it was read with.
+    request.scope["esg.versions"] = [tuple(v) for v in orjson.loads(versions)]
+    return Response(body, media_type=_JSON)
 
 
 _JSON = "application/json"
@@ -151,32 +155,44 @@ def install(app: FastAPI, prefix: str, responses: dict) -> None:
     )
 
 
-async def _through_redis(state, address: bytes, heads: Heads) -> bytes:
-    """The profile from the shared cache, under the seed's keys, stamped with the head token so
-    that no entry of an older head is served; the seed's per-score and per-token keys are
-    written alongside (esg:score:{user} 1800 s, token:balance:{user}:{token} 300 s)."""
+async def _through_redis(state, address: bytes, heads: Heads) -> tuple[bytes, bytes]:
+    """The profile and its versions from the shared cache, under the seed's key; the seed's
+    per-score and per-token keys are written alongside (esg:score:{user} 1800 s,
+    token:balance:{user}:{token} 300 s). Every worker deletes the keys of an address when it
+    learns that the address changed (``forget_in_redis``); an answer read before a change it
+    learned of is not written."""
     settings, redis, prefix = state.settings, state.redis, state.settings.cache_prefix
-    stamp = heads.token.encode() + b"|"
     user = "0x" + address.hex()
     key = f"{prefix}esg:profile:{user}"
+    entity = ("account", address.hex())
+    fresh = state.response_cache.fresh
     cached = await redis.get(key)
-    if cached is not None and cached.startswith(stamp):
-        return cached[len(stamp) :]
-    body = await profile_body(state.profile_pool, address, heads)
+    if cached is not None:
+        versions, _, body = cached.partition(b"\n")
+        # An entry written before a change this worker learned of (by a worker that had not).
+        if fresh(entity, [tuple(v) for v in orjson.loads(versions)]):
+            return body, versions
+    body, versions = await profile_body(state.profile_pool, address, heads)
+    if not fresh(entity, [tuple(v) for v in orjson.loads(versions)]):
+        return body, versions
     doc = orjson.loads(body)
     per_token: dict[str, list] = {}
     for b in doc["balances"]:
         per_token.setdefault(b["token"] or b["contract"], []).append(b)
     pipe = redis.pipeline(transaction=False)
-    pipe.set(key, stamp + body, ex=settings.profile_ttl)
-    pipe.set(
-        f"{prefix}esg:score:{user}", stamp + orjson.dumps(doc["scores"]), ex=settings.score_ttl
-    )
+    pipe.set(key, versions + b"\n" + body, ex=settings.profile_ttl)
+    pipe.set(f"{prefix}esg:score:{user}", orjson.dumps(doc["scores"]), ex=settings.score_ttl)
     for sym, rows in per_token.items():
-        pipe.set(
-            f"{prefix}token:balance:{user}:{sym}",
-            stamp + orjson.dumps(rows),
-            ex=settings.balance_ttl,
-        )
+        pipe.set(f"{prefix}token:balance:{user}:{sym}", orjson.dumps(rows), ex=settings.balance_ttl)
     await pipe.execute()
-    return body
+    return body, versions
+
+
+async def forget_in_redis(redis, prefix: str, changes) -> None:
+    """Delete the shared profile entries of the accounts in ``changes`` (api.changes)."""
+    keys = [f"{prefix}esg:profile:0x{key}" for kind, key, _, _ in changes if kind == "account"]
+    whole = any(kind == "chain" for kind, _, _, _ in changes)
+    if whole:
+        keys += [k async for k in redis.scan_iter(f"{prefix}esg:profile:*", count=1000)]
+    for i in range(0, len(keys), 1000):
+        await redis.delete(*keys[i : i + 1000])
