@@ -88,11 +88,9 @@ class ChangeFeed:
         last seen."""
         async with self._lock:
             for chain, seq in change_seqs.items():
-                seen = self.seen.get(chain)
-                if seen is None:
-                    # A chain indexed after the start: nothing of it can be cached yet.
-                    self.seen[chain] = seq
-                    continue
+                # A chain indexed after the start: all of its changes (an answer about an
+                # account spans every chain).
+                seen = self.seen.get(chain, 0)
                 if seq <= seen:
                     continue
                 rows = await self.pool.fetch(CHANGED_SQL, chain, seen)

@@ -172,9 +172,14 @@ class HeadTracker:
             await self.refresh()
 
     async def start(self) -> None:
-        heads = await self.refresh()
         if self.feed is not None:
-            await self.feed.start({c.chain_id: c.change_seq for c in heads.chains})
+            # Nothing is cached yet: the feed starts from the chains' current numbers.
+            try:
+                heads = await read_heads(self.pool)
+                await self.feed.start({c.chain_id: c.change_seq for c in heads.chains})
+            except (TimeoutError, OSError, asyncpg.PostgresError) as e:
+                log.warning("heads read failed: %s", e)
+        await self.refresh()
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
