@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.blocks import ZERO, write_block
-from indexer.store import ChainStore, connect, migrate, sync_projections
+from indexer.store import ChainStore, connect
 from tests.support import indexing
 from tests.support.api import ApiServer
 
@@ -75,17 +75,7 @@ class Writer:
 @pytest.fixture(scope="module")
 def live():
     """A database of its own, an API that caches and one that keeps nothing."""
-    url = indexing.new_database("inval")
-
-    async def schema() -> None:
-        conn = await connect(url)
-        try:
-            await migrate(conn)
-            await sync_projections(conn, {})
-        finally:
-            await conn.close()
-
-    asyncio.run(schema())
+    url = indexing.new_schema_database("inval")
     cached = ApiServer(database_url=url)
     fresh = ApiServer(database_url=url, response_cache_entries=0)
     yield url, cached, fresh
