@@ -8,6 +8,7 @@ certificate for 127.0.0.1/localhost signed by it, under the runtime folder, for 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import ipaddress
 import ssl
 from pathlib import Path
@@ -34,7 +35,11 @@ def run(app: str, *, cert: Path | None, key: Path | None, **kwargs) -> None:
     server = uvicorn.Server(config)
     if config.workers > 1:
         sock = config.bind_socket()
-        Multiprocess(config, target=server.run, sockets=[sock]).run()
+        if "target" in inspect.signature(Multiprocess).parameters:
+            Multiprocess(config, target=server.run, sockets=[sock]).run()
+        else:
+            # uvicorn 0.54 on: each worker process builds its server from the config.
+            Multiprocess(config, sockets=[sock]).run()
     else:
         server.run()
 
