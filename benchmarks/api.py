@@ -324,10 +324,13 @@ def live(args) -> None:
         addrs = file.read_text().split()
         return await python_load(port, addrs, seconds, args.connections)
 
+    probe = cpu_probe(proc, url)
     try:
+        cpu0 = probe()
         r = asyncio.run(
             apilive.run(url, api_url, addresses, work, args.live_seconds, args.workers, drive)
         )
+        cpu1 = probe()
     finally:
         proc.terminate()
         proc.wait(20)
@@ -341,6 +344,11 @@ def live(args) -> None:
         f"latency: p50 {r['p50']:.2f} ms  p95 {r['p95']:.2f} ms  p99 {r['p99']:.2f} ms; "
         f"errors: {r['errors']} of {r['requests']} requests; staleness p50 "
         f"{r['staleness_p50']:.0f} ms over {r['probes']} probes"
+    )
+    n = max(r["requests"], 1)
+    print(
+        f"CPU per request: API {(cpu1[0] - cpu0[0]) / n * 1000:.3f} ms, "
+        f"PostgreSQL {(cpu1[1] - cpu0[1]) / n * 1000:.3f} ms (blocks written included)"
     )
     print(
         f"api live: {r['rps']:.0f} req/s, p99 {r['p99']:.1f} ms, hit rate {r['hit_rate']:.1f}%, "
