@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from contextlib import asynccontextmanager
 
@@ -126,6 +127,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.heads = HeadTracker(app.state.pool, settings.head_poll_interval, feed)
         app.state.rpc_urls = _rpc_urls(settings)
         await app.state.heads.start()
+        # What start-up built (modules, routes, models: most of the worker's objects) lives as
+        # long as the worker: out of the collector's way, a full collection no longer walks it
+        # in the middle of requests.
+        gc.collect()
+        gc.freeze()
         log.info(
             "api started",
             extra={

@@ -93,7 +93,10 @@ class ChangeFeed:
                 seen = self.seen.get(chain, 0)
                 if seq <= seen:
                     continue
-                rows = await self.pool.fetch(CHANGED_SQL, chain, seen)
+                # On the listening connection while it is up: the pool's may all be busy
+                # answering requests, and this read is what ends the staleness.
+                source = self._conn if self._conn_alive() else self.pool
+                rows = await source.fetch(CHANGED_SQL, chain, seen)
                 changes = [(r[0], r[1], chain, r[2]) for r in rows]
                 if changes:
                     for fn in self.subscribers:
