@@ -182,14 +182,12 @@ def _version_tag(key: bytes, versions: list, heads) -> tuple[bytes, tuple]:
     """The ETag of an answer about one entity read with ``versions`` ((kind, chain id, seq,
     block) rows) at ``heads``, and the (chain id, block) of the versions not final yet. Weak:
     answers of equal versions are the same rows, though read at different heads."""
-    parts, pending = [], []
-    for kind, chain, seq, block in sorted(versions):
-        final = heads.is_final(chain, block)
-        parts.append(f"{kind}:{chain}:{seq}:{block}:{int(final)}")
-        if not final and chain in heads.by_chain:
-            pending.append((chain, block))
-    stamp = zlib.crc32(";".join(parts).encode())
-    return f'W/"{zlib.crc32(key):08x}-{stamp:08x}"'.encode(), tuple(pending)
+    rows = sorted(map(tuple, versions))
+    pending = tuple(
+        (c, b) for _, c, _, b in rows if not heads.is_final(c, b) and c in heads.by_chain
+    )
+    stamp = zlib.crc32(repr((rows, pending)).encode())
+    return f'W/"{zlib.crc32(key):08x}-{stamp:08x}"'.encode(), pending
 
 
 # Routes whose answer is about one account (every row they read names it in an ``entity=account``
