@@ -115,8 +115,8 @@ async def profile_body(pool, address: bytes, heads: Heads) -> tuple[bytes, bytes
 
 
 async def unified_profile(address: AddressPath, request: Request) -> Response:
-    """The declared endpoint (its signature documents the route); requests are answered by
-    ``_answer``."""
+    # The declared endpoint: its signature documents the route (a docstring would become the
+    # operation's description); requests are answered by ``_answer``.
     return Response(await _profile(request.scope, address), media_type=_JSON)
 
 
