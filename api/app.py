@@ -122,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.redis = redis.from_url(
                 settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5
             )
-        feed = ChangeFeed(app.state.pool, url)
+        feed = ChangeFeed(app.state.pool, url, listen=settings.listen_changes)
         feed.subscribe(lambda changes: _invalidate(app, changes))
         app.state.heads = HeadTracker(app.state.pool, settings.head_poll_interval, feed)
         app.state.rpc_urls = _rpc_urls(settings)

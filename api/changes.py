@@ -36,9 +36,10 @@ Change = tuple[str, str, int, int]
 
 
 class ChangeFeed:
-    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, url: str, listen: bool = True) -> None:
         self.pool = pool
         self.url = url
+        self.listen = listen
         # chain id -> the last change number handed to the subscribers.
         self.seen: dict[int, int] = {}
         self.subscribers: list[Callable[[list[Change]], None]] = []
@@ -118,5 +119,5 @@ class ChangeFeed:
 
     async def ensure_listening(self) -> None:
         """Listen again after the connection dropped (called from the head poll)."""
-        if not self._conn_alive():
+        if self.listen and not self._conn_alive():
             await self._listen()

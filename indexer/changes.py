@@ -70,16 +70,34 @@ def _entity_columns(table: Table) -> tuple[tuple[int, str], ...]:
 _COLUMNS: dict[str, tuple[tuple[int, str], ...]] = {}
 
 
+class _Wide(Exception):
+    """More than ``WIDE_BATCH`` entities: the batch records its whole chain."""
+
+
 def batch_entities(batch: Batch) -> tuple[set[tuple[str, str]], list[tuple[Table, str, str]]]:
     """The (kind, key) entities ``batch`` changes, and the (table, column, kind) of latest-state
     rows whose entity column the batch leaves unset (a ``keep`` column: the stored row holds
-    it; ``record`` reads it from the table)."""
+    it; ``record`` reads it from the table). ``{WHOLE_CHAIN}`` as soon as there are more than
+    ``WIDE_BATCH`` (a bulk batch stops counting there: its cost stays off the indexer's CPU)."""
+    try:
+        return _entities(batch)
+    except _Wide:
+        return {WHOLE_CHAIN}, []
+
+
+def _entities(batch: Batch) -> tuple[set[tuple[str, str]], list[tuple[Table, str, str]]]:
     out: set[tuple[str, str]] = set()
+    holders: set[str] = set()
+    tokens: set[bytes] = set()
     for token, _token_id, holder in batch.balances:
-        out.add(("account", holder[2:].lower()))
-        out.add(("token", token.hex()))
-    for token, _token_id in batch.supplies:
-        out.add(("token", token.hex()))
+        if holder not in holders:
+            holders.add(holder)
+            if len(holders) > WIDE_BATCH:
+                raise _Wide
+        tokens.add(token)
+    tokens.update(token for token, _token_id in batch.supplies)
+    out.update(("account", h[2:].lower()) for h in holders)
+    out.update(("token", t.hex()) for t in tokens)
     unset: list[tuple[Table, str, str]] = []
     for name, rows in batch.latest.items():
         if not rows:
@@ -95,6 +113,8 @@ def batch_entities(batch: Batch) -> tuple[set[tuple[str, str]], list[tuple[Table
                     out.add((kind, k))
             if missing:
                 unset.append((table, table.columns[i].name, kind))
+        if len(out) > WIDE_BATCH:
+            raise _Wide
     for name, rows in batch.appends.items():
         cols = _entity_columns(TABLES[name])
         for row in rows:
@@ -102,6 +122,8 @@ def batch_entities(batch: Batch) -> tuple[set[tuple[str, str]], list[tuple[Table
                 k = _key(row[i])
                 if k is not None:
                     out.add((kind, k))
+        if len(out) > WIDE_BATCH:
+            raise _Wide
     return out, unset
 
 
@@ -111,6 +133,8 @@ async def record(conn, chain_id: int, batch: Batch, previous: int, block: int) -
     entities, unset = batch_entities(batch)
     if not entities and not unset:
         return
+    if entities == {WHOLE_CHAIN}:
+        unset = []
     for table, column, kind in unset:
         rows = await conn.fetch(
             f"SELECT DISTINCT {column} FROM {table.name}"
