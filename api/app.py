@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
 from contextlib import asynccontextmanager
 
@@ -9,6 +11,7 @@ from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import cors, errors
+from api.changes import ChangeFeed
 from api.db import HeadTracker, create_pool
 from api.deps import known_query
 from api.middleware import Edge, HeadCache
@@ -77,6 +80,23 @@ def _openapi(app: FastAPI):
     return build
 
 
+def _invalidate(app: FastAPI, changes) -> None:
+    """Drop what the caches hold of the changed entities (api.changes)."""
+    cache = getattr(app.state, "response_cache", None)
+    if cache is not None:
+        cache.invalidate(changes)
+    if app.state.redis is not None:
+        task = asyncio.get_running_loop().create_task(
+            profile.forget_in_redis(app.state.redis, app.state.settings.cache_prefix, changes)
+        )
+        _PENDING.add(task)
+        task.add_done_callback(_PENDING.discard)
+
+
+# Redis deletions under way (a task the loop holds only weakly would be collected).
+_PENDING: set = set()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     logs.setup(settings.log_level, "api")
@@ -102,9 +122,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.redis = redis.from_url(
                 settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5
             )
-        app.state.heads = HeadTracker(app.state.pool, settings.head_poll_interval)
+        feed = ChangeFeed(app.state.pool, url, listen=settings.listen_changes)
+        feed.subscribe(lambda changes: _invalidate(app, changes))
+        app.state.heads = HeadTracker(app.state.pool, settings.head_poll_interval, feed)
         app.state.rpc_urls = _rpc_urls(settings)
         await app.state.heads.start()
+        # What start-up built (modules, routes, models: most of the worker's objects) lives as
+        # long as the worker: out of the collector's way, a full collection no longer walks it
+        # in the middle of requests.
+        gc.collect()
+        gc.freeze()
         log.info(
             "api started",
             extra={

@@ -14,7 +14,7 @@ import orjson
 log = logging.getLogger("api.db")
 
 HEADS_SQL = """
-SELECT chain_id, network, indexed_block, finalized_block, head_block, updated_at
+SELECT chain_id, network, indexed_block, finalized_block, head_block, updated_at, change_seq
 FROM chains ORDER BY chain_id
 """
 CONTRACTS_SQL = "SELECT chain_id, address, name, deploy_block FROM contracts"
@@ -77,6 +77,8 @@ class ChainHead:
     finalized_block: int
     head_block: int
     updated_at: object
+    # entity_change_seq of the chain's last recorded change (api.changes).
+    change_seq: int = 0
 
 
 @dataclass(frozen=True)
@@ -139,18 +141,25 @@ async def read_heads(pool: asyncpg.Pool) -> Heads:
 
 
 class HeadTracker:
-    """Keeps ``heads`` current by polling ``chains`` (the only moving part the cache keys on)."""
+    """Keeps ``heads`` current by polling ``chains``; when a chain's ``change_seq`` moved, the
+    change feed (``feed``, api.changes) hands the changed entities to the caches before the new
+    heads are published, so no answer read at the new heads is dropped as older."""
 
-    def __init__(self, pool: asyncpg.Pool, interval: float) -> None:
+    def __init__(self, pool: asyncpg.Pool, interval: float, feed=None) -> None:
         self.pool = pool
         self.interval = interval
+        self.feed = feed
         self.heads = Heads()
         self.ok = False
         self._task: asyncio.Task | None = None
 
     async def refresh(self) -> Heads:
         try:
-            self.heads = await read_heads(self.pool)
+            heads = await read_heads(self.pool)
+            if self.feed is not None:
+                await self.feed.ensure_listening()
+                await self.feed.catch_up({c.chain_id: c.change_seq for c in heads.chains})
+            self.heads = heads
             self.ok = True
         except (TimeoutError, OSError, asyncpg.PostgresError) as e:
             self.ok = False
@@ -163,6 +172,13 @@ class HeadTracker:
             await self.refresh()
 
     async def start(self) -> None:
+        if self.feed is not None:
+            # Nothing is cached yet: the feed starts from the chains' current numbers.
+            try:
+                heads = await read_heads(self.pool)
+                await self.feed.start({c.chain_id: c.change_seq for c in heads.chains})
+            except (TimeoutError, OSError, asyncpg.PostgresError) as e:
+                log.warning("heads read failed: %s", e)
         await self.refresh()
         self._task = asyncio.create_task(self._run())
 
@@ -171,3 +187,5 @@ class HeadTracker:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self.feed is not None:
+            await self.feed.stop()

@@ -1,6 +1,6 @@
 """What crosses every route, as pure ASGI middleware: request ids, the rate limit, metrics and
-the access log (``Edge``), and the response cache keyed by the indexed head, with ETag/304
-(``HeadCache``)."""
+the access log (``Edge``), and the response cache, kept per entity or per indexed head, with
+ETag/304 (``HeadCache``)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage
 from limits.aio.strategies import FixedWindowRateLimiter
 from prometheus_client import Counter, Histogram
 
+from api.changes import VERSIONS_SQL
 from esg.logs import AccessLog
 
 log = logging.getLogger("api.error")
@@ -174,22 +175,96 @@ def _etag_matches(inm: bytes | None, etag: bytes) -> bool:
     if inm.strip() == b"*":
         return True
     tags = [t.strip().removeprefix(b"W/") for t in inm.split(b",")]
-    return etag in tags
+    return etag.removeprefix(b"W/") in tags
+
+
+def _version_tag(key: bytes, versions: list, heads) -> tuple[bytes, tuple]:
+    """The ETag of an answer about one entity read with ``versions`` ((kind, chain id, seq,
+    block) rows) at ``heads``, and the (chain id, block) of the versions not final yet. Weak:
+    answers of equal versions are the same rows, though read at different heads."""
+    rows = sorted(map(tuple, versions))
+    pending = tuple(
+        (c, b) for _, c, _, b in rows if not heads.is_final(c, b) and c in heads.by_chain
+    )
+    stamp = zlib.crc32(repr((rows, pending)).encode())
+    return f'W/"{zlib.crc32(key):08x}-{stamp:08x}"'.encode(), pending
+
+
+# Routes whose answer is about one account (every row they read names it in an ``entity=account``
+# column, or is a balance or transfer of it): kept until that account changes.
+_ACCOUNT_PATH = re.compile(
+    r"^/api/v1/(?:(esg/unified-profile)|accounts|scores|metrics)/(0x[0-9a-fA-F]{40})(?:/|$)"
+)
+WHOLE_CHAIN = ("chain", "*")
+# Invalidations remembered to refuse an answer read before them but finished after them.
+_REMEMBERED = 200_000
+
+
+class Kept:
+    """A kept answer about one entity: its body and headers, the entity, and the blocks of its
+    versions that were not final when it was read ((chain id, block); the answer's ``final``
+    flags change once the chain finalizes them)."""
+
+    __slots__ = ("body", "headers", "etag", "entity", "pending")
+
+    def __init__(self, body: bytes, headers: list, etag: bytes, entity: tuple, pending: tuple):
+        self.body = body
+        self.headers = headers
+        self.etag = etag
+        self.entity = entity
+        self.pending = pending
 
 
 class HeadCache:
-    """Whole 200 answers of GET /api/v1, kept per worker while the indexed heads do not move
-    (``Heads.token``): served again without the route, with an ETag of the head and the request
-    (If-None-Match gives 304) and Cache-Control max-age. A route whose answer does not follow
-    the heads says ``Cache-Control: no-store``, and its answers are neither kept nor tagged."""
+    """Whole 200 answers of GET /api/v1, kept per worker, with an ETag (If-None-Match gives 304)
+    and Cache-Control max-age. A route whose answer does not follow the index says
+    ``Cache-Control: no-store``, and its answers are neither kept nor tagged.
+
+    An answer about one account (the unified profile, /accounts/{address}/..., /scores/...,
+    /metrics/...) is kept until the indexer records a change of that account (or of its whole
+    chain) or finalizes a block it was read with (api.changes delivers the changes); its ETag is
+    derived from the account's versions (``entity_versions``: change number, block, final or
+    not), so a 304 survives blocks that do not touch it. Other answers are kept while the
+    indexed heads do not move (``Heads.token``), their ETag that of the head and the request."""
 
     def __init__(self, app, state, max_entries: int, max_age: int) -> None:
         self.app = app
-        self.state = state  # app.state: ``heads`` is filled by the lifespan
+        self.state = state  # app.state: ``heads`` and ``pool`` are filled by the lifespan
         self.max_age = f"public, max-age={max_age}".encode()
         self.entries: LRUCache = LRUCache(maxsize=max(1, max_entries))
+        self.kept: LRUCache = LRUCache(maxsize=max(1, max_entries))
+        # (kind, key) -> cache keys of the kept answers about it
+        self.by_entity: dict[tuple, set[bytes]] = {}
+        # ((kind, key), chain id) -> change number of its last invalidation
+        self.invalidated: LRUCache = LRUCache(maxsize=_REMEMBERED)
         self.enabled = max_entries > 0
         self.token = ""
+        state.response_cache = self
+
+    def invalidate(self, changes) -> None:
+        """Drop the answers about the changed entities (api.changes subscriber)."""
+        kept, by_entity, invalidated = self.kept, self.by_entity, self.invalidated
+        for kind, key, chain, seq in changes:
+            entity = (kind, key)
+            invalidated[(entity, chain)] = seq
+            if entity == WHOLE_CHAIN:
+                kept.clear()
+                by_entity.clear()
+                continue
+            for k in by_entity.pop(entity, ()):
+                kept.pop(k, None)
+
+    def fresh(self, entity: tuple, versions: list) -> bool:
+        """Whether an answer read with ``versions`` of ``entity`` ((kind, chain id, seq, block)
+        rows of ``entity_versions``, the entity's and each chain's whole-chain one) has not
+        been invalidated since it was read."""
+        seen = {(kind == WHOLE_CHAIN[0], chain): seq for kind, chain, seq, _ in versions}
+        invalidated = self.invalidated
+        for c in self.state.heads.heads.chains:
+            for whole, subject in ((False, entity), (True, WHOLE_CHAIN)):
+                if invalidated.get((subject, c.chain_id), 0) > seen.get((whole, c.chain_id), 0):
+                    return False
+        return True
 
     async def __call__(self, scope, receive, send):
         if (
@@ -198,6 +273,10 @@ class HeadCache:
             or not scope["path"].startswith(API_PREFIX)
         ):
             await self.app(scope, receive, send)
+            return
+        m = _ACCOUNT_PATH.match(scope["path"])
+        if m is not None:
+            await self._about(scope, receive, send, ("account", m.group(2)[2:].lower()), m.group(1))
             return
         token = self.state.heads.heads.token
         if token != self.token:
@@ -213,6 +292,59 @@ class HeadCache:
             await self._answer(scope, send, 200, hit[1], hit[0], _etag_matches(inm, etag))
             return
         CACHE_MISS.inc()
+
+        def keep(headers: list, body: bytes):
+            headers.append((b"etag", etag))
+            if self.enabled and token == self.token:
+                self.entries[key] = (body, headers)
+            return etag
+
+        await self.app(scope, receive, self._capture(scope, send, inm, keep))
+
+    async def _about(self, scope, receive, send, entity: tuple, self_versioned) -> None:
+        """An answer about ``entity``: kept until it changes."""
+        key = scope["path"].encode() + b"?" + scope["query_string"]
+        inm = _header(scope, b"if-none-match")
+        heads = self.state.heads.heads
+        hit = self.kept.get(key)
+        if hit is not None:
+            if not any(heads.is_final(c, b) for c, b in hit.pending):
+                CACHE_HIT.inc()
+                matched = _etag_matches(inm, hit.etag)
+                await self._answer(scope, send, 200, hit.headers, hit.body, matched)
+                return
+            self._forget(key, hit)
+        CACHE_MISS.inc()
+        if self_versioned:
+            # The route reads the versions in its own statement and leaves them in the scope.
+            scope["esg.versions"] = None
+            versions = None
+        else:
+            # Read before the answer: a change committed in between is newer than these.
+            versions = [tuple(r) for r in await self.state.pool.fetch(VERSIONS_SQL, *entity)]
+
+        def keep(headers: list, body: bytes):
+            v = versions if versions is not None else scope.get("esg.versions")
+            if v is None:
+                return None
+            etag, pending = _version_tag(key, v, heads)
+            headers.append((b"etag", etag))
+            if self.enabled and self.fresh(entity, v):
+                self.kept[key] = Kept(body, headers, etag, entity, pending)
+                self.by_entity.setdefault(entity, set()).add(key)
+            return etag
+
+        await self.app(scope, receive, self._capture(scope, send, inm, keep))
+
+    def _forget(self, key: bytes, kept: Kept) -> None:
+        self.kept.pop(key, None)
+        keys = self.by_entity.get(kept.entity)
+        if keys is not None:
+            keys.discard(key)
+
+    def _capture(self, scope, send, inm, keep):
+        """A ``send`` that collects the route's answer, tags (``keep(headers, body)`` adds the
+        ETag, keeps the answer when it may and returns the tag) and sends it."""
         start: dict = {}
         chunks: list[bytes] = []
 
@@ -226,18 +358,17 @@ class HeadCache:
             body = b"".join(chunks)
             status, headers = start["status"], list(start.get("headers", []))
             control = next((v for k, v in headers if k == b"cache-control"), None)
-            # Errors, and answers that do not follow the indexed heads (no-store), pass as they are.
+            # Errors, and answers that do not follow the index (no-store), pass as they are.
             if status != 200 or (control is not None and b"no-store" in control):
                 await self._answer(scope, send, status, headers, body, False)
                 return
             if control is None:
                 headers.append((b"cache-control", self.max_age))
-            headers.append((b"etag", etag))
-            if self.enabled and token == self.token:
-                self.entries[key] = (body, headers)
-            await self._answer(scope, send, 200, headers, body, _etag_matches(inm, etag))
+            etag = keep(headers, body)
+            matched = etag is not None and _etag_matches(inm, etag)
+            await self._answer(scope, send, 200, headers, body, matched)
 
-        await self.app(scope, receive, capture)
+        return capture
 
     async def _answer(self, scope, send, status, headers, body, not_modified: bool) -> None:
         if not_modified:

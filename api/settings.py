@@ -47,8 +47,12 @@ class Settings(BaseSettings):
     # "10.0.0.0/8,127.0.0.1"). Only a connection from one of them may name the client in
     # X-Forwarded-For (the rightmost address not itself a trusted proxy); empty trusts nobody.
     trusted_proxies: Annotated[list[str], NoDecode] = []
-    # Seconds between reads of the indexed heads (the cache and ETag key).
+    # Seconds between reads of the indexed heads (the cache and ETag key); also the longest a
+    # kept answer outlives a change of its entity should a notification be lost.
     head_poll_interval: float = 0.25
+    # LISTEN for the indexer's change notifications (off behind a pooler that cannot pass them,
+    # such as PgBouncer in transaction mode: changes then arrive with the head poll only).
+    listen_changes: bool = True
     # Seed TTLs (seconds) of the shared cache entries.
     score_ttl: int = 1800
     balance_ttl: int = 300

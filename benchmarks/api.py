@@ -6,7 +6,10 @@ execution time over random holders), starts the API as in production (``python -
 several uvicorn workers), drives it with wrk (installed with apt-get when missing; a Python load
 generator otherwise) against the unified profile of random holders, and prints ``api: N req/s``,
 latency p50/p95/p99, errors and each worker's RSS. Then runs the seed's staged load test with
-short stages (``--no-staged`` skips it). Prints figures, never asserts them.
+short stages (``--no-staged`` skips it). Then the live mode (benchmarks/apilive.py, on a database
+of its own, ``--no-live`` skips it): a Zipf load for 60 s while a block touching 1% of the holders
+arrives every second, printing ``api live: N req/s, p99 M ms, hit rate H%, staleness p99 S ms``.
+Prints figures, never asserts them.
 """
 
 from __future__ import annotations
@@ -28,12 +31,13 @@ import orjson
 import psutil
 
 from api.sql.profile import PROFILE
-from benchmarks import apidata
+from benchmarks import apidata, apilive
 from benchmarks.devnet import free_port
 from benchmarks.loadtest import SHORT, pct, report
 from benchmarks.loadtest import run as staged_run
 from esg.database import embedded_url, ensure_database, with_database
 from esg.paths import PROJECT_ROOT, runtime_dir
+from indexer.store import migrate
 
 LUA = PROJECT_ROOT / "benchmarks" / "profile.lua"
 
@@ -274,15 +278,88 @@ def main() -> None:
     ap.add_argument("--python-load", action="store_true", help="skip wrk")
     ap.add_argument("--no-staged", action="store_true", help="skip the staged load test")
     ap.add_argument("--staged-scale", type=float, default=1.0)
+    ap.add_argument("--live-seconds", type=int, default=60, help="length of the live run")
+    ap.add_argument("--no-live", action="store_true", help="skip the live run")
+    ap.add_argument("--only-live", action="store_true", help="only the live run")
     args = ap.parse_args()
 
-    url = database_url(args.database)
+    if not args.only_live:
+        standard(args)
+    if not args.no_live:
+        live(args)
+
+
+def prepared(name: str, args) -> tuple[str, list[str]]:
+    """The URL of benchmark database ``name``, loaded (once) and migrated, and its holders."""
+    url = database_url(name)
     t, h = asyncio.run(_loaded(url))
     if args.reload or t < args.transfers or h < args.holders:
         asyncio.run(apidata.load(url, args.transfers, args.holders))
         t, h = asyncio.run(_loaded(url))
-    print(f"data: {t:,} transfers, {h:,} holders with a balance", flush=True)
-    addresses = asyncio.run(apidata.sample_holders(url, args.holders))
+    else:
+        asyncio.run(_migrated(url))
+    print(f"data ({name}): {t:,} transfers, {h:,} holders with a balance", flush=True)
+    return url, asyncio.run(apidata.sample_holders(url, args.holders))
+
+
+def live(args) -> None:
+    """The live Zipf run (benchmarks/apilive.py) on a database of its own, whose chain grows."""
+    url, addresses = prepared(args.database + "_live", args)
+    work = Path(tempfile.mkdtemp(prefix="bench-api-live-", dir=runtime_dir()))
+    port = free_port()
+    log = work / "api.log"
+    print(
+        f"load average before the live run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores",
+        flush=True,
+    )
+    proc = start_api(url, port, args.workers, not args.no_access_log, log)
+    wrk = None if args.python_load else find_wrk(install=True)
+    api_url = f"http://127.0.0.1:{port}"
+
+    async def drive(file: Path, seconds: int) -> dict:
+        if wrk:
+            return await asyncio.to_thread(
+                run_wrk, wrk, port, file, seconds, args.connections, args.threads
+            )
+        addrs = file.read_text().split()
+        return await python_load(port, addrs, seconds, args.connections)
+
+    probe = cpu_probe(proc, url)
+    try:
+        cpu0 = probe()
+        r = asyncio.run(
+            apilive.run(url, api_url, addresses, work, args.live_seconds, args.workers, drive)
+        )
+        cpu1 = probe()
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    gen = "wrk" if wrk else "python load generator"
+    print(
+        f"[live: Zipf s={apilive.ZIPF_S} over {len(addresses):,} holders; a block every "
+        f"{apilive.BLOCK_SECONDS:g} s touching 1% of them ({r['blocks']} blocks); "
+        f"{args.workers} workers; {args.connections} connections; {gen}; {args.live_seconds} s]"
+    )
+    print(
+        f"latency: p50 {r['p50']:.2f} ms  p95 {r['p95']:.2f} ms  p99 {r['p99']:.2f} ms; "
+        f"errors: {r['errors']} of {r['requests']} requests; staleness p50 "
+        f"{r['staleness_p50']:.0f} ms over {r['probes']} probes"
+    )
+    n = max(r["requests"], 1)
+    print(
+        f"CPU per request: API {(cpu1[0] - cpu0[0]) / n * 1000:.3f} ms, "
+        f"PostgreSQL {(cpu1[1] - cpu0[1]) / n * 1000:.3f} ms (blocks written included)"
+    )
+    print(
+        f"api live: {r['rps']:.0f} req/s, p99 {r['p99']:.1f} ms, hit rate {r['hit_rate']:.1f}%, "
+        f"staleness p99 {r['staleness_p99']:.0f} ms",
+        flush=True,
+    )
+    print(f"load average after the live run: {os.getloadavg()[0]:.2f}; API log: {log}")
+
+
+def standard(args) -> None:
+    url, addresses = prepared(args.database, args)
 
     sql = asyncio.run(measure_sql(url, addresses, min(args.sql_samples, len(addresses))))
     print(
@@ -372,6 +449,15 @@ def _drive(wrk, port, file, addrs, seconds, args, peak=None, proc=None) -> dict:
         if sampler is not None:
             stop.set()
             sampler.join()
+
+
+async def _migrated(url: str) -> None:
+    """Apply the migrations a database loaded by an older version lacks."""
+    conn = await asyncpg.connect(url)
+    try:
+        await migrate(conn)
+    finally:
+        await conn.close()
 
 
 async def _loaded(url: str) -> tuple[int, int]:

@@ -9,6 +9,7 @@ the runtime folder, for ``make demo``.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import ipaddress
 import ssl
 from pathlib import Path
@@ -57,7 +58,11 @@ def run(app: str, *, cert: Path | None, key: Path | None, **kwargs) -> None:
     server = uvicorn.Server(config)
     if config.workers > 1:
         sock = config.bind_socket()
-        Multiprocess(config, target=server.run, sockets=[sock]).run()
+        if "target" in inspect.signature(Multiprocess).parameters:
+            Multiprocess(config, target=server.run, sockets=[sock]).run()
+        else:
+            # uvicorn 0.54 on: each worker process builds its server from the config.
+            Multiprocess(config, sockets=[sock]).run()
     else:
         server.run()
 

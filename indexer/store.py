@@ -10,6 +10,7 @@ from pathlib import Path
 import asyncpg
 import orjson
 
+from indexer import changes
 from indexer.projections import HANDLERS, TRANSFER_EVENT_NAMES, Batch, Ctx, load
 from indexer.projections.schema import APPEND, LATEST, TABLES, Table
 from indexer.projections.standard import STANDARD_TRANSFER_HANDLERS
@@ -315,6 +316,7 @@ class ChainStore:
                 )
                 await self._apply_deltas(conn, batch)
             await _write_rows(conn, batch, TABLES.values())
+            await changes.record(conn, cid, batch, expected, new_indexed)
             if headers:
                 await conn.executemany(
                     "INSERT INTO blocks (chain_id, number, hash, parent_hash, timestamp,"
@@ -505,6 +507,7 @@ class ChainStore:
                     await conn.execute(f"DELETE FROM {t.name} WHERE chain_id = $1", cid)
                 await replay(conn, cid, contracts, touched)
             await conn.execute("DELETE FROM blocks WHERE chain_id = $1 AND number > $2", cid, fork)
+            await changes.record_rollback(conn, cid, fork)
             await conn.execute(
                 "UPDATE chains SET indexed_block = $2, finalized_block = LEAST(finalized_block,"
                 " $2), updated_at = now() WHERE chain_id = $1",

@@ -24,23 +24,18 @@ from api.sql import profile as sql
 
 class _HotRoute(APIRoute):
     """A route documented like any other (its parameters and response model come from the
-    endpoint's signature), answered by calling the endpoint directly with its path parameters:
-    FastAPI's request handler (dependency solving, validation, the checks around them) costs
-    about 45 µs per uncached profile, measured in-process on this machine (85-100 µs through
-    it, 45-59 µs without), about 9 % of the request's CPU in the API and PostgreSQL (0.5 ms).
-    The endpoint validates its input itself."""
+    endpoint's signature), answered by a plain ASGI function (``_answer``) that reads its path
+    parameter from the scope and sends the bytes itself. FastAPI's request handler (dependency
+    solving, validation, the checks around them) costs about 45 µs per uncached profile,
+    measured in-process on this machine (85-100 µs through it, 45-59 µs without); the request
+    and response objects and the exception and body-limit wrappers of a route (Starlette's
+    ``request_response``) were about a tenth of the worker's samples in the request (py-spy, an
+    uncached profile in-process). The answer checks its input itself; its errors are raised as
+    the routes' are (the application's exception handlers answer them)."""
 
-    def get_route_handler(self):
-        endpoint = self.endpoint
-
-        async def handler(request: Request) -> Response:
-            if request.scope["query_string"]:
-                raise bad_request(
-                    f"unknown query parameter in {request.url.query[:80]!r}: this route takes none"
-                )
-            return await endpoint(request=request, **request.path_params)
-
-        return handler
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.app = _answer
 
 
 SECTION_ROWS = 100
@@ -102,12 +97,13 @@ def _per_head(heads: Heads) -> tuple[bytes, list[tuple[bytes, bytes]]]:
     return out
 
 
-async def profile_body(pool, address: bytes, heads: Heads) -> bytes:
+async def profile_body(pool, address: bytes, heads: Heads) -> tuple[bytes, bytes]:
     """The profile document as JSON bytes: built by PostgreSQL in one statement, then the address
-    fields put in EIP-55 form and ``read_at``/``address`` added (no parse, no model pass)."""
+    fields put in EIP-55 form and ``read_at``/``address`` added (no parse, no model pass); and
+    the address's versions as JSON (the response cache's key, api.changes)."""
     chains = [c.chain_id for c in heads.chains]
     finalized = [c.finalized_block for c in heads.chains]
-    text = await pool.fetchval(sql.PROFILE, address, chains, SECTION_ROWS, finalized)
+    text, versions = await pool.fetchrow(sql.PROFILE, address, chains, SECTION_ROWS, finalized)
     read_at, contracts = _per_head(heads)
     doc = text.encode()
     # Most address fields are the indexed contracts': plain replacements, no per-match call.
@@ -115,24 +111,49 @@ async def profile_body(pool, address: bytes, heads: Heads) -> bytes:
         doc = doc.replace(lower, eip)
     doc = _ADDRESS_FIELD.sub(_checksum_field, doc)
     head = b"{" + read_at + b',"address":"' + checksum(address).encode()
-    return head + b'",' + doc[1:]
+    return head + b'",' + doc[1:], versions.encode()
 
 
 async def unified_profile(address: AddressPath, request: Request) -> Response:
+    # The declared endpoint: its signature documents the route (a docstring would become the
+    # operation's description); requests are answered by ``_answer``.
+    return Response(await _profile(request.scope, address), media_type=_JSON)
+
+
+async def _profile(scope, address: str) -> bytes:
     # The hot path of the API returns the document PostgreSQL built as it is: validating and
     # serializing it through ProfileOut would cost more than the whole query (the model still
     # documents it, and the tests validate answers against it).
+    if scope["query_string"]:
+        query = scope["query_string"].decode("latin-1")
+        raise bad_request(f"unknown query parameter in {query[:80]!r}: this route takes none")
     raw = parse_address(address)
-    state = request.app.state
+    state = scope["app"].state
     heads = state.heads.heads
-    redis = state.redis
-    if redis is None:
+    if state.redis is None:
         # Whole answers are already kept per worker (middleware.HeadCache).
-        return Response(await profile_body(state.profile_pool, raw, heads), media_type=_JSON)
-    return Response(await _through_redis(state, raw, heads), media_type=_JSON)
+        body, versions = await profile_body(state.profile_pool, raw, heads)
+    else:
+        body, versions = await _through_redis(state, raw, heads)
+    # The response cache keys the answer on the versions it was read with.
+    scope["esg.versions"] = orjson.loads(versions)
+    return body
+
+
+async def _answer(scope, receive, send) -> None:
+    body = await _profile(scope, scope["path_params"]["address"])
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", _JSON_BYTES), (b"content-length", b"%d" % len(body))],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 _JSON = "application/json"
+_JSON_BYTES = _JSON.encode()
 
 
 def install(app: FastAPI, prefix: str, responses: dict) -> None:
@@ -151,32 +172,44 @@ def install(app: FastAPI, prefix: str, responses: dict) -> None:
     )
 
 
-async def _through_redis(state, address: bytes, heads: Heads) -> bytes:
-    """The profile from the shared cache, under the seed's keys, stamped with the head token so
-    that no entry of an older head is served; the seed's per-score and per-token keys are
-    written alongside (esg:score:{user} 1800 s, token:balance:{user}:{token} 300 s)."""
+async def _through_redis(state, address: bytes, heads: Heads) -> tuple[bytes, bytes]:
+    """The profile and its versions from the shared cache, under the seed's key; the seed's
+    per-score and per-token keys are written alongside (esg:score:{user} 1800 s,
+    token:balance:{user}:{token} 300 s). Every worker deletes the keys of an address when it
+    learns that the address changed (``forget_in_redis``); an answer read before a change it
+    learned of is not written."""
     settings, redis, prefix = state.settings, state.redis, state.settings.cache_prefix
-    stamp = heads.token.encode() + b"|"
     user = "0x" + address.hex()
     key = f"{prefix}esg:profile:{user}"
+    entity = ("account", address.hex())
+    fresh = state.response_cache.fresh
     cached = await redis.get(key)
-    if cached is not None and cached.startswith(stamp):
-        return cached[len(stamp) :]
-    body = await profile_body(state.profile_pool, address, heads)
+    if cached is not None:
+        versions, _, body = cached.partition(b"\n")
+        # An entry written before a change this worker learned of (by a worker that had not).
+        if fresh(entity, orjson.loads(versions)):
+            return body, versions
+    body, versions = await profile_body(state.profile_pool, address, heads)
+    if not fresh(entity, orjson.loads(versions)):
+        return body, versions
     doc = orjson.loads(body)
     per_token: dict[str, list] = {}
     for b in doc["balances"]:
         per_token.setdefault(b["token"] or b["contract"], []).append(b)
     pipe = redis.pipeline(transaction=False)
-    pipe.set(key, stamp + body, ex=settings.profile_ttl)
-    pipe.set(
-        f"{prefix}esg:score:{user}", stamp + orjson.dumps(doc["scores"]), ex=settings.score_ttl
-    )
+    pipe.set(key, versions + b"\n" + body, ex=settings.profile_ttl)
+    pipe.set(f"{prefix}esg:score:{user}", orjson.dumps(doc["scores"]), ex=settings.score_ttl)
     for sym, rows in per_token.items():
-        pipe.set(
-            f"{prefix}token:balance:{user}:{sym}",
-            stamp + orjson.dumps(rows),
-            ex=settings.balance_ttl,
-        )
+        pipe.set(f"{prefix}token:balance:{user}:{sym}", orjson.dumps(rows), ex=settings.balance_ttl)
     await pipe.execute()
-    return body
+    return body, versions
+
+
+async def forget_in_redis(redis, prefix: str, changes) -> None:
+    """Delete the shared profile entries of the accounts in ``changes`` (api.changes)."""
+    keys = [f"{prefix}esg:profile:0x{key}" for kind, key, _, _ in changes if kind == "account"]
+    whole = any(kind == "chain" for kind, _, _, _ in changes)
+    if whole:
+        keys += [k async for k in redis.scan_iter(f"{prefix}esg:profile:*", count=1000)]
+    for i in range(0, len(keys), 1000):
+        await redis.delete(*keys[i : i + 1000])

@@ -26,7 +26,7 @@ from indexer.__main__ import run as run_indexer
 from indexer.projections import load
 from indexer.projections.schema import TABLES
 from indexer.settings import Settings
-from indexer.store import connect, missing_deferred_indexes
+from indexer.store import connect, migrate, missing_deferred_indexes, sync_projections
 
 # Tables that must equal a fresh index row for row, with their keys: the ledger and every
 # declared projection table (blocks and chains are bookkeeping).
@@ -51,6 +51,22 @@ def server_url() -> str:
 def new_database(prefix: str = "idx") -> str:
     url = with_database(server_url(), f"{prefix}_{uuid.uuid4().hex[:12]}")
     asyncio.run(ensure_database(url))
+    return url
+
+
+def new_schema_database(prefix: str = "idx") -> str:
+    """A new database holding the indexer's schema (migrations and declared tables), no rows."""
+    url = new_database(prefix)
+
+    async def schema() -> None:
+        conn = await connect(url)
+        try:
+            await migrate(conn)
+            await sync_projections(conn, {})
+        finally:
+            await conn.close()
+
+    asyncio.run(schema())
     return url
 
 
