@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, NonNegativeInt, PositiveInt, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from esg.settings import Port, Seconds
 
 
 class Settings(BaseSettings):
@@ -32,41 +34,41 @@ class Settings(BaseSettings):
     # Prepended to every Redis key (several deployments sharing one Redis).
     cache_prefix: str = ""
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: Port = 8000
     # HTTPS (TLS 1.3 minimum) when both are given.
     tls_cert: Path | None = None
     tls_key: Path | None = None
-    workers: int = 1
-    pool_min: int = 2
-    pool_max: int = 8
+    workers: PositiveInt = 1
+    pool_min: PositiveInt = 2
+    pool_max: PositiveInt = 8
     # Milliseconds a single query may run before PostgreSQL cancels it.
-    statement_timeout_ms: int = 2000
+    statement_timeout_ms: PositiveInt = 2000
     # Requests per minute per client IP; 0 disables the limit.
-    rate_limit: int = 1000
+    rate_limit: NonNegativeInt = 1000
     # Addresses or networks of the proxies in front of the API (comma-separated, e.g.
     # "10.0.0.0/8,127.0.0.1"). Only a connection from one of them may name the client in
     # X-Forwarded-For (the rightmost address not itself a trusted proxy); empty trusts nobody.
     trusted_proxies: Annotated[list[str], NoDecode] = []
     # Seconds between reads of the indexed heads (the cache and ETag key); also the longest a
     # kept answer outlives a change of its entity should a notification be lost.
-    head_poll_interval: float = 0.25
+    head_poll_interval: Seconds = 0.25
     # LISTEN for the indexer's change notifications (off behind a pooler that cannot pass them,
     # such as PgBouncer in transaction mode: changes then arrive with the head poll only).
     listen_changes: bool = True
     # Seed TTLs (seconds) of the shared cache entries.
-    score_ttl: int = 1800
-    balance_ttl: int = 300
-    profile_ttl: int = 300
+    score_ttl: PositiveInt = 1800
+    balance_ttl: PositiveInt = 300
+    profile_ttl: PositiveInt = 300
     # Bodies kept per worker in the in-process response cache.
-    response_cache_entries: int = 10_000
+    response_cache_entries: NonNegativeInt = 10_000
     # Cache-Control max-age for answers that still depend on non-final blocks.
-    max_age: int = 1
+    max_age: NonNegativeInt = 1
     # Cache-Control max-age for answers that only hold final rows of a closed block range.
-    final_max_age: int = 86_400
+    final_max_age: NonNegativeInt = 86_400
     access_log: bool = True
     log_level: str = "INFO"
     # Seconds a node may take to answer the health check's eth_blockNumber.
-    node_timeout: float = 1.0
+    node_timeout: Seconds = 1.0
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

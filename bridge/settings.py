@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, PositiveInt, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from esg.chain.finality import Finality
+from esg.settings import MetricsPort, Seconds
 
 
 class _Common(BaseSettings):
@@ -34,10 +35,10 @@ class _Common(BaseSettings):
     # Finality per chain id: "instant", "tag" or "depth:N" (default: by the chain's network).
     finality: dict[int, str] = {}
     # Seconds between rounds.
-    poll_interval: float = 1.0
+    poll_interval: Seconds = 1.0
     # Most blocks per eth_getLogs call.
-    block_range: int = 2000
-    rpc_timeout: float = 30.0
+    block_range: PositiveInt = 2000
+    rpc_timeout: Seconds = 30.0
     metrics_host: str = "127.0.0.1"
     log_level: str = "INFO"
     # The signing key (see the module notes).
@@ -62,14 +63,14 @@ class RelayerSettings(_Common):
         env_prefix="BRIDGE_RELAYER_", extra="ignore", populate_by_name=True
     )
 
-    metrics_port: int = 9465
+    metrics_port: MetricsPort = 9465
     # Failed submissions of one message before it is marked failed.
-    max_attempts: int = 8
+    max_attempts: PositiveInt = 8
     # Backoff after the n-th failed attempt: min(backoff_max, backoff_base * 2**(n - 1)) seconds.
-    backoff_base: float = 2.0
-    backoff_max: float = 600.0
+    backoff_base: Seconds = 2.0
+    backoff_max: Seconds = 600.0
     # Seconds to wait for a submitted transaction's receipt.
-    receipt_timeout: float = 120.0
+    receipt_timeout: Seconds = 120.0
 
 
 class ValidatorSettings(_Common):
@@ -79,4 +80,4 @@ class ValidatorSettings(_Common):
         env_prefix="BRIDGE_VALIDATOR_", extra="ignore", populate_by_name=True
     )
 
-    metrics_port: int = 9466
+    metrics_port: MetricsPort = 9466

@@ -11,11 +11,20 @@ processes) takes effect at once.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+# Constrained values the services' settings share: a refused value names its variable.
+Port = Annotated[int, Field(ge=1, le=65535)]
+# A metrics port: 0 serves no metrics.
+MetricsPort = Annotated[int, Field(ge=0, le=65535)]
+# A duration or interval; pydantic's PositiveInt and NonNegativeInt serve for counts.
+Seconds = Annotated[float, Field(gt=0)]
 
 
 class SettingsError(ValueError):
@@ -36,9 +45,9 @@ class LocalSettings(BaseSettings):
     database: str = "esg"
     anvil: str | None = None
     # Ports of the local profiles (default: the profile's own) and URLs of nodes run elsewhere.
-    besu_port: int | None = Field(None, ge=1, le=65535)
-    ethereum_port: int | None = Field(None, ge=1, le=65535)
-    polygon_port: int | None = Field(None, ge=1, le=65535)
+    besu_port: Port | None = None
+    ethereum_port: Port | None = None
+    polygon_port: Port | None = None
     besu_url: str | None = None
     ethereum_url: str | None = None
     polygon_url: str | None = None

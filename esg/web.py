@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from api.settings import Settings as ApiSettings
 from esg import logs, nodes
 from esg.paths import PROJECT_ROOT
+from esg.settings import Port
 
 # The demo's personas a development account can act as (indexes into the test mnemonic).
 DEV_PERSONAS = ("alice", "bob", "carol")
@@ -44,7 +45,7 @@ class WebSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WEB_", extra="ignore")
 
     host: str = "127.0.0.1"
-    port: int = 3000
+    port: Port = 3000
     api_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{ApiSettings().port}")
     dist: Path = PROJECT_ROOT / "frontend" / "dist"
     dev_accounts: bool = True

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, PositiveFloat, PositiveInt, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from esg.paths import deployments_dir, runtime_dir
+from esg.settings import Port, Seconds
 
 
 def _home() -> Path:
@@ -28,14 +29,14 @@ class Settings(BaseSettings):
         None, validation_alias=AliasChoices("ORACLE_DATABASE_URL", "DATABASE_URL")
     )
     host: str = "127.0.0.1"
-    port: int = 8100
+    port: Port = 8100
     # HTTPS (TLS 1.3 minimum) when both are given.
     tls_cert: Path | None = None
     tls_key: Path | None = None
     # SIWE: the domain and URI sign-in messages must name (default: host:port).
     siwe_domain: str | None = None
-    siwe_ttl: int = 300
-    jwt_ttl: int = 900
+    siwe_ttl: PositiveInt = 300
+    jwt_ttl: PositiveInt = 900
     jwt_issuer: str = "esg-oracle"
     jwt_key_dir: Path = Field(default_factory=lambda: _home() / "jwt")
     # Evidence keys "id:base64,id:base64" (first one active), else the key file (created if absent).
@@ -62,16 +63,16 @@ class Settings(BaseSettings):
     aet_recipient: str | None = None
     methodology_version: int = 2
     model_dir: Path = Field(default_factory=lambda: _home() / "models")
-    train_rows: int = 6000
-    max_report_bytes: int = 5_000_000
-    max_metrics_bytes: int = 1_000_000
-    max_image_bytes: int = 8_000_000
-    max_case_files: int = 20
+    train_rows: PositiveInt = 6000
+    max_report_bytes: PositiveInt = 5_000_000
+    max_metrics_bytes: PositiveInt = 1_000_000
+    max_image_bytes: PositiveInt = 8_000_000
+    max_case_files: PositiveInt = 20
     # Seconds between passes of the submitter (new attestations, receipts, rebroadcasts).
-    submit_interval: float = 0.5
+    submit_interval: Seconds = 0.5
     # Seconds to wait before rebroadcasting a signed transaction that is not yet mined.
-    rebroadcast_after: float = 5.0
+    rebroadcast_after: Seconds = 5.0
     # Power of one busy core (W) for the energy estimate where RAPL counters are not readable
     # (oracle/energy.py): an AMD EPYC 7763's 280 W TDP over its 64 cores.
-    watts_per_core: float = 4.4
+    watts_per_core: PositiveFloat = 4.4
     log_level: str = "INFO"

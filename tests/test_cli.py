@@ -70,15 +70,35 @@ def test_settings_commands_offer_every_setting_but_secrets(cli):
         (["demo", "--profiles", "besu,solana"], "'solana' is not a local profile"),
         (["besu-layout", "--out", "x", "--validators", "0"], "0 is not in the range x>=1"),
         (["web", "--dev-accounts", "perhaps"], "'perhaps' is not a valid boolean"),
+        (
+            ["api", "--port", "99999999"],
+            "Invalid value for '--port': 99999999: Input should be less than or equal to 65535",
+        ),
+        (["api", "--workers", "0"], "Invalid value for '--workers': 0: Input should be greater"),
+        (["oracle", "--port", "0"], "Invalid value for '--port': 0: Input should be greater"),
+        (["relay", "--poll-interval", "-1"], "'--poll-interval': -1.0: Input should be greater"),
     ],
 )
 def test_bad_values_are_click_errors_naming_the_value(cli, args, message):
-    before = dict(os.environ)
+    before = _settings_environment()
     result = cli(*args)
     assert result.exit_code == 2, result.output
     assert message in result.output
-    # A refused value leaves the environment as it was.
-    assert dict(os.environ) == before
+    # A refused value leaves the services' settings in the environment as they were.
+    assert _settings_environment() == before
+
+
+# The environment variables the services' settings read (libraries a command imports may set
+# their own, e.g. OpenMP's KMP_* on importing scikit-learn).
+_SETTINGS_PREFIXES = ("API_", "INDEXER_", "BRIDGE_", "ORACLE_", "WEB_", "ESG_")
+
+
+def _settings_environment() -> dict[str, str]:
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k.startswith(_SETTINGS_PREFIXES) or k in ("DATABASE_URL", "REDIS_URL")
+    }
 
 
 def test_a_bad_variable_is_named(cli, monkeypatch):
