@@ -6,30 +6,22 @@ HTTPS with TLS 1.3 as the minimum when ``API_TLS_CERT`` and ``API_TLS_KEY`` are 
 from __future__ import annotations
 
 from api.settings import Settings
-from esg import logs, tls
+from esg import tls
 
 
 def main() -> None:
     s = Settings()
-    logs.setup(s.log_level)
-    tls.run(
+    tls.serve(
         "api.app:create_app",
-        cert=s.tls_cert,
-        key=s.tls_key,
-        factory=True,
-        host=s.host,
-        port=s.port,
+        s,
         workers=s.workers,
         loop="uvloop",
         http="httptools",
         access_log=False,
-        log_level=s.log_level.lower(),
-        log_config=None,
         # The client address (and so the rate limit's key) comes from X-Forwarded-For only on
         # connections from a configured proxy.
         proxy_headers=bool(s.trusted_proxies),
         forwarded_allow_ips=s.trusted_proxies or None,
-        server_header=False,
         date_header=False,
         backlog=4096,
     )
