@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 
 from esg.chain.finality import Finality
+from esg.chain.follower import read_heads
 from esg.chain.rpc import RPC, RangeTooLarge, RPCError, Unavailable
 from esg.manifest import ChainDeployment, Manifest
 from indexer import metrics
@@ -282,22 +283,14 @@ class ChainIndexer:
     # ---------------------------------------------------------------- head and finality
 
     async def _poll(self) -> tuple[int, int]:
-        calls: list[tuple[str, list]] = [("eth_getBlockByNumber", ["latest", False])]
         check = self.indexed >= self.start_block and self.last_hash is not None
+        # The block at the checkpoint comes in the same request: still ours, or a reorg.
+        extra = [("eth_getBlockByNumber", [hex(self.indexed), False])] if check else []
+        head, finalized, res = await read_heads(self.rpc, self.finality, extra)
         if check:
-            calls.append(("eth_getBlockByNumber", [hex(self.indexed), False]))
-        if self.finality.uses_tag:
-            calls.append(("eth_getBlockByNumber", ["finalized", False]))
-        # A node without the `finalized` tag answers that item with an error (None here).
-        res = await self.rpc.batch(calls, allow_errors=True)
-        if res[0] is None:
-            raise RPCError(0, "latest block unavailable")
-        head = int(res[0]["number"], 16)
-        if check:
-            mine = res[1]
+            mine = res[0]
             if mine is None or bytes.fromhex(mine["hash"][2:]) != self.last_hash:
                 raise _Reorg()
-        finalized = self.finality.finalized(head, res[-1] if self.finality.uses_tag else None)
         self.head, self.finalized = head, finalized
         metrics.HEAD.labels(self.label).set(head)
         metrics.FINALIZED.labels(self.label).set(finalized)
@@ -307,13 +300,15 @@ class ChainIndexer:
     # ---------------------------------------------------------------- backfill / follow
 
     async def _catch_up(self, head: int, finalized: int) -> None:
-        queue: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=max(1, self.s.prefetch))
+        # Room for as many decoded ranges as one commit takes (the memory held stays bounded).
+        room = max(1, self.s.prefetch, self.s.commit_logs // max(1, self.s.logs_per_request) - 1)
+        queue: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=room)
         self._cu_events = self._cu_blocks = 0
         fetcher = asyncio.create_task(self._fetch(self.indexed + 1, head, finalized, queue))
         self._progress(head)
         try:
             done = False
-            limit = 2 * self.s.logs_per_request
+            limit = self.s.commit_logs
             while not done:
                 chunk = await queue.get()
                 if chunk is None:
@@ -396,28 +391,37 @@ class ChainIndexer:
     async def _decode_range(
         self, start: int, end: int, logs: list, head: int, finalized: int
     ) -> Chunk:
-        # Decoding here, in the fetch stage, overlaps it with the database writing the
-        # previous chunk.
-        batch = Batch(self.chain_id, self._addr_cache)
-        if len(self._hash_cache) > 4096:
-            self._hash_cache.clear()
-        decode_logs(self.contracts, logs, batch, finalized, self._hash_cache)
+        # The headers of the blocks holding logs (their timestamps, and hashes to check the
+        # logs against), of the range's ends and of every block not final yet are requested
+        # before decoding: the node answers while the logs are decoded.
         wanted = {start, end}
-        wanted.update(batch.blocks)
+        wanted.update(int(n, 16) for n in {lg.blockNumber for lg in logs})
         if end > finalized:
             wanted.update(range(max(start, finalized + 1), end + 1))
-        headers = await self._headers(sorted(wanted))
-        return Chunk(start, end, batch, headers, finalized, head)
+        headers = asyncio.ensure_future(self._headers(sorted(wanted)))
+        try:
+            await asyncio.sleep(0)  # let the requests go out before decoding blocks the loop
+            # Decoding here, in the fetch stage, overlaps it with the database writing the
+            # previous chunk.
+            batch = Batch(self.chain_id, self._addr_cache)
+            if len(self._hash_cache) > 4096:
+                self._hash_cache.clear()
+            decode_logs(self.contracts, logs, batch, finalized, self._hash_cache)
+            return Chunk(start, end, batch, await headers, finalized, head)
+        finally:
+            headers.cancel()
 
     async def _headers(self, numbers: list[int]) -> dict[int, Header]:
         out: dict[int, Header] = {}
-        for i in range(0, len(numbers), HEADER_BATCH):
-            part = numbers[i : i + HEADER_BATCH]
-            res = await self.rpc.batch([("eth_getBlockByNumber", [hex(n), False]) for n in part])
-            for n, h in zip(part, res, strict=True):
-                if h is None:
-                    raise _Refetch(f"block {n} missing")
-                out[n] = Header.from_rpc(h)
+        for n, h in zip(numbers, await self.rpc.headers(numbers), strict=True):
+            if h is None or int(h.number, 16) != n:
+                raise _Refetch(f"block {n} missing")
+            out[n] = Header(
+                n,
+                bytes.fromhex(h.hash[2:]),
+                bytes.fromhex(h.parentHash[2:]),
+                int(h.timestamp, 16),
+            )
         return out
 
     async def _commit(self, chunk: Chunk) -> None:
@@ -519,9 +523,9 @@ class ChainIndexer:
         fork = None
         for i in range(0, len(stored), HEADER_BATCH):
             part = stored[i : i + HEADER_BATCH]
-            res = await self.rpc.batch([("eth_getBlockByNumber", [hex(n), False]) for n, _ in part])
+            res = await self.rpc.headers([n for n, _ in part])
             for (n, h), node in zip(part, res, strict=True):
-                if node is not None and bytes.fromhex(node["hash"][2:]) == h:
+                if node is not None and bytes.fromhex(node.hash[2:]) == h:
                     fork = n
                     break
             if fork is not None:

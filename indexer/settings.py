@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     reorg_window: int = 128
     # Target number of logs per eth_getLogs call (the block range adapts to it).
     logs_per_request: int = 10000
+    # Most logs committed in one transaction during a backfill: decoded ranges waiting for the
+    # writer are committed together up to this many.
+    commit_logs: int = 20000
     initial_block_span: int = 1
     max_block_span: int = 100_000
     # eth_getLogs calls kept in flight ahead of the writer during backfill.

@@ -316,23 +316,20 @@ class ChainStore:
                 await self._apply_deltas(conn, batch)
             await _write_rows(conn, batch, TABLES.values())
             if headers:
-                await conn.executemany(
+                # One statement for all the headers (the realistic chain shape has one per block).
+                await conn.execute(
                     "INSERT INTO blocks (chain_id, number, hash, parent_hash, timestamp,"
-                    " has_events)"
-                    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (chain_id, number) DO UPDATE SET"
+                    " has_events) SELECT $1, * FROM unnest($2::bigint[], $3::bytea[],"
+                    " $4::bytea[], $5::bigint[], $6::boolean[])"
+                    " ON CONFLICT (chain_id, number) DO UPDATE SET"
                     " hash = excluded.hash, parent_hash = excluded.parent_hash,"
                     " timestamp = excluded.timestamp, has_events = excluded.has_events",
-                    [
-                        (
-                            cid,
-                            h.number,
-                            h.hash,
-                            h.parent_hash,
-                            h.timestamp,
-                            h.number in event_blocks,
-                        )
-                        for h in headers
-                    ],
+                    cid,
+                    [h.number for h in headers],
+                    [h.hash for h in headers],
+                    [h.parent_hash for h in headers],
+                    [h.timestamp for h in headers],
+                    [h.number in event_blocks for h in headers],
                 )
             prev_final = await conn.fetchval(
                 "SELECT finalized_block FROM chains WHERE chain_id = $1", cid
