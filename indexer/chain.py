@@ -45,9 +45,10 @@ class _Reorg(Exception):
 
 
 class BulkIndexes:
-    """Bulk mode, shared by the chains of one process: the secondary indexes of `transfers`
-    (store.DEFERRED_INDEXES) are dropped while a backfill is far behind and no chain of the
-    process is following its head, and built again before a chain commits the block at its head.
+    """Bulk mode, shared by the chains of one process: the secondary indexes of `transfers` and
+    `event_rows` (store.DEFERRED_INDEXES) are dropped while a backfill is far behind and no chain
+    of the process is following its head, and built again before a chain commits the block at
+    its head.
 
     So whenever a chain of this process is synced, the indexes exist; a crash in bulk mode
     leaves them missing until the next run reaches a head (or rolls back a reorg)."""
@@ -97,7 +98,7 @@ class BulkIndexes:
             await drop_deferred_indexes(conn)
             self.dropped = True
             log.info(
-                "bulk mode on: transfer indexes dropped until the head is reached",
+                "bulk mode on: secondary indexes dropped until the head is reached",
                 extra={"chain": chain_id, "expected_events": int(expected_events)},
             )
 

@@ -49,9 +49,9 @@ class Settings(BaseSettings):
     max_block_span: int = 100_000
     # eth_getLogs calls kept in flight ahead of the writer during backfill.
     prefetch: int = 1
-    # Bulk mode: drop the secondary indexes of `transfers` while a backfill expects at least this
-    # many more events (and half the rows already stored) before the head; built again before
-    # the head is committed. 0 disables.
+    # Bulk mode: drop the secondary indexes of `transfers` and `event_rows` while a backfill
+    # expects at least this many more events (and half the rows already stored) before the head;
+    # built again before the head is committed. 0 disables.
     bulk_min_events: int = 100_000
     # Blocks per partition of `transfers` and `event_rows` (indexer/partitions.py), created
     # `partitions_ahead` partitions beyond the head; 0 leaves every row in the DEFAULT partition.

@@ -80,12 +80,14 @@ TRANSFER_COLS = (
 )
 
 
-# Secondary indexes of `transfers` that a long backfill drops and builds again before it reaches
-# the head ("bulk mode"): one sorted build costs a fraction of maintaining them row by row.
+# Secondary indexes of `transfers` and `event_rows` that a long backfill drops and builds again
+# before it reaches the head ("bulk mode"): one sorted build costs a fraction of maintaining them
+# row by row.
 DEFERRED_INDEXES = {
     "transfers_by_from": "ON transfers (chain_id, from_addr, block_number)",
     "transfers_by_to": "ON transfers (chain_id, to_addr, block_number)",
     "transfers_by_token": "ON transfers (chain_id, token, token_id, block_number)",
+    "events_by_contract": "ON event_rows (chain_id, contract_name, event, block_number)",
 }
 
 
