@@ -166,10 +166,10 @@ def start(blocks: int, cache: bool = True) -> ShapeChain:
             plain = Path(tmp) / "state.json"
             with gzip.open(state) as src, plain.open("wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
-            node = Anvil(load_state=plain)
+            node = Anvil(load_state=plain, keep_states=False)
         info = json.loads(meta.read_text())
     else:
-        node = Anvil(automine=False)
+        node = Anvil(automine=False, keep_states=False)
         t0 = time.perf_counter()
         info = _build(node, blocks)
         print(

@@ -40,7 +40,8 @@ def anvil_exe() -> str:
 class Anvil:
     """An anvil process on a free port (stopped with ``stop``): automining unless
     ``automine`` is false (blocks then come from ``evm_mine``), started from an anvil state
-    file if ``load_state`` names one."""
+    file if ``load_state`` names one, keeping the state of past blocks unless ``keep_states`` is
+    false."""
 
     def __init__(
         self,
@@ -48,11 +49,16 @@ class Anvil:
         chain_id: int = 31337,
         automine: bool = True,
         load_state: Path | None = None,
+        keep_states: bool = True,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.chain_id = chain_id
         extra = [] if automine else ["--no-mining"]
+        if not keep_states:
+            # Blocks, transactions and logs stay; the state after each block is not kept (anvil
+            # would otherwise write every one to disk).
+            extra.append("--prune-history")
         if load_state is not None:
             extra += ["--load-state", str(load_state)]
         self.proc = subprocess.Popen(

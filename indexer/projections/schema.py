@@ -252,7 +252,20 @@ class Table:
         self._key_index = tuple(self.names.index(k) for k in self.key)
         self._merge = tuple(_MERGE_PY[c.merge] for c in self.columns)
         self._plans: dict[tuple, tuple[Callable, ...]] = {}
-        self.upsert_sql = self._upsert_sql()
+        self.upsert_sql = self._upsert_sql(
+            "VALUES (" + ", ".join(f"${i + 1}" for i in range(len(self.names))) + ")"
+        )
+        # All of a batch's rows in one statement (one array per column; keys are distinct within
+        # a batch). Not for tables with array columns: unnest would flatten their arrays.
+        self.upsert_set_sql = (
+            None
+            if any(c.sql.endswith("]") for c in self.columns)
+            else self._upsert_sql(
+                "SELECT * FROM unnest("
+                + ", ".join(f"${i + 1}::{c.sql}[]" for i, c in enumerate(self.columns))
+                + ")"
+            )
+        )
         TABLES[name] = self
 
     def __repr__(self) -> str:
@@ -310,14 +323,14 @@ class Table:
 
     # ------------------------------------------------------------------ SQL
 
-    def _upsert_sql(self) -> str:
+    def _upsert_sql(self, rows: str) -> str:
+        """The upsert of ``rows`` (a VALUES list or a SELECT) by the columns' merge rules."""
         cols = ", ".join(self.names)
-        params = ", ".join(f"${i + 1}" for i in range(len(self.names)))
         sets = ", ".join(
             _MERGE_SQL[c.merge].format(c=c.name) for c in self.columns if c.name not in self.key
         )
         return (
-            f"INSERT INTO {self.name} AS t ({cols}) VALUES ({params}) "
+            f"INSERT INTO {self.name} AS t ({cols}) {rows} "
             f"ON CONFLICT ({', '.join(self.key)}) DO UPDATE SET {sets}"
         )
 
