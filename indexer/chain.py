@@ -30,6 +30,8 @@ from indexer.store import (
 log = logging.getLogger("indexer.chain")
 
 HEADER_BATCH = 100
+# Logs decoded between two yields to the event loop.
+DECODE_SLICE = 1000
 
 
 class ReorgTooDeep(Exception):
@@ -407,7 +409,13 @@ class ChainIndexer:
             batch = Batch(self.chain_id, self._addr_cache)
             if len(self._hash_cache) > 4096:
                 self._hash_cache.clear()
-            decode_logs(self.contracts, logs, batch, finalized, self._hash_cache)
+            # In slices, yielding between them: the writer's statements go out meanwhile, so the
+            # database works while this process decodes.
+            for i in range(0, len(logs), DECODE_SLICE):
+                decode_logs(
+                    self.contracts, logs[i : i + DECODE_SLICE], batch, finalized, self._hash_cache
+                )
+                await asyncio.sleep(0)
             return Chunk(start, end, batch, await headers, finalized, head)
         finally:
             headers.cancel()
