@@ -164,13 +164,18 @@ def _backfill(manifest: Path, url: str, pgdata: Path, node_pid: int) -> dict:
     }
 
 
+def _n(x: float) -> str:
+    """A whole number with spaces between thousands (``74 583``)."""
+    return f"{x:,.0f}".replace(",", " ")
+
+
 def _cpu_line(r: dict) -> str:
     total = r["cpu"] + (r["pg_cpu"] or 0.0) + r["anvil_cpu"]
     pg = "n/a" if r["pg_cpu"] is None else f"{r['pg_cpu']:.1f} s"
     return (
         f"cpu: indexer {r['cpu']:.1f} s, postgres {pg}, anvil {r['anvil_cpu']:.1f} s;"
-        f" {r['events'] / total:,.0f} events per CPU-second; load average "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores".replace(",", " ")
+        f" {_n(r['events'] / total)} events per CPU-second; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
 
 
@@ -194,7 +199,7 @@ def bulk(args: argparse.Namespace, pgdata: Path) -> None:
         )
         r = _backfill(manifest, url, pgdata, node.proc.pid)
         indexed, wall = r["events"], r["wall"]
-        print(f"indexer: {indexed / wall:,.0f} events/s".replace(",", " "))
+        print(f"indexer: {_n(indexed / wall)} events/s")
         print(
             f"backfill: {indexed} events in {wall:.2f} s wall (process start to exit), "
             f"peak RSS {r['rss_mb']:.0f} MB"
@@ -245,11 +250,7 @@ def realistic(args: argparse.Namespace, pgdata: Path) -> None:
         )
         r = _backfill(manifest, url, pgdata, chain.node.proc.pid)
         indexed, wall = r["events"], r["wall"]
-        print(
-            f"indexer realistic: {indexed / wall:,.0f} events/s, peak RSS {r['rss_mb']:.0f} MB".replace(
-                ",", " "
-            )
-        )
+        print(f"indexer realistic: {_n(indexed / wall)} events/s, peak RSS {r['rss_mb']:.0f} MB")
         print(
             f"realistic backfill: {indexed} events in {args.blocks} blocks, {wall:.2f} s wall"
             " (process start to exit)"

@@ -527,9 +527,7 @@ async def _write_rows(conn, batch: Batch, tables) -> None:
                 await conn.copy_records_to_table(t.name, records=rows, columns=t.names)
         else:
             rows = batch.latest.get(t.name)
-            if rows and len(rows) > 1 and t.upsert_set_sql is not None:
-                await conn.execute(t.upsert_set_sql, *map(list, zip(*rows.values(), strict=True)))
-            elif rows:
+            if rows:
                 await conn.executemany(t.upsert_sql, list(rows.values()))
 
 
