@@ -107,7 +107,7 @@ def _data_decoder(types: list[str]) -> Callable[[str], tuple]:
         if len(types) == 2 and all(_UINT.match(t) for t in types):
             return lambda data: (int(data[2:66], 16), int(data[66:130], 16))
         pairs = list(zip(spans, words, strict=True))
-        return lambda data: tuple(w(data[a:b]) for (a, b), w in pairs)
+        return lambda data: tuple([w(data[a:b]) for (a, b), w in pairs])
 
     # Words, arrays of words, strings and bytes: sliced from the hex as well.
     sliced = all(
@@ -193,14 +193,14 @@ def build_event(item: dict) -> EventSpec:
     if order == list(range(len(inputs))):
 
         def decode(topics: list[str], data: str) -> tuple:
-            return new(rec, tuple(d(topics[p]) for p, d in topic_decs) + data_dec(data))
+            return new(rec, tuple([d(topics[p]) for p, d in topic_decs]) + data_dec(data))
 
     else:
         inverse = [order.index(k) for k in range(len(inputs))]
 
         def decode(topics: list[str], data: str) -> tuple:
-            raw = tuple(d(topics[p]) for p, d in topic_decs) + data_dec(data)
-            return new(rec, (raw[j] for j in inverse))
+            raw = tuple([d(topics[p]) for p, d in topic_decs]) + data_dec(data)
+            return new(rec, [raw[j] for j in inverse])
 
     if len(topic_decs) == 2 and len(plain) == 1 and order == [0, 1, 2]:
         # The ERC-20 Transfer / Approval shape: the hottest path, unrolled.

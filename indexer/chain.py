@@ -7,6 +7,7 @@ import contextlib
 import logging
 import sys
 import time
+from collections import deque
 from dataclasses import dataclass
 
 from esg.chain.finality import Finality
@@ -123,6 +124,51 @@ class Chunk:
         self.finalized = max(self.finalized, o.finalized)
         self.head = o.head
         return True
+
+
+class _ChunkQueue:
+    """Decoded ranges waiting for the writer (None ends them), bounded by count and by logs: a
+    range is admitted while fewer than ``chunks`` wait, or while the waiting logs stay within
+    ``logs`` with it. Many small ranges (few logs per block) can so queue up for one commit,
+    while large ones hold no more memory than ``chunks`` of them."""
+
+    def __init__(self, chunks: int, logs: int) -> None:
+        self.chunks = max(1, chunks)
+        self.logs = logs
+        self._items: deque[Chunk | None] = deque()
+        self._held = 0
+        # One producer (the fetch stage) and one consumer (the writer) in one event loop.
+        self._added = asyncio.Event()
+        self._taken = asyncio.Event()
+
+    @staticmethod
+    def _size(chunk: Chunk | None) -> int:
+        return 0 if chunk is None else chunk.batch.logs
+
+    async def put(self, chunk: Chunk | None) -> None:
+        n = self._size(chunk)
+        # The end mark never waits (the fetch stage puts it while being cancelled, too).
+        while chunk is not None and len(self._items) >= self.chunks and self._held + n > self.logs:
+            self._taken.clear()
+            await self._taken.wait()
+        self._items.append(chunk)
+        self._held += n
+        self._added.set()
+
+    async def get(self) -> Chunk | None:
+        while not self._items:
+            self._added.clear()
+            await self._added.wait()
+        return self.get_nowait()
+
+    def get_nowait(self) -> Chunk | None:
+        chunk = self._items.popleft()
+        self._held -= self._size(chunk)
+        self._taken.set()
+        return chunk
+
+    def empty(self) -> bool:
+        return not self._items
 
 
 class ChainIndexer:
@@ -303,9 +349,7 @@ class ChainIndexer:
     # ---------------------------------------------------------------- backfill / follow
 
     async def _catch_up(self, head: int, finalized: int) -> None:
-        # Room for as many decoded ranges as one commit takes (the memory held stays bounded).
-        room = max(1, self.s.prefetch, self.s.commit_logs // max(1, self.s.logs_per_request) - 1)
-        queue: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=room)
+        queue = _ChunkQueue(self.s.prefetch, self.s.commit_logs // 2)
         self._cu_events = self._cu_blocks = 0
         fetcher = asyncio.create_task(self._fetch(self.indexed + 1, head, finalized, queue))
         self._progress(head)
@@ -338,7 +382,7 @@ class ChainIndexer:
         if fetcher.done() and not fetcher.cancelled() and fetcher.exception():
             raise fetcher.exception()
 
-    async def _fetch(self, start: int, head: int, finalized: int, queue: asyncio.Queue) -> None:
+    async def _fetch(self, start: int, head: int, finalized: int, queue: _ChunkQueue) -> None:
         # The next eth_getLogs is in flight while the current answer is decoded: the node
         # works on it meanwhile.
         ahead: asyncio.Task | None = None
