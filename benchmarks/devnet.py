@@ -33,17 +33,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Anvil:
-    """An anvil process on a free port (stopped with ``stop``)."""
+def anvil_exe() -> str:
+    return shutil.which("anvil") or str(PROJECT_ROOT / "node_modules" / ".bin" / "anvil")
 
-    def __init__(self, gas_limit: int = 2_000_000_000, chain_id: int = 31337) -> None:
-        exe = shutil.which("anvil") or str(PROJECT_ROOT / "node_modules" / ".bin" / "anvil")
+
+class Anvil:
+    """An anvil process on a free port (stopped with ``stop``): automining unless
+    ``automine`` is false (blocks then come from ``evm_mine``), started from an anvil state
+    file if ``load_state`` names one, keeping the state of past blocks unless ``keep_states`` is
+    false."""
+
+    def __init__(
+        self,
+        gas_limit: int = 2_000_000_000,
+        chain_id: int = 31337,
+        automine: bool = True,
+        load_state: Path | None = None,
+        keep_states: bool = True,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.chain_id = chain_id
+        extra = [] if automine else ["--no-mining"]
+        if not keep_states:
+            # Blocks, transactions and logs stay; the state after each block is not kept (anvil
+            # would otherwise write every one to disk).
+            extra.append("--prune-history")
+        if load_state is not None:
+            extra += ["--load-state", str(load_state)]
         self.proc = subprocess.Popen(
             [
-                exe,
+                anvil_exe(),
+                *extra,
                 "--port",
                 str(self.port),
                 "--gas-limit",
@@ -60,7 +81,7 @@ class Anvil:
             stderr=subprocess.DEVNULL,
         )
         self.http = httpx.Client(timeout=120)
-        deadline = time.time() + 30
+        deadline = time.time() + 300
         while True:
             try:
                 self.call("eth_chainId", [])
@@ -79,6 +100,17 @@ class Anvil:
         if "error" in out:
             raise RuntimeError(f"{method}: {out['error']}")
         return out["result"]
+
+    def batch(self, calls: list[tuple[str, list]]) -> list:
+        """Answers of one batched request, in order; RuntimeError on any failed call."""
+        body = [
+            {"jsonrpc": "2.0", "id": i, "method": m, "params": p} for i, (m, p) in enumerate(calls)
+        ]
+        out = sorted(self.http.post(self.url, json=body).json(), key=lambda a: a["id"])
+        for a in out:
+            if "error" in a:
+                raise RuntimeError(f"{calls[a['id']][0]}: {a['error']}")
+        return [a["result"] for a in out]
 
     def receipt(self, tx: str, timeout: float = 60) -> dict:
         deadline = time.time() + timeout

@@ -1,8 +1,10 @@
 """Prometheus metrics of the bridge services (names are a contract with the alert rules)."""
 
-from prometheus_client import Counter, Gauge, Histogram, start_http_server
+from prometheus_client import Counter, Gauge
 
-from esg.chain.rpc import RPCMetrics
+from esg.chain.metrics import chain_gauges, rpc_metrics, serve
+
+__all__ = ["serve"]
 
 # Relayer.
 SEEN = Counter(
@@ -32,22 +34,7 @@ BALANCE = Gauge("bridge_relayer_balance_wei", "Balance of the relayer's account"
 SIGNED = Counter(
     "bridge_validator_signed_total", "Messages this validator signed", ["validator", "src_chain"]
 )
-HEAD = Gauge("bridge_validator_head_block", "Latest block of the node", ["chain"])
-FINALIZED = Gauge("bridge_validator_finalized_block", "Latest final block", ["chain"])
+HEAD, FINALIZED = chain_gauges("bridge_validator")
 
 # Both: their JSON-RPC traffic.
-RPC = RPCMetrics(
-    latency=Histogram(
-        "bridge_rpc_latency_seconds",
-        "RPC round-trip time",
-        ["chain", "method"],
-        buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-    ),
-    errors=Counter("bridge_rpc_errors_total", "Failed RPC attempts", ["chain", "endpoint", "kind"]),
-)
-
-
-def serve(port: int, host: str = "127.0.0.1") -> None:
-    """Expose /metrics on ``host:port`` (0 disables it)."""
-    if port:
-        start_http_server(port, addr=host)
+RPC = rpc_metrics("bridge", buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))

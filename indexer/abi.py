@@ -1,7 +1,8 @@
 """Event decoding from ABIs: topic0 → decoder tables built once, decoders specialised per event.
 
-Static ABI types (address, bool, bytesN, intN/uintN) and arrays of them are decoded by hand from the
-hex strings the node returns (no bytes round trip); anything else falls back to eth_abi. Integers
+Static ABI types (address, bool, bytesN, intN/uintN), arrays of them, ``string`` and ``bytes`` are
+decoded by hand from the hex strings the node returns; anything else (tuples, nested arrays) falls
+back to eth_abi. Integers
 are Python ints; addresses, bytes and hashes stay lower-case ``0x`` hex strings. A decoded event is
 a record: a tuple in ABI order whose fields are also readable by name (``ev.beneficiary``).
 """
@@ -88,6 +89,11 @@ def _topic_decoder(t: str) -> Callable[[str], object]:
     return lambda topic: dec(topic[2:])
 
 
+# Kinds of data-section values that _data_decoder slices from the hex.
+_WORD, _ARRAY, _BYTES, _STRING = range(4)
+_DYNAMIC = {"bytes": _BYTES, "string": _STRING}
+
+
 def _data_decoder(types: list[str]) -> Callable[[str], tuple]:
     """Decoder of the data section for ``types``; hand-rolled when every type is simple."""
     if not types:
@@ -101,34 +107,43 @@ def _data_decoder(types: list[str]) -> Callable[[str], tuple]:
         if len(types) == 2 and all(_UINT.match(t) for t in types):
             return lambda data: (int(data[2:66], 16), int(data[66:130], 16))
         pairs = list(zip(spans, words, strict=True))
-        return lambda data: tuple(w(data[a:b]) for (a, b), w in pairs)
+        return lambda data: tuple([w(data[a:b]) for (a, b), w in pairs])
 
-    simple_arrays = all(
-        _word_decoder(t) is not None or _STATIC_ARRAY_OF_WORDS.match(t) for t in types
+    # Words, arrays of words, strings and bytes: sliced from the hex as well.
+    sliced = all(
+        _word_decoder(t) is not None or _STATIC_ARRAY_OF_WORDS.match(t) or t in _DYNAMIC
+        for t in types
     )
-    if simple_arrays:
+    if sliced:
         plan = []
         for i, t in enumerate(types):
             w = _word_decoder(t)
             if w is not None:
-                plan.append((False, i, w))
+                plan.append((_WORD, i, w))
+            elif t in _DYNAMIC:
+                plan.append((_DYNAMIC[t], i, None))
             else:
-                plan.append((True, i, _word_decoder(t[:-2])))
+                plan.append((_ARRAY, i, _word_decoder(t[:-2])))
 
-        def dec_arrays(data: str) -> tuple:
+        def dec_sliced(data: str) -> tuple:
             out = []
-            for is_array, i, w in plan:
+            for kind, i, w in plan:
                 head = data[2 + 64 * i : 66 + 64 * i]
-                if not is_array:
+                if kind == _WORD:
                     out.append(w(head))
                     continue
                 pos = 2 + int(head, 16) * 2
                 n = int(data[pos : pos + 64], 16)
                 pos += 64
-                out.append([w(data[pos + 64 * k : pos + 64 * k + 64]) for k in range(n)])
+                if kind == _ARRAY:
+                    out.append([w(data[pos + 64 * k : pos + 64 * k + 64]) for k in range(n)])
+                elif kind == _BYTES:
+                    out.append("0x" + data[pos : pos + 2 * n])
+                else:
+                    out.append(bytes.fromhex(data[pos : pos + 2 * n]).decode("utf-8"))
             return tuple(out)
 
-        return dec_arrays
+        return dec_sliced
 
     def dec_generic(data: str) -> tuple:
         from eth_abi import decode as abi_decode  # only for rare dynamic types: import lazily
@@ -178,14 +193,14 @@ def build_event(item: dict) -> EventSpec:
     if order == list(range(len(inputs))):
 
         def decode(topics: list[str], data: str) -> tuple:
-            return new(rec, tuple(d(topics[p]) for p, d in topic_decs) + data_dec(data))
+            return new(rec, tuple([d(topics[p]) for p, d in topic_decs]) + data_dec(data))
 
     else:
         inverse = [order.index(k) for k in range(len(inputs))]
 
         def decode(topics: list[str], data: str) -> tuple:
-            raw = tuple(d(topics[p]) for p, d in topic_decs) + data_dec(data)
-            return new(rec, (raw[j] for j in inverse))
+            raw = tuple([d(topics[p]) for p, d in topic_decs]) + data_dec(data)
+            return new(rec, [raw[j] for j in inverse])
 
     if len(topic_decs) == 2 and len(plain) == 1 and order == [0, 1, 2]:
         # The ERC-20 Transfer / Approval shape: the hottest path, unrolled.

@@ -7,9 +7,11 @@ import contextlib
 import logging
 import sys
 import time
+from collections import deque
 from dataclasses import dataclass
 
 from esg.chain.finality import Finality
+from esg.chain.follower import read_heads
 from esg.chain.rpc import RPC, RangeTooLarge, RPCError, Unavailable
 from esg.manifest import ChainDeployment, Manifest
 from indexer import metrics
@@ -29,6 +31,8 @@ from indexer.store import (
 log = logging.getLogger("indexer.chain")
 
 HEADER_BATCH = 100
+# Logs decoded between two yields to the event loop.
+DECODE_SLICE = 1000
 
 
 class ReorgTooDeep(Exception):
@@ -44,9 +48,10 @@ class _Reorg(Exception):
 
 
 class BulkIndexes:
-    """Bulk mode, shared by the chains of one process: the secondary indexes of `transfers`
-    (store.DEFERRED_INDEXES) are dropped while a backfill is far behind and no chain of the
-    process is following its head, and built again before a chain commits the block at its head.
+    """Bulk mode, shared by the chains of one process: the secondary indexes of `transfers` and
+    `event_rows` (store.DEFERRED_INDEXES) are dropped while a backfill is far behind and no chain
+    of the process is following its head, and built again before a chain commits the block at
+    its head.
 
     So whenever a chain of this process is synced, the indexes exist; a crash in bulk mode
     leaves them missing until the next run reaches a head (or rolls back a reorg)."""
@@ -96,7 +101,7 @@ class BulkIndexes:
             await drop_deferred_indexes(conn)
             self.dropped = True
             log.info(
-                "bulk mode on: transfer indexes dropped until the head is reached",
+                "bulk mode on: secondary indexes dropped until the head is reached",
                 extra={"chain": chain_id, "expected_events": int(expected_events)},
             )
 
@@ -119,6 +124,51 @@ class Chunk:
         self.finalized = max(self.finalized, o.finalized)
         self.head = o.head
         return True
+
+
+class _ChunkQueue:
+    """Decoded ranges waiting for the writer (None ends them), bounded by count and by logs: a
+    range is admitted while fewer than ``chunks`` wait, or while the waiting logs stay within
+    ``logs`` with it. Many small ranges (few logs per block) can so queue up for one commit,
+    while large ones hold no more memory than ``chunks`` of them."""
+
+    def __init__(self, chunks: int, logs: int) -> None:
+        self.chunks = max(1, chunks)
+        self.logs = logs
+        self._items: deque[Chunk | None] = deque()
+        self._held = 0
+        # One producer (the fetch stage) and one consumer (the writer) in one event loop.
+        self._added = asyncio.Event()
+        self._taken = asyncio.Event()
+
+    @staticmethod
+    def _size(chunk: Chunk | None) -> int:
+        return 0 if chunk is None else chunk.batch.logs
+
+    async def put(self, chunk: Chunk | None) -> None:
+        n = self._size(chunk)
+        # The end mark never waits (the fetch stage puts it while being cancelled, too).
+        while chunk is not None and len(self._items) >= self.chunks and self._held + n > self.logs:
+            self._taken.clear()
+            await self._taken.wait()
+        self._items.append(chunk)
+        self._held += n
+        self._added.set()
+
+    async def get(self) -> Chunk | None:
+        while not self._items:
+            self._added.clear()
+            await self._added.wait()
+        return self.get_nowait()
+
+    def get_nowait(self) -> Chunk | None:
+        chunk = self._items.popleft()
+        self._held -= self._size(chunk)
+        self._taken.set()
+        return chunk
+
+    def empty(self) -> bool:
+        return not self._items
 
 
 class ChainIndexer:
@@ -282,22 +332,14 @@ class ChainIndexer:
     # ---------------------------------------------------------------- head and finality
 
     async def _poll(self) -> tuple[int, int]:
-        calls: list[tuple[str, list]] = [("eth_getBlockByNumber", ["latest", False])]
         check = self.indexed >= self.start_block and self.last_hash is not None
+        # The block at the checkpoint comes in the same request: still ours, or a reorg.
+        extra = [("eth_getBlockByNumber", [hex(self.indexed), False])] if check else []
+        head, finalized, res = await read_heads(self.rpc, self.finality, extra)
         if check:
-            calls.append(("eth_getBlockByNumber", [hex(self.indexed), False]))
-        if self.finality.uses_tag:
-            calls.append(("eth_getBlockByNumber", ["finalized", False]))
-        # A node without the `finalized` tag answers that item with an error (None here).
-        res = await self.rpc.batch(calls, allow_errors=True)
-        if res[0] is None:
-            raise RPCError(0, "latest block unavailable")
-        head = int(res[0]["number"], 16)
-        if check:
-            mine = res[1]
+            mine = res[0]
             if mine is None or bytes.fromhex(mine["hash"][2:]) != self.last_hash:
                 raise _Reorg()
-        finalized = self.finality.finalized(head, res[-1] if self.finality.uses_tag else None)
         self.head, self.finalized = head, finalized
         metrics.HEAD.labels(self.label).set(head)
         metrics.FINALIZED.labels(self.label).set(finalized)
@@ -307,13 +349,13 @@ class ChainIndexer:
     # ---------------------------------------------------------------- backfill / follow
 
     async def _catch_up(self, head: int, finalized: int) -> None:
-        queue: asyncio.Queue[Chunk | None] = asyncio.Queue(maxsize=max(1, self.s.prefetch))
+        queue = _ChunkQueue(self.s.prefetch, self.s.commit_logs // 2)
         self._cu_events = self._cu_blocks = 0
         fetcher = asyncio.create_task(self._fetch(self.indexed + 1, head, finalized, queue))
         self._progress(head)
         try:
             done = False
-            limit = 2 * self.s.logs_per_request
+            limit = self.s.commit_logs
             while not done:
                 chunk = await queue.get()
                 if chunk is None:
@@ -340,7 +382,7 @@ class ChainIndexer:
         if fetcher.done() and not fetcher.cancelled() and fetcher.exception():
             raise fetcher.exception()
 
-    async def _fetch(self, start: int, head: int, finalized: int, queue: asyncio.Queue) -> None:
+    async def _fetch(self, start: int, head: int, finalized: int, queue: _ChunkQueue) -> None:
         # The next eth_getLogs is in flight while the current answer is decoded: the node
         # works on it meanwhile.
         ahead: asyncio.Task | None = None
@@ -396,28 +438,43 @@ class ChainIndexer:
     async def _decode_range(
         self, start: int, end: int, logs: list, head: int, finalized: int
     ) -> Chunk:
-        # Decoding here, in the fetch stage, overlaps it with the database writing the
-        # previous chunk.
-        batch = Batch(self.chain_id, self._addr_cache)
-        if len(self._hash_cache) > 4096:
-            self._hash_cache.clear()
-        decode_logs(self.contracts, logs, batch, finalized, self._hash_cache)
+        # The headers of the blocks holding logs (their timestamps, and hashes to check the
+        # logs against), of the range's ends and of every block not final yet are requested
+        # before decoding: the node answers while the logs are decoded.
         wanted = {start, end}
-        wanted.update(batch.blocks)
+        wanted.update(int(n, 16) for n in {lg.blockNumber for lg in logs})
         if end > finalized:
             wanted.update(range(max(start, finalized + 1), end + 1))
-        headers = await self._headers(sorted(wanted))
-        return Chunk(start, end, batch, headers, finalized, head)
+        headers = asyncio.ensure_future(self._headers(sorted(wanted)))
+        try:
+            await asyncio.sleep(0)  # let the requests go out before decoding blocks the loop
+            # Decoding here, in the fetch stage, overlaps it with the database writing the
+            # previous chunk.
+            batch = Batch(self.chain_id, self._addr_cache)
+            if len(self._hash_cache) > 4096:
+                self._hash_cache.clear()
+            # In slices, yielding between them: the writer's statements go out meanwhile, so the
+            # database works while this process decodes.
+            for i in range(0, len(logs), DECODE_SLICE):
+                decode_logs(
+                    self.contracts, logs[i : i + DECODE_SLICE], batch, finalized, self._hash_cache
+                )
+                await asyncio.sleep(0)
+            return Chunk(start, end, batch, await headers, finalized, head)
+        finally:
+            headers.cancel()
 
     async def _headers(self, numbers: list[int]) -> dict[int, Header]:
         out: dict[int, Header] = {}
-        for i in range(0, len(numbers), HEADER_BATCH):
-            part = numbers[i : i + HEADER_BATCH]
-            res = await self.rpc.batch([("eth_getBlockByNumber", [hex(n), False]) for n in part])
-            for n, h in zip(part, res, strict=True):
-                if h is None:
-                    raise _Refetch(f"block {n} missing")
-                out[n] = Header.from_rpc(h)
+        for n, h in zip(numbers, await self.rpc.headers(numbers), strict=True):
+            if h is None or int(h.number, 16) != n:
+                raise _Refetch(f"block {n} missing")
+            out[n] = Header(
+                n,
+                bytes.fromhex(h.hash[2:]),
+                bytes.fromhex(h.parentHash[2:]),
+                int(h.timestamp, 16),
+            )
         return out
 
     async def _commit(self, chunk: Chunk) -> None:
@@ -519,9 +576,9 @@ class ChainIndexer:
         fork = None
         for i in range(0, len(stored), HEADER_BATCH):
             part = stored[i : i + HEADER_BATCH]
-            res = await self.rpc.batch([("eth_getBlockByNumber", [hex(n), False]) for n, _ in part])
+            res = await self.rpc.headers([n for n, _ in part])
             for (n, h), node in zip(part, res, strict=True):
-                if node is not None and bytes.fromhex(node["hash"][2:]) == h:
+                if node is not None and bytes.fromhex(node.hash[2:]) == h:
                     fork = n
                     break
             if fork is not None:

@@ -41,14 +41,18 @@ class Settings(BaseSettings):
     # Recent blocks whose hashes are kept and checked; a deeper reorg is a fatal error.
     reorg_window: int = 128
     # Target number of logs per eth_getLogs call (the block range adapts to it).
-    logs_per_request: int = 10000
+    logs_per_request: int = 2500
+    # Most logs committed in one transaction during a backfill: decoded ranges waiting for the
+    # writer are committed together up to this many (and up to half as many wait for it).
+    commit_logs: int = 20000
     initial_block_span: int = 1
     max_block_span: int = 100_000
-    # eth_getLogs calls kept in flight ahead of the writer during backfill.
+    # Decoded ranges that may wait for the writer during backfill, however many logs they hold
+    # (more may wait while they hold fewer than commit_logs / 2 logs together).
     prefetch: int = 1
-    # Bulk mode: drop the secondary indexes of `transfers` while a backfill expects at least this
-    # many more events (and half the rows already stored) before the head; built again before
-    # the head is committed. 0 disables.
+    # Bulk mode: drop the secondary indexes of `transfers` and `event_rows` while a backfill
+    # expects at least this many more events (and half the rows already stored) before the head;
+    # built again before the head is committed. 0 disables.
     bulk_min_events: int = 100_000
     # Blocks per partition of `transfers` and `event_rows` (indexer/partitions.py), created
     # `partitions_ahead` partitions beyond the head; 0 leaves every row in the DEFAULT partition.

@@ -81,12 +81,14 @@ TRANSFER_COLS = (
 )
 
 
-# Secondary indexes of `transfers` that a long backfill drops and builds again before it reaches
-# the head ("bulk mode"): one sorted build costs a fraction of maintaining them row by row.
+# Secondary indexes of `transfers` and `event_rows` that a long backfill drops and builds again
+# before it reaches the head ("bulk mode"): one sorted build costs a fraction of maintaining them
+# row by row.
 DEFERRED_INDEXES = {
     "transfers_by_from": "ON transfers (chain_id, from_addr, block_number)",
     "transfers_by_to": "ON transfers (chain_id, to_addr, block_number)",
     "transfers_by_token": "ON transfers (chain_id, token, token_id, block_number)",
+    "events_by_contract": "ON event_rows (chain_id, contract_name, event, block_number)",
 }
 
 
@@ -318,23 +320,20 @@ class ChainStore:
             await _write_rows(conn, batch, TABLES.values())
             await changes.record(conn, cid, batch, expected, new_indexed)
             if headers:
-                await conn.executemany(
+                # One statement for all the headers (the realistic chain shape has one per block).
+                await conn.execute(
                     "INSERT INTO blocks (chain_id, number, hash, parent_hash, timestamp,"
-                    " has_events)"
-                    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (chain_id, number) DO UPDATE SET"
+                    " has_events) SELECT $1, * FROM unnest($2::bigint[], $3::bytea[],"
+                    " $4::bytea[], $5::bigint[], $6::boolean[])"
+                    " ON CONFLICT (chain_id, number) DO UPDATE SET"
                     " hash = excluded.hash, parent_hash = excluded.parent_hash,"
                     " timestamp = excluded.timestamp, has_events = excluded.has_events",
-                    [
-                        (
-                            cid,
-                            h.number,
-                            h.hash,
-                            h.parent_hash,
-                            h.timestamp,
-                            h.number in event_blocks,
-                        )
-                        for h in headers
-                    ],
+                    cid,
+                    [h.number for h in headers],
+                    [h.hash for h in headers],
+                    [h.parent_hash for h in headers],
+                    [h.timestamp for h in headers],
+                    [h.number in event_blocks for h in headers],
                 )
             prev_final = await conn.fetchval(
                 "SELECT finalized_block FROM chains WHERE chain_id = $1", cid

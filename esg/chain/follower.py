@@ -16,6 +16,26 @@ from esg.chain.finality import Finality
 from esg.chain.rpc import RPC, Log, RangeTooLarge, RPCError
 
 
+async def read_heads(
+    rpc: RPC, finality: Finality, extra: list[tuple[str, list]] | None = None
+) -> tuple[int, int, list]:
+    """(head, last final block, answers to ``extra``) from one batched request: the latest
+    block, the node's ``finalized`` block where the rule uses it, and the ``extra`` calls (an
+    answer is None where the node answered with an error)."""
+    calls: list[tuple[str, list]] = [("eth_getBlockByNumber", ["latest", False])]
+    if finality.uses_tag:
+        calls.append(("eth_getBlockByNumber", ["finalized", False]))
+    calls += extra or []
+    # A node without the `finalized` tag answers that item with an error (None here).
+    res = await rpc.batch(calls, allow_errors=True)
+    if res[0] is None:
+        raise RPCError(0, "latest block unavailable")
+    head = int(res[0]["number"], 16)
+    tagged = res[1] if finality.uses_tag else None
+    skip = 2 if finality.uses_tag else 1
+    return head, min(head, finality.finalized(head, tagged)), res[skip:]
+
+
 @dataclass
 class LogFollower:
     """Final logs of ``addresses`` (optionally filtered by ``topics``) on one chain."""
@@ -28,15 +48,8 @@ class LogFollower:
 
     async def heads(self) -> tuple[int, int]:
         """(head, last final block) of the chain right now."""
-        calls: list[tuple[str, list]] = [("eth_getBlockByNumber", ["latest", False])]
-        if self.finality.uses_tag:
-            calls.append(("eth_getBlockByNumber", ["finalized", False]))
-        res = await self.rpc.batch(calls, allow_errors=True)
-        if res[0] is None:
-            raise RPCError(0, "latest block unavailable")
-        head = int(res[0]["number"], 16)
-        tagged = res[1] if self.finality.uses_tag else None
-        return head, min(head, self.finality.finalized(head, tagged))
+        head, final, _ = await read_heads(self.rpc, self.finality)
+        return head, final
 
     async def ranges(self, after: int, finalized: int) -> AsyncIterator[tuple[int, list[Log]]]:
         """(last block of the range, its logs in chain order) for the blocks after ``after`` up

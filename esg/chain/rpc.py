@@ -61,6 +61,25 @@ class _LogsAnswer(msgspec.Struct):
 _decode_logs_answer = msgspec.json.Decoder(_LogsAnswer).decode
 
 
+class BlockHeader(msgspec.Struct, gc=False):
+    """The fields of an eth_getBlockByNumber answer that following a chain needs (the rest,
+    transaction hashes and bloom included, is skipped while parsing)."""
+
+    number: str
+    hash: str
+    parentHash: str  # noqa: N815
+    timestamp: str
+
+
+class _HeaderItem(msgspec.Struct):
+    id: int | str | None = None
+    result: BlockHeader | None = None
+    error: dict | None = None
+
+
+_decode_header_batch = msgspec.json.Decoder(list[_HeaderItem]).decode
+
+
 class RPCError(Exception):
     """A JSON-RPC error answer (the node understood and refused); ``data`` holds revert data
     where the node gives it."""
@@ -294,6 +313,47 @@ class RPC:
                     raise RPCError(int(err.get("code", 0)), str(err.get("message", "missing")))
                 results.append(o["result"])
             return results
+
+    async def headers(self, numbers: list[int], per_request: int = 250) -> list[BlockHeader | None]:
+        """Headers of blocks ``numbers``, in order (None where the node has none): batched
+        eth_getBlockByNumber requests of ``per_request`` blocks, all in flight together."""
+        tasks = [
+            asyncio.ensure_future(self._header_batch(numbers[i : i + per_request]))
+            for i in range(0, len(numbers), per_request)
+        ]
+        try:
+            answers = await asyncio.gather(*tasks)
+        finally:
+            for t in tasks:
+                t.cancel()
+        return [h for part in answers for h in part]
+
+    async def _header_batch(self, numbers: list[int]) -> list[BlockHeader | None]:
+        base = self._next_id()
+        self._id += len(numbers)
+        body = [
+            {
+                "jsonrpc": "2.0",
+                "id": base + i,
+                "method": "eth_getBlockByNumber",
+                "params": [hex(n), False],
+            }
+            for i, n in enumerate(numbers)
+        ]
+        while True:
+            out = await self._request(
+                body, "eth_getBlockByNumber[batch]", parse=_decode_header_batch
+            )
+            if len(out) == len(numbers):
+                break
+            self._count_error("batch", "bad_batch")
+            await asyncio.sleep(0.05)
+        by_id = {o.id: o for o in out}
+        results: list[BlockHeader | None] = []
+        for i in range(len(numbers)):
+            o = by_id.get(base + i)
+            results.append(None if o is None or o.error is not None else o.result)
+        return results
 
     async def get_logs(
         self, addresses: list[str], start: int, end: int, topics: list | None = None

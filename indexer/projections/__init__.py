@@ -198,38 +198,24 @@ class Batch:
         """Add one transfer's effect to the balance and supply deltas (account deltas are
         summed from the balance deltas by ``account_deltas``)."""
         balances = self.balances
-        if frm == ZERO_HEX:
-            s = self.supplies.get((token, token_id))
-            if s is None:
-                self.supplies[(token, token_id)] = [amount, 0, 1]
-            else:
-                s[0] += amount
+        supplies = self.supplies
+        # The sender's side, then the receiver's; the zero address mints or burns.
+        for holder, change, side in ((frm, -amount, 0), (to, amount, 1)):
+            if holder == ZERO_HEX:
+                s = supplies.get((token, token_id))
+                if s is None:
+                    s = supplies[(token, token_id)] = [0, 0, 0]
+                s[side] += amount
                 s[2] += 1
-        else:
-            k = (token, token_id, frm)
-            d = balances.get(k)
-            if d is None:
-                balances[k] = [-amount, 1, bn, bn]
             else:
-                d[0] -= amount
-                d[1] += 1
-                d[3] = bn
-        if to == ZERO_HEX:
-            s = self.supplies.get((token, token_id))
-            if s is None:
-                self.supplies[(token, token_id)] = [0, amount, 1]
-            else:
-                s[1] += amount
-                s[2] += 1
-        else:
-            k = (token, token_id, to)
-            d = balances.get(k)
-            if d is None:
-                balances[k] = [amount, 1, bn, bn]
-            else:
-                d[0] += amount
-                d[1] += 1
-                d[3] = bn
+                k = (token, token_id, holder)
+                d = balances.get(k)
+                if d is None:
+                    balances[k] = [change, 1, bn, bn]
+                else:
+                    d[0] += change
+                    d[1] += 1
+                    d[3] = bn
 
     def account_deltas(self) -> dict[str, list]:
         """holder -> [first block, last block, transfer rows], from the balance deltas."""
@@ -289,25 +275,31 @@ F = _Fields()
 BLOCK = object()  # in ``feed``: the event's block number
 
 
-def feed(table, event: str, *, only: bool = False, **columns) -> None:
-    """Write one row of ``table`` per ``event`` ("Contract.Event" for one contract of the
-    manifest, "Event" for every contract): each column from the event field of the same name
-    (none with ``only``), or from ``columns``: ``F.field`` (another field of the event),
+def feed(table, *events: str, only: bool = False, **columns) -> None:
+    """Write one row of ``table`` per event of ``events`` ("Contract.Event" for one contract of
+    the manifest, "Event" for every contract): each column from the event field of the same
+    name (none with ``only``), or from ``columns``: ``F.field`` (another field of the event),
     ``BLOCK`` (its block number) or a constant."""
-    contract, _, name = event.rpartition(".")
+    if not events:
+        raise ValueError(f"feed({table.name}): no event named")
     fields = {k: v.name for k, v in columns.items() if isinstance(v, FieldRef)}
     blocks = [k for k, v in columns.items() if v is BLOCK]
     constants = {k: v for k, v in columns.items() if k not in fields and k not in blocks}
 
-    def handler(b: Batch, c: Ctx, ev) -> None:
-        values = {k: getattr(ev, f) for k, f in fields.items()}
-        values.update(constants)
-        for k in blocks:
-            values[k] = c.block_number
-        table.put(b, c, None if only else ev, **values)
+    def handler_for(name: str):
+        def handler(b: Batch, c: Ctx, ev) -> None:
+            values = {k: getattr(ev, f) for k, f in fields.items()}
+            values.update(constants)
+            for k in blocks:
+                values[k] = c.block_number
+            table.put(b, c, None if only else ev, **values)
 
-    handler.__name__ = handler.__qualname__ = f"{table.name}_from_{name}"
-    on(name, contract or None)(handler)
+        handler.__name__ = handler.__qualname__ = f"{table.name}_from_{name}"
+        return handler
+
+    for event in events:
+        contract, _, name = event.rpartition(".")
+        on(name, contract or None)(handler_for(name))
 
 
 def handlers_for(contract: str, event: str, n_topics: int) -> list[Handler]:

@@ -66,8 +66,7 @@ gems = latest_table(
     """,
     key="gem_id",
 )
-feed(gems, "EGM.GemDefined", gem_id=F.id)
-feed(gems, "EGM.GemExpirySet", gem_id=F.id)
+feed(gems, "EGM.GemDefined", "EGM.GemExpirySet", gem_id=F.id)
 
 gem_claims = append_table(
     "gem_claims",

@@ -190,13 +190,15 @@ _IMPLICIT = {
 
 # Values of the implicit columns, from the batch ``b`` and the event's context ``c`` (the
 # signature of every step of a row plan: batch, context, event, given values).
-_FROM_CONTEXT: dict[str, Callable[[Any, Any, Any, Any], Any]] = {
-    "chain_id": lambda b, c, ev, v: b.chain_id,
-    "contract": lambda b, c, ev, v: c.contract,
-    "block_number": lambda b, c, ev, v: c.block_number,
-    "block_hash": lambda b, c, ev, v: c.block_hash,
-    "tx_hash": lambda b, c, ev, v: c.tx_hash,
-    "log_index": lambda b, c, ev, v: c.log_index,
+# Columns taken from where the event sits (Python expressions over the batch ``b`` and the
+# event's context ``c``, compiled into each table's row builders).
+_FROM_CONTEXT: dict[str, str] = {
+    "chain_id": "b.chain_id",
+    "contract": "c.contract",
+    "block_number": "c.block_number",
+    "block_hash": "c.block_hash",
+    "tx_hash": "c.tx_hash",
+    "log_index": "c.log_index",
 }
 
 _MERGE_PY = {
@@ -251,7 +253,7 @@ class Table:
                 raise ProjectionError(f"{name}.{c.name}: a counter starts at 0, never NULL")
         self._key_index = tuple(self.names.index(k) for k in self.key)
         self._merge = tuple(_MERGE_PY[c.merge] for c in self.columns)
-        self._plans: dict[tuple, tuple[Callable, ...]] = {}
+        self._plans: dict[tuple, Callable] = {}
         self.upsert_sql = self._upsert_sql()
         TABLES[name] = self
 
@@ -268,7 +270,7 @@ class Table:
         plan = self._plans.get((type(ev), *values))
         if plan is None:
             plan = self._plan(type(ev), tuple(values))
-        row = tuple(get(b, c, ev, values) for get in plan)
+        row = plan(b, c, ev, values)
         if self.kind == APPEND:
             b.appends[self.name].append(row)
             return
@@ -279,33 +281,45 @@ class Table:
 
     def merge(self, old: tuple, new: tuple) -> tuple:
         """Row ``new`` (a later event's) applied on row ``old`` of the same key."""
-        return tuple(m(o, n) for m, o, n in zip(self._merge, old, new, strict=True))
+        return tuple([m(o, n) for m, o, n in zip(self._merge, old, new, strict=True)])
 
-    def _plan(self, record: type, given: tuple[str, ...]) -> tuple[Callable, ...]:
+    def _plan(self, record: type, given: tuple[str, ...]) -> Callable:
+        """The row builder for events of ``record`` with the columns ``given``: one function
+        returning the row's tuple (compiled once per (record, given) from the columns)."""
         fields = tuple(getattr(record, "_fields", ()))
         unknown = set(given) - set(self.names)
         if unknown:
             raise ProjectionError(f"{self.name}: no column {sorted(unknown)}")
-        plan = []
-        for col in self.columns:
+        env: dict[str, Any] = {}
+        items = []
+        for k, col in enumerate(self.columns):
             n, conv = col.name, col.to_db
             if n in _FROM_CONTEXT and n not in given:
-                plan.append(_FROM_CONTEXT[n])
-            elif n in given:
-                plan.append(lambda b, c, ev, v, n=n, conv=conv: conv(b, v[n]))
+                items.append(_FROM_CONTEXT[n])
+                continue
+            if n in given:
+                value = f"v[{n!r}]"
             elif n in fields:
-                i = fields.index(n)
-                plan.append(lambda b, c, ev, v, i=i, conv=conv: conv(b, ev[i]))
+                value = f"ev[{fields.index(n)}]"
             elif col.merge == COUNTER:
-                plan.append(lambda b, c, ev, v: 0)
+                items.append("0")
+                continue
             elif col.nullable and n not in self.key:
-                plan.append(lambda b, c, ev, v: None)
+                items.append("None")
+                continue
             else:
                 source = f"event {record.__name__}{fields}" if fields else "no event"
                 raise ProjectionError(
                     f"{self.name}.{n} is NOT NULL but neither given nor a field of {source}"
                 )
-        self._plans[(record, *given)] = out = tuple(plan)
+            if conv is _same:
+                items.append(value)
+            else:
+                env[f"conv{k}"] = conv
+                items.append(f"conv{k}(b, {value})")
+        code = f"def build(b, c, ev, v):\n    return ({', '.join(items)},)\n"
+        exec(code, env)  # noqa: S102 - source built above from column names and indexes only
+        self._plans[(record, *given)] = out = env["build"]
         return out
 
     # ------------------------------------------------------------------ SQL
