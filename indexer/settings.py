@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, NonNegativeInt, PositiveInt
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from esg.chain.finality import Finality
+from esg.settings import MetricsPort, Seconds
 
 
 class Settings(BaseSettings):
@@ -29,7 +30,7 @@ class Settings(BaseSettings):
     # Finality per chain id: "instant", "tag" (the node's `finalized` block) or "depth:N".
     finality: dict[int, str] = {}
     # Seconds between head polls once synced; with a head subscription, the longest wait.
-    poll_interval: float = 0.15
+    poll_interval: Seconds = 0.15
     # WebSocket URL per chain id for `eth_subscribe ["newHeads"]` (wake-ups of the poll loop);
     # "" disables it for that chain.
     ws_urls: dict[int, str] = {}
@@ -37,34 +38,34 @@ class Settings(BaseSettings):
     # if its first connection attempt succeeds.
     ws_derive: bool = True
     # Longest wait between reconnection attempts of a lost subscription.
-    ws_max_backoff: float = 30.0
+    ws_max_backoff: Seconds = 30.0
     # Recent blocks whose hashes are kept and checked; a deeper reorg is a fatal error.
-    reorg_window: int = 128
+    reorg_window: PositiveInt = 128
     # Target number of logs per eth_getLogs call (the block range adapts to it).
-    logs_per_request: int = 2500
+    logs_per_request: PositiveInt = 2500
     # Most logs committed in one transaction during a backfill: decoded ranges waiting for the
     # writer are committed together up to this many (and up to half as many wait for it).
-    commit_logs: int = 20000
-    initial_block_span: int = 1
-    max_block_span: int = 100_000
+    commit_logs: PositiveInt = 20000
+    initial_block_span: PositiveInt = 1
+    max_block_span: PositiveInt = 100_000
     # Decoded ranges that may wait for the writer during backfill, however many logs they hold
     # (more may wait while they hold fewer than commit_logs / 2 logs together).
-    prefetch: int = 1
+    prefetch: PositiveInt = 1
     # Bulk mode: drop the secondary indexes of `transfers` and `event_rows` while a backfill
     # expects at least this many more events (and half the rows already stored) before the head;
     # built again before the head is committed. 0 disables.
-    bulk_min_events: int = 100_000
+    bulk_min_events: NonNegativeInt = 100_000
     # Blocks per partition of `transfers` and `event_rows` (indexer/partitions.py), created
     # `partitions_ahead` partitions beyond the head; 0 leaves every row in the DEFAULT partition.
-    partition_blocks: int = 1_000_000
-    partitions_ahead: int = 2
+    partition_blocks: NonNegativeInt = 1_000_000
+    partitions_ahead: NonNegativeInt = 2
     # Seconds between the keeper's checks of the heads (each commit covers its own blocks too).
-    partition_check_interval: float = 0.25
-    rpc_timeout: float = 30.0
-    rpc_max_backoff: float = 10.0
+    partition_check_interval: Seconds = 0.25
+    rpc_timeout: Seconds = 30.0
+    rpc_max_backoff: Seconds = 10.0
     # A chain that is behind and makes no progress for this long is reported as stalled.
-    stall_seconds: float = 60.0
-    metrics_port: int = 9464
+    stall_seconds: Seconds = 60.0
+    metrics_port: MetricsPort = 9464
     metrics_host: str = "127.0.0.1"
     log_level: str = "INFO"
     # "auto": a progress bar when stdout is a terminal; "on" / "off" force it.
