@@ -77,8 +77,12 @@ async def measure_sql(url: str, addresses: list[str], samples: int) -> dict:
     return {"exec": exec_ms, "plan": plan_ms, "rtt": rtt}
 
 
-def start_api(url: str, port: int, workers: int, access_log: bool, log: Path):
+def start_api(
+    url: str, port: int, workers: int, access_log: bool, log: Path, cache_entries: int | None = None
+):
     env = dict(os.environ)
+    if cache_entries is not None:
+        env["API_RESPONSE_CACHE_ENTRIES"] = str(cache_entries)
     env.update(
         {
             "DATABASE_URL": url,
@@ -279,6 +283,18 @@ def main() -> None:
     ap.add_argument("--no-staged", action="store_true", help="skip the staged load test")
     ap.add_argument("--staged-scale", type=float, default=1.0)
     ap.add_argument("--live-seconds", type=int, default=60, help="length of the live run")
+    ap.add_argument(
+        "--live-warmup",
+        type=int,
+        default=30,
+        help="seconds of the same load (blocks arriving) before the measured live run",
+    )
+    ap.add_argument(
+        "--live-cache-entries",
+        type=int,
+        default=100_000,
+        help="answers each worker keeps in the live run (API_RESPONSE_CACHE_ENTRIES)",
+    )
     ap.add_argument("--no-live", action="store_true", help="skip the live run")
     ap.add_argument("--only-live", action="store_true", help="only the live run")
     args = ap.parse_args()
@@ -312,7 +328,7 @@ def live(args) -> None:
         f"load average before the live run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores",
         flush=True,
     )
-    proc = start_api(url, port, args.workers, not args.no_access_log, log)
+    proc = start_api(url, port, args.workers, not args.no_access_log, log, args.live_cache_entries)
     wrk = None if args.python_load else find_wrk(install=True)
     api_url = f"http://127.0.0.1:{port}"
 
@@ -326,11 +342,21 @@ def live(args) -> None:
 
     probe = cpu_probe(proc, url)
     try:
-        cpu0 = probe()
         r = asyncio.run(
-            apilive.run(url, api_url, addresses, work, args.live_seconds, args.workers, drive)
+            apilive.run(
+                url,
+                api_url,
+                addresses,
+                work,
+                args.live_seconds,
+                args.workers,
+                drive,
+                warmup=args.live_warmup,
+                cpu=probe,
+            )
         )
-        cpu1 = probe()
+        cpu0, cpu1 = r["cpu"]
+        rss = workers_rss(proc)
     finally:
         proc.terminate()
         proc.wait(20)
@@ -338,8 +364,12 @@ def live(args) -> None:
     print(
         f"[live: Zipf s={apilive.ZIPF_S} over {len(addresses):,} holders; a block every "
         f"{apilive.BLOCK_SECONDS:g} s touching 1% of them ({r['blocks']} blocks); "
-        f"{args.workers} workers; {args.connections} connections; {gen}; {args.live_seconds} s]"
+        f"{args.workers} workers; {args.connections} connections; {gen}; {args.live_seconds} s "
+        f"measured after {args.live_warmup} s of warm-up; {args.live_cache_entries:,} answers "
+        "kept per worker]"
     )
+    warm = f"hit rate over the warm-up {r['warmup_hit_rate']:.1f}%; " if args.live_warmup else ""
+    print(f"{warm}worker RSS after the run: " + ", ".join(f"{x:.0f} MB" for x in rss))
     print(
         f"latency: p50 {r['p50']:.2f} ms  p95 {r['p95']:.2f} ms  p99 {r['p99']:.2f} ms; "
         f"errors: {r['errors']} of {r['requests']} requests; staleness p50 "
