@@ -286,7 +286,7 @@ def main() -> None:
     ap.add_argument(
         "--live-warmup",
         type=int,
-        default=30,
+        default=60,
         help="seconds of the same load (blocks arriving) before the measured live run",
     )
     ap.add_argument(
