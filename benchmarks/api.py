@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import shutil
@@ -164,9 +165,11 @@ def cpu_probe(proc: subprocess.Popen, url: str):
 
 
 def workers_rss(proc: subprocess.Popen) -> list[float]:
-    """RSS (MB) of each uvicorn worker process (the supervisor's children that serve)."""
+    """RSS (MB) of each uvicorn worker process (the supervisor's children that serve; the
+    process itself when it serves alone, with one worker)."""
     try:
-        kids = psutil.Process(proc.pid).children(recursive=True)
+        main = psutil.Process(proc.pid)
+        kids = main.children(recursive=True)
     except psutil.NoSuchProcess:
         return []
     out = []
@@ -176,6 +179,9 @@ def workers_rss(proc: subprocess.Popen) -> list[float]:
                 out.append(k.memory_info().rss / 2**20)
         except psutil.NoSuchProcess:
             pass
+    if not out:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            out.append(main.memory_info().rss / 2**20)
     return out
 
 
