@@ -267,6 +267,48 @@ async def python_load(port: int, addresses: list[str], seconds: int, connections
     }
 
 
+async def constant_rate(port: int, addresses: list[str], seconds: int, rate: int) -> dict:
+    """Open-loop load: one request every ``1/rate`` s whatever the answers' latency (aiohttp,
+    at most 256 connections), each timed from when it was due, so a queue in the server shows
+    in the latency rather than slowing the sender (wrk's closed loop of 64 connections)."""
+    import aiohttp
+
+    lat: list[float] = []
+    errors = 0
+    base = f"http://127.0.0.1:{port}/api/v1/esg/unified-profile/"
+    connector = aiohttp.TCPConnector(limit=256)
+    async with aiohttp.ClientSession(connector=connector) as s:
+
+        async def one(due: float) -> None:
+            nonlocal errors
+            try:
+                async with s.get(base + random.choice(addresses)) as r:
+                    await r.read()
+                    errors += r.status != 200
+            except aiohttp.ClientError:
+                errors += 1
+            lat.append((time.perf_counter() - due) * 1000)
+
+        tasks = []
+        start = time.perf_counter()
+        for i in range(seconds * rate):
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(due)))
+        sent = time.perf_counter() - start
+        await asyncio.gather(*tasks)
+    return {
+        "rps": len(lat) / sent,
+        "p50": pct(lat, 50),
+        "p95": pct(lat, 95),
+        "p99": pct(lat, 99),
+        "errors": errors,
+        "requests": len(lat),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="API benchmark (prints, never asserts)")
     ap.add_argument("--database", default="bench_api", help="database name on the server")
@@ -286,6 +328,12 @@ def main() -> None:
     ap.add_argument("--sql-samples", type=int, default=500)
     ap.add_argument("--no-access-log", action="store_true")
     ap.add_argument("--python-load", action="store_true", help="skip wrk")
+    ap.add_argument(
+        "--rate",
+        type=int,
+        default=0,
+        help="also send random profiles at this constant rate (req/s, open loop) and time them",
+    )
     ap.add_argument("--no-staged", action="store_true", help="skip the staged load test")
     ap.add_argument("--staged-scale", type=float, default=1.0)
     ap.add_argument("--live-seconds", type=int, default=60, help="length of the live run")
@@ -452,6 +500,18 @@ def standard(args) -> None:
                 "worker RSS: "
                 + ", ".join(f"{r:.0f} MB" for r in rss)
                 + (f" (peak during run {max(peak):.0f} MB)" if peak else ""),
+                flush=True,
+            )
+        if args.rate > 0:
+            r = asyncio.run(constant_rate(port, addresses, args.seconds, args.rate))
+            print(
+                f"[random holders at a constant {args.rate} req/s, open loop; {args.seconds} s; "
+                f"load average {os.getloadavg()[0]:.2f}]"
+            )
+            print(
+                f"constant rate: {r['rps']:.0f} req/s sent, p50 {r['p50']:.2f} ms  p95 "
+                f"{r['p95']:.2f} ms  p99 {r['p99']:.2f} ms; errors: {r['errors']} of "
+                f"{r['requests']} requests",
                 flush=True,
             )
         if not args.no_staged:
