@@ -233,6 +233,29 @@ def run_wrk(
     }
 
 
+async def _failed(session, url: str) -> bool:
+    """GET ``url``; whether it failed (a status other than 200, or no answer)."""
+    import aiohttp
+
+    try:
+        async with session.get(url) as r:
+            await r.read()
+            return r.status != 200
+    except aiohttp.ClientError:
+        return True
+
+
+def _summary(lat: list[float], errors: int, seconds: float) -> dict:
+    return {
+        "rps": len(lat) / seconds,
+        "p50": pct(lat, 50),
+        "p95": pct(lat, 95),
+        "p99": pct(lat, 99),
+        "errors": errors,
+        "requests": len(lat),
+    }
+
+
 async def python_load(port: int, addresses: list[str], seconds: int, connections: int) -> dict:
     import aiohttp
 
@@ -246,25 +269,13 @@ async def python_load(port: int, addresses: list[str], seconds: int, connections
             nonlocal errors
             while time.monotonic() < end:
                 t = time.perf_counter()
-                try:
-                    async with s.get(base + random.choice(addresses)) as r:
-                        await r.read()
-                        errors += r.status != 200
-                except aiohttp.ClientError:
-                    errors += 1
+                errors += await _failed(s, base + random.choice(addresses))
                 lat.append((time.perf_counter() - t) * 1000)
 
         t0 = time.monotonic()
         await asyncio.gather(*(user() for _ in range(connections)))
         took = time.monotonic() - t0
-    return {
-        "rps": len(lat) / took,
-        "p50": pct(lat, 50),
-        "p95": pct(lat, 95),
-        "p99": pct(lat, 99),
-        "errors": errors,
-        "requests": len(lat),
-    }
+    return _summary(lat, errors, took)
 
 
 async def constant_rate(port: int, addresses: list[str], seconds: int, rate: int) -> dict:
@@ -276,17 +287,11 @@ async def constant_rate(port: int, addresses: list[str], seconds: int, rate: int
     lat: list[float] = []
     errors = 0
     base = f"http://127.0.0.1:{port}/api/v1/esg/unified-profile/"
-    connector = aiohttp.TCPConnector(limit=256)
-    async with aiohttp.ClientSession(connector=connector) as s:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256)) as s:
 
         async def one(due: float) -> None:
             nonlocal errors
-            try:
-                async with s.get(base + random.choice(addresses)) as r:
-                    await r.read()
-                    errors += r.status != 200
-            except aiohttp.ClientError:
-                errors += 1
+            errors += await _failed(s, base + random.choice(addresses))
             lat.append((time.perf_counter() - due) * 1000)
 
         tasks = []
@@ -299,14 +304,7 @@ async def constant_rate(port: int, addresses: list[str], seconds: int, rate: int
             tasks.append(asyncio.create_task(one(due)))
         sent = time.perf_counter() - start
         await asyncio.gather(*tasks)
-    return {
-        "rps": len(lat) / sent,
-        "p50": pct(lat, 50),
-        "p95": pct(lat, 95),
-        "p99": pct(lat, 99),
-        "errors": errors,
-        "requests": len(lat),
-    }
+    return _summary(lat, errors, sent)
 
 
 def main() -> None:
