@@ -304,7 +304,9 @@ async def constant_rate(port: int, addresses: list[str], seconds: int, rate: int
             tasks.append(asyncio.create_task(one(due)))
         sent = time.perf_counter() - start
         await asyncio.gather(*tasks)
-    return _summary(lat, errors, sent)
+        answered = time.perf_counter() - start
+    # rps: the rate sent; served: the answers over the time until the last one came
+    return _summary(lat, errors, sent) | {"served": len(lat) / answered}
 
 
 def main() -> None:
@@ -507,7 +509,7 @@ def standard(args) -> None:
                 f"load average {os.getloadavg()[0]:.2f}]"
             )
             print(
-                f"constant rate: {r['rps']:.0f} req/s sent, p50 {r['p50']:.2f} ms  p95 "
+                f"constant rate: {r['rps']:.0f} req/s sent, {r['served']:.0f} served, p50 {r['p50']:.2f} ms  p95 "
                 f"{r['p95']:.2f} ms  p99 {r['p99']:.2f} ms; errors: {r['errors']} of "
                 f"{r['requests']} requests",
                 flush=True,
