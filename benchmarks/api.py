@@ -5,10 +5,12 @@ Loads (once; ``--reload`` forces it) a database with ≥ 1,000,000 transfers and
 execution time over random holders), starts the API as in production (``python -m api`` with
 several uvicorn workers), drives it with wrk (installed with apt-get when missing; a Python load
 generator otherwise) against the unified profile of random holders, and prints ``api: N req/s``,
-latency p50/p95/p99, errors and each worker's RSS. Then runs the seed's staged load test with
-short stages (``--no-staged`` skips it). Then the live mode (benchmarks/apilive.py, on a database
-of its own, ``--no-live`` skips it): a Zipf load for 60 s while a block touching 1% of the holders
-arrives every second, printing ``api live: N req/s, p99 M ms, hit rate H%, staleness p99 S ms``.
+latency p50/p95/p99, errors and each worker's RSS (``--rate N`` adds a run at a constant N req/s,
+open loop). Then runs the seed's staged load test with short stages (``--no-staged`` skips it).
+Then the live mode (benchmarks/apilive.py, on a database of its own, ``--no-live`` skips it): a
+Zipf load for 60 s, after a warm-up of the same load (``--live-warmup``, 60 s), while a block
+touching 1% of the holders arrives every second, printing
+``api live: N req/s, p99 M ms, hit rate H%, staleness p99 S ms``.
 Prints figures, never asserts them.
 """
 
