@@ -5,10 +5,12 @@ Loads (once; ``--reload`` forces it) a database with ≥ 1,000,000 transfers and
 execution time over random holders), starts the API as in production (``python -m api`` with
 several uvicorn workers), drives it with wrk (installed with apt-get when missing; a Python load
 generator otherwise) against the unified profile of random holders, and prints ``api: N req/s``,
-latency p50/p95/p99, errors and each worker's RSS. Then runs the seed's staged load test with
-short stages (``--no-staged`` skips it). Then the live mode (benchmarks/apilive.py, on a database
-of its own, ``--no-live`` skips it): a Zipf load for 60 s while a block touching 1% of the holders
-arrives every second, printing ``api live: N req/s, p99 M ms, hit rate H%, staleness p99 S ms``.
+latency p50/p95/p99, errors and each worker's RSS (``--rate N`` adds a run at a constant N req/s,
+open loop). Then runs the seed's staged load test with short stages (``--no-staged`` skips it).
+Then the live mode (benchmarks/apilive.py, on a database of its own, ``--no-live`` skips it): a
+Zipf load for 60 s, after a warm-up of the same load (``--live-warmup``, 60 s), while a block
+touching 1% of the holders arrives every second, printing
+``api live: N req/s, p99 M ms, hit rate H%, staleness p99 S ms``.
 Prints figures, never asserts them.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import shutil
@@ -77,8 +80,12 @@ async def measure_sql(url: str, addresses: list[str], samples: int) -> dict:
     return {"exec": exec_ms, "plan": plan_ms, "rtt": rtt}
 
 
-def start_api(url: str, port: int, workers: int, access_log: bool, log: Path):
+def start_api(
+    url: str, port: int, workers: int, access_log: bool, log: Path, cache_entries: int | None = None
+):
     env = dict(os.environ)
+    if cache_entries is not None:
+        env["API_RESPONSE_CACHE_ENTRIES"] = str(cache_entries)
     env.update(
         {
             "DATABASE_URL": url,
@@ -160,9 +167,11 @@ def cpu_probe(proc: subprocess.Popen, url: str):
 
 
 def workers_rss(proc: subprocess.Popen) -> list[float]:
-    """RSS (MB) of each uvicorn worker process (the supervisor's children that serve)."""
+    """RSS (MB) of each uvicorn worker process (the supervisor's children that serve; the
+    process itself when it serves alone, with one worker)."""
     try:
-        kids = psutil.Process(proc.pid).children(recursive=True)
+        main = psutil.Process(proc.pid)
+        kids = main.children(recursive=True)
     except psutil.NoSuchProcess:
         return []
     out = []
@@ -172,6 +181,9 @@ def workers_rss(proc: subprocess.Popen) -> list[float]:
                 out.append(k.memory_info().rss / 2**20)
         except psutil.NoSuchProcess:
             pass
+    if not out:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            out.append(main.memory_info().rss / 2**20)
     return out
 
 
@@ -223,6 +235,29 @@ def run_wrk(
     }
 
 
+async def _failed(session, url: str) -> bool:
+    """GET ``url``; whether it failed (a status other than 200, or no answer)."""
+    import aiohttp
+
+    try:
+        async with session.get(url) as r:
+            await r.read()
+            return r.status != 200
+    except aiohttp.ClientError:
+        return True
+
+
+def _summary(lat: list[float], errors: int, seconds: float) -> dict:
+    return {
+        "rps": len(lat) / seconds,
+        "p50": pct(lat, 50),
+        "p95": pct(lat, 95),
+        "p99": pct(lat, 99),
+        "errors": errors,
+        "requests": len(lat),
+    }
+
+
 async def python_load(port: int, addresses: list[str], seconds: int, connections: int) -> dict:
     import aiohttp
 
@@ -236,25 +271,44 @@ async def python_load(port: int, addresses: list[str], seconds: int, connections
             nonlocal errors
             while time.monotonic() < end:
                 t = time.perf_counter()
-                try:
-                    async with s.get(base + random.choice(addresses)) as r:
-                        await r.read()
-                        errors += r.status != 200
-                except aiohttp.ClientError:
-                    errors += 1
+                errors += await _failed(s, base + random.choice(addresses))
                 lat.append((time.perf_counter() - t) * 1000)
 
         t0 = time.monotonic()
         await asyncio.gather(*(user() for _ in range(connections)))
         took = time.monotonic() - t0
-    return {
-        "rps": len(lat) / took,
-        "p50": pct(lat, 50),
-        "p95": pct(lat, 95),
-        "p99": pct(lat, 99),
-        "errors": errors,
-        "requests": len(lat),
-    }
+    return _summary(lat, errors, took)
+
+
+async def constant_rate(port: int, addresses: list[str], seconds: int, rate: int) -> dict:
+    """Open-loop load: one request every ``1/rate`` s whatever the answers' latency (aiohttp,
+    at most 256 connections), each timed from when it was due, so a queue in the server shows
+    in the latency rather than slowing the sender (wrk's closed loop of 64 connections)."""
+    import aiohttp
+
+    lat: list[float] = []
+    errors = 0
+    base = f"http://127.0.0.1:{port}/api/v1/esg/unified-profile/"
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256)) as s:
+
+        async def one(due: float) -> None:
+            nonlocal errors
+            errors += await _failed(s, base + random.choice(addresses))
+            lat.append((time.perf_counter() - due) * 1000)
+
+        tasks = []
+        start = time.perf_counter()
+        for i in range(seconds * rate):
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(due)))
+        sent = time.perf_counter() - start
+        await asyncio.gather(*tasks)
+        answered = time.perf_counter() - start
+    # rps: the rate sent; served: the answers over the time until the last one came
+    return _summary(lat, errors, sent) | {"served": len(lat) / answered}
 
 
 def main() -> None:
@@ -276,9 +330,27 @@ def main() -> None:
     ap.add_argument("--sql-samples", type=int, default=500)
     ap.add_argument("--no-access-log", action="store_true")
     ap.add_argument("--python-load", action="store_true", help="skip wrk")
+    ap.add_argument(
+        "--rate",
+        type=int,
+        default=0,
+        help="also send random profiles at this constant rate (req/s, open loop) and time them",
+    )
     ap.add_argument("--no-staged", action="store_true", help="skip the staged load test")
     ap.add_argument("--staged-scale", type=float, default=1.0)
     ap.add_argument("--live-seconds", type=int, default=60, help="length of the live run")
+    ap.add_argument(
+        "--live-warmup",
+        type=int,
+        default=60,
+        help="seconds of the same load (blocks arriving) before the measured live run",
+    )
+    ap.add_argument(
+        "--live-cache-entries",
+        type=int,
+        default=100_000,
+        help="answers each worker keeps in the live run (API_RESPONSE_CACHE_ENTRIES)",
+    )
     ap.add_argument("--no-live", action="store_true", help="skip the live run")
     ap.add_argument("--only-live", action="store_true", help="only the live run")
     args = ap.parse_args()
@@ -312,7 +384,7 @@ def live(args) -> None:
         f"load average before the live run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores",
         flush=True,
     )
-    proc = start_api(url, port, args.workers, not args.no_access_log, log)
+    proc = start_api(url, port, args.workers, not args.no_access_log, log, args.live_cache_entries)
     wrk = None if args.python_load else find_wrk(install=True)
     api_url = f"http://127.0.0.1:{port}"
 
@@ -326,11 +398,21 @@ def live(args) -> None:
 
     probe = cpu_probe(proc, url)
     try:
-        cpu0 = probe()
         r = asyncio.run(
-            apilive.run(url, api_url, addresses, work, args.live_seconds, args.workers, drive)
+            apilive.run(
+                url,
+                api_url,
+                addresses,
+                work,
+                args.live_seconds,
+                args.workers,
+                drive,
+                warmup=args.live_warmup,
+                cpu=probe,
+            )
         )
-        cpu1 = probe()
+        cpu0, cpu1 = r["cpu"]
+        rss = workers_rss(proc)
     finally:
         proc.terminate()
         proc.wait(20)
@@ -338,8 +420,12 @@ def live(args) -> None:
     print(
         f"[live: Zipf s={apilive.ZIPF_S} over {len(addresses):,} holders; a block every "
         f"{apilive.BLOCK_SECONDS:g} s touching 1% of them ({r['blocks']} blocks); "
-        f"{args.workers} workers; {args.connections} connections; {gen}; {args.live_seconds} s]"
+        f"{args.workers} workers; {args.connections} connections; {gen}; {args.live_seconds} s "
+        f"measured after {args.live_warmup} s of warm-up; {args.live_cache_entries:,} answers "
+        "kept per worker]"
     )
+    warm = f"hit rate over the warm-up {r['warmup_hit_rate']:.1f}%; " if args.live_warmup else ""
+    print(f"{warm}worker RSS after the run: " + ", ".join(f"{x:.0f} MB" for x in rss))
     print(
         f"latency: p50 {r['p50']:.2f} ms  p95 {r['p95']:.2f} ms  p99 {r['p99']:.2f} ms; "
         f"errors: {r['errors']} of {r['requests']} requests; staleness p50 "
@@ -416,6 +502,18 @@ def standard(args) -> None:
                 "worker RSS: "
                 + ", ".join(f"{r:.0f} MB" for r in rss)
                 + (f" (peak during run {max(peak):.0f} MB)" if peak else ""),
+                flush=True,
+            )
+        if args.rate > 0:
+            r = asyncio.run(constant_rate(port, addresses, args.seconds, args.rate))
+            print(
+                f"[random holders at a constant {args.rate} req/s, open loop; {args.seconds} s; "
+                f"load average {os.getloadavg()[0]:.2f}]"
+            )
+            print(
+                f"constant rate: {r['rps']:.0f} req/s sent, {r['served']:.0f} served, p50 {r['p50']:.2f} ms  p95 "
+                f"{r['p95']:.2f} ms  p99 {r['p99']:.2f} ms; errors: {r['errors']} of "
+                f"{r['requests']} requests",
                 flush=True,
             )
         if not args.no_staged:

@@ -9,6 +9,10 @@ CPU), and the API learns of it the way it does in production (LISTEN, head poll)
 the time from a block's commit to the API answering the new balance of an account the block
 changed, probed over HTTP for the hottest accounts of each block.
 
+The measured run follows a warm-up of the same load, blocks arriving (``warmup`` seconds): a
+production API has served for hours, its caches hold the working set, while a freshly started
+worker holds nothing. Hit rate, req/s, latency, blocks and staleness count the measured run only.
+
 The hit rate is read from the workers' Prometheus counters (``api_response_cache_total``).
 """
 
@@ -98,8 +102,11 @@ async def _probe(session, url: str, address: str, token_hex: str, want, committe
     out.append(float("inf"))
 
 
-async def chain_writer(db_url: str, api_url: str, ranked: list[str], stop: asyncio.Event) -> dict:
-    """Commit a block every ``BLOCK_SECONDS`` until ``stop``; probe staleness after each."""
+async def chain_writer(
+    db_url: str, api_url: str, ranked: list[str], stop: asyncio.Event, measured: asyncio.Event
+) -> dict:
+    """Commit a block every ``BLOCK_SECONDS`` until ``stop``; probe staleness after each block
+    committed once ``measured`` is set (the blocks before it belong to the warm-up)."""
     conn = await connect(db_url)
     token = token_address(CHAIN, "GST")
     token_hex = "0x" + token.hex()
@@ -121,16 +128,17 @@ async def chain_writer(db_url: str, api_url: str, ranked: list[str], stop: async
                 number += 1
                 await write_block(store, number, token, moves, finality_lag=FINALITY_LAG)
                 committed = time.monotonic()
-                blocks += 1
-                hot = sorted(holders, key=rank.__getitem__)[:PROBES_PER_BLOCK]
-                for a in hot:
-                    want = await _balance(conn, token, bytes.fromhex(a[2:]))
-                    probes.append(
-                        asyncio.create_task(
-                            _probe(session, api_url, a, token_hex, want, committed, staleness)
-                        )
-                    )
                 next_at += BLOCK_SECONDS
+                if measured.is_set():
+                    blocks += 1
+                    hot = sorted(holders, key=rank.__getitem__)[:PROBES_PER_BLOCK]
+                    for a in hot:
+                        want = await _balance(conn, token, bytes.fromhex(a[2:]))
+                        probes.append(
+                            asyncio.create_task(
+                                _probe(session, api_url, a, token_hex, want, committed, staleness)
+                            )
+                        )
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), max(0.0, next_at - time.monotonic()))
             await asyncio.gather(*probes)
@@ -147,22 +155,35 @@ async def run(
     seconds: int,
     workers: int,
     drive,
+    warmup: int = 0,
+    cpu=None,
 ) -> dict:
     """The live run: ``drive(file, seconds)`` (a coroutine) sends the load from an address file
-    while blocks arrive; returns its result with ``hit_rate``, ``blocks`` and ``staleness``."""
+    while blocks arrive, ``warmup`` seconds unmeasured, then ``seconds`` measured; returns the
+    measured run's result with ``hit_rate``, ``warmup_hit_rate``, ``blocks`` and staleness, and
+    ``cpu``: what ``cpu()`` (a blocking function, run in a thread) returned before and after
+    the measured run."""
+    cpu = cpu or (lambda: None)
     path = work / "zipf.txt"
     ranked = zipf_file(addresses, path, draws=500_000)
-    h0, m0 = await cache_counters(api_url, workers)
-    stop = asyncio.Event()
-    writer = asyncio.create_task(chain_writer(db_url, api_url, ranked, stop))
+    stop, measured = asyncio.Event(), asyncio.Event()
+    writer = asyncio.create_task(chain_writer(db_url, api_url, ranked, stop, measured))
     try:
+        hw, mw = await cache_counters(api_url, workers)
+        if warmup > 0:
+            await drive(path, warmup)
+        h0, m0 = await cache_counters(api_url, workers)
+        measured.set()
+        cpu0 = await asyncio.to_thread(cpu)
         result = await drive(path, seconds)
+        result["cpu"] = (cpu0, await asyncio.to_thread(cpu))
     finally:
         stop.set()
         chain = await writer
     h1, m1 = await cache_counters(api_url, workers)
     hits, misses = h1 - h0, m1 - m0
     result["hit_rate"] = 100 * hits / max(1.0, hits + misses)
+    result["warmup_hit_rate"] = 100 * (h0 - hw) / max(1.0, h0 - hw + m0 - mw)
     result["blocks"] = chain["blocks"]
     stale = chain["staleness"]
     result["staleness_p50"] = pct(stale, 50)

@@ -20,12 +20,17 @@ import orjson
 _STD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
 
+# The last second formatted (an access-log line a request: most share their second).
+_second: tuple[int, str] = (-1, "")
+
+
 def timestamp(created: float) -> str:
     """UTC time with milliseconds, ISO 8601 (``2025-01-31T12:00:00.123Z``)."""
-    return (
-        time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created))
-        + f".{int(created * 1000) % 1000:03d}Z"
-    )
+    global _second
+    whole = int(created)
+    if whole != _second[0]:
+        _second = (whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)))
+    return f"{_second[1]}.{int(created * 1000) % 1000:03d}Z"
 
 
 class JSONFormatter(logging.Formatter):

@@ -102,3 +102,34 @@ def test_pages_have_no_gaps_or_repeats_while_events_arrive(world, chain, serve_a
         proc.terminate()
         proc.wait(10)
         indexing.drop_database(db_url)
+
+
+def test_kept_answers_carry_their_request_id_and_count_against_the_rate_limit(world, serve_api):
+    from prometheus_client import REGISTRY
+
+    def hits() -> float:
+        return REGISTRY.get_sample_value("api_response_cache_total", {"result": "hit"}) or 0.0
+
+    server = serve_api(database_url=world.db_url, rate_limit=4)
+    _window_start_soon()
+    path = f"/api/v1/esg/unified-profile/{world.who.alice.address}"
+    first = server.get(path)
+    assert first.status_code == 200
+    before = hits()
+    kept = server.get(path, headers={"X-Request-ID": "kept-1"})
+    assert hits() == before + 1  # answered from the kept answers
+    assert kept.status_code == 200 and kept.content == first.content
+    assert kept.headers["x-request-id"] == "kept-1"
+    assert kept.headers["etag"] == first.headers["etag"]
+    assert kept.headers["cache-control"] == first.headers["cache-control"]
+    again = server.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert "content-length" not in again.headers or again.headers["content-length"] == "0"
+    assert again.headers["x-request-id"] not in ("", "kept-1")
+    head = server.client.head(path)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == first.headers["etag"]
+    # The fifth request of the minute (a limit of 4) is refused, kept answer or not.
+    refused = server.get(path)
+    assert refused.status_code == 429
+    assert refused.json()["request_id"] == refused.headers["x-request-id"]
