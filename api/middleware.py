@@ -115,7 +115,8 @@ class Edge:
                 return
             kept = self.cache.kept_answer(scope) if self.cache is not None else None
             if kept is None:
-                await self.app(scope, receive, tracked)
+                # The cache's layer is entered past its own lookup, already made here.
+                await (self.app if self.cache is None else self.cache.miss)(scope, receive, tracked)
                 return
             status, headers, body = kept
             await send(
@@ -196,11 +197,12 @@ def _version_tag(key: bytes, versions: list, heads) -> tuple[bytes, tuple]:
     block) rows) at ``heads``, and the (chain id, block) of the versions not final yet. Weak:
     answers of equal versions are the same rows, though read at different heads."""
     rows = sorted(map(tuple, versions))
+    by_chain = heads.by_chain
     pending = tuple(
-        (c, b) for _, c, _, b in rows if not heads.is_final(c, b) and c in heads.by_chain
+        (c, b) for _, c, _, b in rows if c in by_chain and b > by_chain[c].finalized_block
     )
-    stamp = zlib.crc32(repr((rows, pending)).encode())
-    return f'W/"{zlib.crc32(key):08x}-{stamp:08x}"'.encode(), pending
+    stamp = zlib.crc32(orjson.dumps((rows, pending)))
+    return b'W/"%08x-%08x"' % (zlib.crc32(key), stamp), pending
 
 
 # Routes whose answer is about one account (every row they read names it in an ``entity=account``
@@ -211,6 +213,24 @@ _ACCOUNT_PATH = re.compile(
 WHOLE_CHAIN = ("chain", "*")
 # Invalidations remembered to refuse an answer read before them but finished after them.
 _REMEMBERED = 200_000
+
+
+class _KeptAnswers(LRUCache):
+    """The kept answers, least recently used out first; an answer pushed out leaves its
+    entity's index (``by_entity``) too, so the index stays as small as the cache."""
+
+    def __init__(self, maxsize: int, by_entity: dict[tuple, set[bytes]]) -> None:
+        super().__init__(maxsize=maxsize)
+        self.by_entity = by_entity
+
+    def popitem(self):
+        key, kept = super().popitem()
+        keys = self.by_entity.get(kept.entity)
+        if keys is not None:
+            keys.discard(key)
+            if not keys:
+                del self.by_entity[kept.entity]
+        return key, kept
 
 
 class Kept:
@@ -245,11 +265,13 @@ class HeadCache:
         self.state = state  # app.state: ``heads`` and ``pool`` are filled by the lifespan
         self.max_age = f"public, max-age={max_age}".encode()
         self.entries: LRUCache = LRUCache(maxsize=max(1, max_entries))
-        self.kept: LRUCache = LRUCache(maxsize=max(1, max_entries))
         # (kind, key) -> cache keys of the kept answers about it
         self.by_entity: dict[tuple, set[bytes]] = {}
-        # ((kind, key), chain id) -> change number of its last invalidation
+        self.kept = _KeptAnswers(max(1, max_entries), self.by_entity)
+        # (kind, key) -> {chain id: change number of its last invalidation}
         self.invalidated: LRUCache = LRUCache(maxsize=_REMEMBERED)
+        # chain id -> change number of its last whole-chain change
+        self.whole: dict[int, int] = {}
         self.enabled = max_entries > 0
         self.token = ""
         state.response_cache = self
@@ -259,11 +281,16 @@ class HeadCache:
         kept, by_entity, invalidated = self.kept, self.by_entity, self.invalidated
         for kind, key, chain, seq in changes:
             entity = (kind, key)
-            invalidated[(entity, chain)] = seq
             if entity == WHOLE_CHAIN:
+                self.whole[chain] = seq
                 kept.clear()
                 by_entity.clear()
                 continue
+            per_chain = invalidated.get(entity)
+            if per_chain is None:
+                invalidated[entity] = {chain: seq}
+            else:
+                per_chain[chain] = seq
             for k in by_entity.pop(entity, ()):
                 kept.pop(k, None)
 
@@ -271,11 +298,13 @@ class HeadCache:
         """Whether an answer read with ``versions`` of ``entity`` ((kind, chain id, seq, block)
         rows of ``entity_versions``, the entity's and each chain's whole-chain one) has not
         been invalidated since it was read."""
+        per_chain = self.invalidated.get(entity)
+        if per_chain is None and not self.whole:
+            return True
         seen = {(kind == WHOLE_CHAIN[0], chain): seq for kind, chain, seq, _ in versions}
-        invalidated = self.invalidated
-        for c in self.state.heads.heads.chains:
-            for whole, subject in ((False, entity), (True, WHOLE_CHAIN)):
-                if invalidated.get((subject, c.chain_id), 0) > seen.get((whole, c.chain_id), 0):
+        for whole, changed in ((True, self.whole), (False, per_chain or {})):
+            for chain, seq in changed.items():
+                if seq > seen.get((whole, chain), 0):
                     return False
         return True
 
@@ -317,18 +346,23 @@ class HeadCache:
         return 200, headers, b"" if scope["method"] == "HEAD" else body
 
     async def __call__(self, scope, receive, send):
+        kept = self.kept_answer(scope) if scope["type"] == "http" else None
+        if kept is not None:
+            status, headers, body = kept
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.miss(scope, receive, send)
+
+    async def miss(self, scope, receive, send):
+        """A request that no kept answer answers (``kept_answer`` said None): the app answers
+        it, and a 200 to a GET or HEAD of /api/v1 is tagged and kept."""
         if (
             scope["type"] != "http"
             or scope["method"] not in ("GET", "HEAD")
             or not scope["path"].startswith(API_PREFIX)
         ):
             await self.app(scope, receive, send)
-            return
-        kept = self.kept_answer(scope)
-        if kept is not None:
-            status, headers, body = kept
-            await send({"type": "http.response.start", "status": status, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
             return
         CACHE_MISS.inc()
         m = _ACCOUNT_PATH.match(scope["path"])

@@ -75,42 +75,43 @@ _ADDRESS_FIELD = re.compile(
 )
 
 
+# EIP-55 forms of the address values met so far (lower-case 0x hex -> checksummed), as bytes:
+# the indexed contracts recur in every answer. Emptied when full (each new holder adds one).
+_CHECKSUMS: dict[bytes, bytes] = {}
+
+
 def _checksum_field(m: re.Match) -> bytes:
-    return m.group(0)[:-43] + checksum_hex(m.group(1).decode()).encode() + b'"'
+    value = m.group(1)
+    eip = _CHECKSUMS.get(value)
+    if eip is None:
+        if len(_CHECKSUMS) >= 65_536:
+            _CHECKSUMS.clear()
+        eip = _CHECKSUMS[value] = checksum_hex(value.decode()).encode()
+    return m.group(0)[:-43] + eip + b'"'
 
 
-_PER_HEAD: dict[str, tuple[bytes, list[tuple[bytes, bytes]]]] = {}
+_READ_AT: dict[str, bytes] = {}
 
 
-def _per_head(heads: Heads) -> tuple[bytes, list[tuple[bytes, bytes]]]:
-    """``"read_at":[...]`` of ``heads`` and (lower-case, EIP-55) ``"contract"`` fields of the
-    indexed contracts, built once per head token."""
-    out = _PER_HEAD.get(heads.token)
+def _read_at(heads: Heads) -> bytes:
+    """``"read_at":[...]`` of ``heads``, built once per head token."""
+    out = _READ_AT.get(heads.token)
     if out is None:
-        _PER_HEAD.clear()
-        contracts = sorted({c.address for c in heads.contracts})
-        field = b'"contract" : "'
-        out = _PER_HEAD[heads.token] = (
-            b'"read_at":' + orjson.dumps(heads.read_at()),
-            [(field + b"0x" + a.hex().encode(), field + checksum(a).encode()) for a in contracts],
-        )
+        _READ_AT.clear()
+        out = _READ_AT[heads.token] = b'"read_at":' + orjson.dumps(heads.read_at())
     return out
 
 
 async def profile_body(pool, address: bytes, heads: Heads) -> tuple[bytes, bytes]:
     """The profile document as JSON bytes: built by PostgreSQL in one statement, then the address
-    fields put in EIP-55 form and ``read_at``/``address`` added (no parse, no model pass); and
-    the address's versions as JSON (the response cache's key, api.changes)."""
+    fields put in EIP-55 form (one pass of one expression over the text) and ``read_at``/
+    ``address`` added (no parse, no model pass); and the address's versions as JSON (the
+    response cache's key, api.changes)."""
     chains = [c.chain_id for c in heads.chains]
     finalized = [c.finalized_block for c in heads.chains]
     text, versions = await pool.fetchrow(sql.PROFILE, address, chains, SECTION_ROWS, finalized)
-    read_at, contracts = _per_head(heads)
-    doc = text.encode()
-    # Most address fields are the indexed contracts': plain replacements, no per-match call.
-    for lower, eip in contracts:
-        doc = doc.replace(lower, eip)
-    doc = _ADDRESS_FIELD.sub(_checksum_field, doc)
-    head = b"{" + read_at + b',"address":"' + checksum(address).encode()
+    doc = _ADDRESS_FIELD.sub(_checksum_field, text.encode())
+    head = b"{" + _read_at(heads) + b',"address":"' + checksum(address).encode()
     return head + b'",' + doc[1:], versions.encode()
 
 
@@ -170,6 +171,10 @@ def install(app: FastAPI, prefix: str, responses: dict) -> None:
         responses=responses,
         route_class_override=_HotRoute,
     )
+    # First in the routing table, ahead of the documentation routes FastAPI registers at start:
+    # the router tries each route's pattern in turn, and this is the route most requests take
+    # (about 3 µs per request less, in-process).
+    app.router.routes.insert(0, app.router.routes.pop())
 
 
 async def _through_redis(state, address: bytes, heads: Heads) -> tuple[bytes, bytes]:

@@ -34,6 +34,8 @@ def _section(name: str, table, alias: str, source: str, order: str, **extra: str
 )"""
 
 
+# The certificates section reads the certificates the address owns from its ECR balance rows,
+# already read for ``bal``.
 PROFILE = f"""
 WITH bal AS (
   SELECT b.chain_id, b.token, b.token_id, b.amount, ct.name AS symbol,
@@ -101,10 +103,9 @@ gems_j AS (
         "certificates",
         certificates,
         "c",
-        "SELECT c.*, o.holder AS owner FROM balances o JOIN certificates c"
+        "SELECT c.*, $1 AS owner FROM bal o JOIN certificates c"
         " ON c.chain_id = o.chain_id AND c.contract = o.token AND c.token_id = o.token_id"
-        " WHERE o.holder = $1 AND o.chain_id = ANY($2) AND o.amount > 0"
-        " ORDER BY c.chain_id, c.token_id LIMIT $3",
+        " WHERE o.symbol = 'ECR' ORDER BY c.chain_id, c.token_id LIMIT $3",
         "c.chain_id, c.token_id",
         owner="'0x' || encode(c.owner, 'hex')",
     )
