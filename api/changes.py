@@ -23,14 +23,6 @@ log = logging.getLogger("api.changes")
 CHANGED_SQL = (
     "SELECT kind, key, seq FROM entity_versions WHERE chain_id = $1 AND seq > $2 ORDER BY seq"
 )
-# The versions an answer about one entity depends on: the entity's on every chain, and each
-# chain's whole-chain changes (a wide batch records only those).
-VERSIONS_SQL = (
-    "SELECT kind, chain_id, seq, block_number FROM entity_versions WHERE kind = $1 AND key = $2"
-    " UNION ALL SELECT kind, chain_id, seq, block_number FROM entity_versions"
-    " WHERE kind = 'chain' AND key = '*'"
-)
-
 # (kind, key, chain_id, seq) of each changed entity.
 Change = tuple[str, str, int, int]
 

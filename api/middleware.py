@@ -19,7 +19,6 @@ from limits.aio.storage import MemoryStorage, RedisStorage
 from limits.aio.strategies import FixedWindowRateLimiter
 from prometheus_client import Counter, Histogram
 
-from api.changes import VERSIONS_SQL
 from esg.logs import AccessLog
 
 log = logging.getLogger("api.error")
@@ -192,27 +191,47 @@ def _etag_matches(inm: bytes | None, etag: bytes) -> bool:
     return etag.removeprefix(b"W/") in tags
 
 
-def _version_tag(key: bytes, versions: list, heads) -> tuple[bytes, tuple]:
-    """The ETag of an answer about one entity read with ``versions`` ((kind, chain id, seq,
-    block) rows) at ``heads``, and the (chain id, block) of the versions not final yet. Weak:
-    answers of equal versions are the same rows, though read at different heads."""
-    rows = sorted(map(tuple, versions))
-    by_chain = heads.by_chain
-    pending = tuple(
-        (c, b) for _, c, _, b in rows if c in by_chain and b > by_chain[c].finalized_block
-    )
-    stamp = zlib.crc32(orjson.dumps((rows, pending)))
-    return b'W/"%08x-%08x"' % (zlib.crc32(key), stamp), pending
+def _content_tag(key: bytes, body: bytes) -> bytes:
+    """The ETag of an answer about one entity: the request's and the answer's own, without the
+    ``read_at`` it begins with (a kept answer says the block it was read at). Weak: answers read
+    at different heads hold the same rows. A block that changes nothing in the answer leaves it,
+    so a 304 survives unrelated blocks."""
+    view = memoryview(body)
+    start = body.find(b'"read_at":')
+    end = body.find(b"]", start) + 1 if start >= 0 else 0
+    stamp = zlib.crc32(view[end:], zlib.crc32(view[: max(start, 0)]))
+    return b'W/"%08x-%08x"' % (zlib.crc32(key), stamp)
+
+
+# A row or an answer not final yet, as orjson and PostgreSQL's json text write it.
+_NOT_FINAL = (b'"final":false', b'"final" : false')
 
 
 # Routes whose answer is about one account (every row they read names it in an ``entity=account``
 # column, or is a balance or transfer of it): kept until that account changes.
 _ACCOUNT_PATH = re.compile(
-    r"^/api/v1/(?:(esg/unified-profile)|accounts|scores|metrics)/(0x[0-9a-fA-F]{40})(?:/|$)"
+    r"^/api/v1/(?:esg/unified-profile|accounts|scores|metrics)/(0x[0-9a-fA-F]{40})(?:/|$)"
 )
 WHOLE_CHAIN = ("chain", "*")
 # Invalidations remembered to refuse an answer read before them but finished after them.
 _REMEMBERED = 200_000
+
+
+class _Invalidations(LRUCache):
+    """(kind, key) -> {chain id: change number of its last invalidation}, least recently
+    changed out first; ``forgotten`` keeps, per chain, the highest number pushed out, which then
+    counts as an invalidation of every entity."""
+
+    def __init__(self, maxsize: int) -> None:
+        super().__init__(maxsize=maxsize)
+        self.forgotten: dict[int, int] = {}
+
+    def popitem(self):
+        key, per_chain = super().popitem()
+        for chain, seq in per_chain.items():
+            if seq > self.forgotten.get(chain, 0):
+                self.forgotten[chain] = seq
+        return key, per_chain
 
 
 class _KeptAnswers(LRUCache):
@@ -234,9 +253,9 @@ class _KeptAnswers(LRUCache):
 
 
 class Kept:
-    """A kept answer about one entity: its body and headers, the entity, and the blocks of its
-    versions that were not final when it was read ((chain id, block); the answer's ``final``
-    flags change once the chain finalizes them)."""
+    """A kept answer about one entity: its body and headers, the entity, and, when some of its
+    rows were not final, every chain's finalized block when it was read (``pending``; its
+    ``final`` flags may change once one of them moves)."""
 
     __slots__ = ("body", "headers", "etag", "entity", "pending")
 
@@ -255,10 +274,12 @@ class HeadCache:
 
     An answer about one account (the unified profile, /accounts/{address}/..., /scores/...,
     /metrics/...) is kept until the indexer records a change of that account (or of its whole
-    chain) or finalizes a block it was read with (api.changes delivers the changes); its ETag is
-    derived from the account's versions (``entity_versions``: change number, block, final or
-    not), so a 304 survives blocks that do not touch it. Other answers are kept while the
-    indexed heads do not move (``Heads.token``), their ETag that of the head and the request."""
+    chain; api.changes delivers the changes), and, if some of its rows were not final, until a
+    chain's finalized block moves. Its ETag is of the answer without its ``read_at``, so a 304
+    survives blocks that change nothing in it. An answer is kept only if no change of its
+    account was learned while it was read (the answer may predate it). Other answers are kept
+    while the indexed heads do not move (``Heads.token``), their ETag that of the head and the
+    request."""
 
     def __init__(self, app, state, max_entries: int, max_age: int) -> None:
         self.app = app
@@ -268,10 +289,15 @@ class HeadCache:
         # (kind, key) -> cache keys of the kept answers about it
         self.by_entity: dict[tuple, set[bytes]] = {}
         self.kept = _KeptAnswers(max(1, max_entries), self.by_entity)
-        # (kind, key) -> {chain id: change number of its last invalidation}
-        self.invalidated: LRUCache = LRUCache(maxsize=_REMEMBERED)
+        self.invalidated = _Invalidations(_REMEMBERED)
         # chain id -> change number of its last whole-chain change
         self.whole: dict[int, int] = {}
+        # chain id -> the highest change number learned. Replaced, never changed in place: a
+        # request holds the one of its start (``since``), and the same object at its end means
+        # that nothing was learned in between.
+        self.learned: dict[int, int] = {}
+        # every chain's finalized block, for the heads it was taken from
+        self._finalized: tuple = (None, ())
         self.enabled = max_entries > 0
         self.token = ""
         state.response_cache = self
@@ -279,7 +305,10 @@ class HeadCache:
     def invalidate(self, changes) -> None:
         """Drop the answers about the changed entities (api.changes subscriber)."""
         kept, by_entity, invalidated = self.kept, self.by_entity, self.invalidated
+        learned = dict(self.learned)
         for kind, key, chain, seq in changes:
+            if seq > learned.get(chain, 0):
+                learned[chain] = seq
             entity = (kind, key)
             if entity == WHOLE_CHAIN:
                 self.whole[chain] = seq
@@ -293,20 +322,29 @@ class HeadCache:
                 per_chain[chain] = seq
             for k in by_entity.pop(entity, ()):
                 kept.pop(k, None)
+        self.learned = learned
 
-    def fresh(self, entity: tuple, versions: list) -> bool:
-        """Whether an answer read with ``versions`` of ``entity`` ((kind, chain id, seq, block)
-        rows of ``entity_versions``, the entity's and each chain's whole-chain one) has not
-        been invalidated since it was read."""
-        per_chain = self.invalidated.get(entity)
-        if per_chain is None and not self.whole:
+    def fresh(self, entity: tuple, since: dict[int, int]) -> bool:
+        """Whether an answer about ``entity`` read after the changes numbered up to ``since``
+        (chain id -> change number: what this worker, or the one that read it, had learned when
+        the reading began) is older than no change of it learned since."""
+        if since is self.learned:
             return True
-        seen = {(kind == WHOLE_CHAIN[0], chain): seq for kind, chain, seq, _ in versions}
-        for whole, changed in ((True, self.whole), (False, per_chain or {})):
-            for chain, seq in changed.items():
-                if seq > seen.get((whole, chain), 0):
-                    return False
+        invalidated = self.invalidated
+        for changed in (self.whole, invalidated.forgotten, invalidated.get(entity)):
+            if changed:
+                for chain, seq in changed.items():
+                    if seq > since.get(chain, 0):
+                        return False
         return True
+
+    def finalized(self, heads) -> tuple:
+        """Every chain's finalized block in ``heads``."""
+        of, fin = self._finalized
+        if of is not heads:
+            fin = tuple(c.finalized_block for c in heads.chains)
+            self._finalized = (heads, fin)
+        return fin
 
     def _token(self) -> str:
         """The indexed heads' token; the answers kept under another one are dropped."""
@@ -327,11 +365,9 @@ class HeadCache:
         hit = self.kept.get(key)
         if hit is not None:
             pending = hit.pending
-            if pending:
-                heads = self.state.heads.heads
-                if any(heads.is_final(c, b) for c, b in pending):
-                    self._forget(key, hit)
-                    return None
+            if pending is not None and pending != self.finalized(self.state.heads.heads):
+                self._forget(key, hit)
+                return None
             etag, headers, body = hit.etag, hit.headers, hit.body
         else:
             self._token()
@@ -367,7 +403,7 @@ class HeadCache:
         CACHE_MISS.inc()
         m = _ACCOUNT_PATH.match(scope["path"])
         if m is not None:
-            await self._about(scope, receive, send, ("account", m.group(2)[2:].lower()), m.group(1))
+            await self._about(scope, receive, send, ("account", m.group(1)[2:].lower()))
             return
         token = self._token()
         key = scope["path"].encode() + b"?" + scope["query_string"]
@@ -382,26 +418,20 @@ class HeadCache:
 
         await self.app(scope, receive, self._capture(scope, send, inm, keep))
 
-    async def _about(self, scope, receive, send, entity: tuple, self_versioned) -> None:
+    async def _about(self, scope, receive, send, entity: tuple) -> None:
         """An answer about ``entity`` that is not kept: read, and kept until it changes."""
         key = scope["path"].encode() + b"?" + scope["query_string"]
         inm = _header(scope, b"if-none-match")
         heads = self.state.heads.heads
-        if self_versioned:
-            # The route reads the versions in its own statement and leaves them in the scope.
-            scope["esg.versions"] = None
-            versions = None
-        else:
-            # Read before the answer: a change committed in between is newer than these.
-            versions = [tuple(r) for r in await self.state.pool.fetch(VERSIONS_SQL, *entity)]
+        # What was learned before the reading begins; a route that answers from elsewhere (the
+        # shared cache) puts there what the answer's reader had learned.
+        scope["esg.since"] = self.learned
 
         def keep(headers: list, body: bytes):
-            v = versions if versions is not None else scope.get("esg.versions")
-            if v is None:
-                return None
-            etag, pending = _version_tag(key, v, heads)
+            etag = _content_tag(key, body)
             headers.append((b"etag", etag))
-            if self.enabled and self.fresh(entity, v):
+            if self.enabled and self.fresh(entity, scope["esg.since"]):
+                pending = self.finalized(heads) if any(f in body for f in _NOT_FINAL) else None
                 self.kept[key] = Kept(body, headers, etag, entity, pending)
                 self.by_entity.setdefault(entity, set()).add(key)
             return etag

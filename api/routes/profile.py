@@ -102,17 +102,16 @@ def _read_at(heads: Heads) -> bytes:
     return out
 
 
-async def profile_body(pool, address: bytes, heads: Heads) -> tuple[bytes, bytes]:
+async def profile_body(pool, address: bytes, heads: Heads) -> bytes:
     """The profile document as JSON bytes: built by PostgreSQL in one statement, then the address
     fields put in EIP-55 form (one pass of one expression over the text) and ``read_at``/
-    ``address`` added (no parse, no model pass); and the address's versions as JSON (the
-    response cache's key, api.changes)."""
+    ``address`` added (no parse, no model pass)."""
     chains = [c.chain_id for c in heads.chains]
     finalized = [c.finalized_block for c in heads.chains]
-    text, versions = await pool.fetchrow(sql.PROFILE, address, chains, SECTION_ROWS, finalized)
+    text = await pool.fetchval(sql.PROFILE, address, chains, SECTION_ROWS, finalized)
     doc = _ADDRESS_FIELD.sub(_checksum_field, text.encode())
     head = b"{" + _read_at(heads) + b',"address":"' + checksum(address).encode()
-    return head + b'",' + doc[1:], versions.encode()
+    return head + b'",' + doc[1:]
 
 
 async def unified_profile(address: AddressPath, request: Request) -> Response:
@@ -133,12 +132,8 @@ async def _profile(scope, address: str) -> bytes:
     heads = state.heads.heads
     if state.redis is None:
         # Whole answers are already kept per worker (middleware.HeadCache).
-        body, versions = await profile_body(state.profile_pool, raw, heads)
-    else:
-        body, versions = await _through_redis(state, raw, heads)
-    # The response cache keys the answer on the versions it was read with.
-    scope["esg.versions"] = orjson.loads(versions)
-    return body
+        return await profile_body(state.profile_pool, raw, heads)
+    return await _through_redis(state, scope, raw, heads)
 
 
 async def _answer(scope, receive, send) -> None:
@@ -177,37 +172,54 @@ def install(app: FastAPI, prefix: str, responses: dict) -> None:
     app.router.routes.insert(0, app.router.routes.pop())
 
 
-async def _through_redis(state, address: bytes, heads: Heads) -> tuple[bytes, bytes]:
-    """The profile and its versions from the shared cache, under the seed's key; the seed's
-    per-score and per-token keys are written alongside (esg:score:{user} 1800 s,
-    token:balance:{user}:{token} 300 s). Every worker deletes the keys of an address when it
-    learns that the address changed (``forget_in_redis``); an answer read before a change it
-    learned of is not written."""
+async def _through_redis(state, scope, address: bytes, heads: Heads) -> bytes:
+    """The profile from the shared cache, under the seed's key; the seed's per-score and
+    per-token keys are written alongside (esg:score:{user} 1800 s,
+    token:balance:{user}:{token} 300 s). An entry holds, before its body, the change numbers its
+    reader had learned when it began (middleware.HeadCache.fresh): every worker deletes the keys
+    of an address when it learns that the address changed (``forget_in_redis``), and neither
+    serves nor writes an entry older than a change it has learned of."""
     settings, redis, prefix = state.settings, state.redis, state.settings.cache_prefix
     user = "0x" + address.hex()
     key = f"{prefix}esg:profile:{user}"
     entity = ("account", address.hex())
-    fresh = state.response_cache.fresh
+    cache = state.response_cache
+    since = scope.get("esg.since", cache.learned)
     cached = await redis.get(key)
     if cached is not None:
-        versions, _, body = cached.partition(b"\n")
+        learned, _, body = cached.partition(b"\n")
+        written = _learned(learned)
         # An entry written before a change this worker learned of (by a worker that had not).
-        if fresh(entity, orjson.loads(versions)):
-            return body, versions
-    body, versions = await profile_body(state.profile_pool, address, heads)
-    if not fresh(entity, orjson.loads(versions)):
-        return body, versions
+        if written is not None and cache.fresh(entity, written):
+            # The response cache keeps the answer as old as its reader's knowledge.
+            scope["esg.since"] = written
+            return body
+    body = await profile_body(state.profile_pool, address, heads)
+    if not cache.fresh(entity, since):
+        return body
     doc = orjson.loads(body)
     per_token: dict[str, list] = {}
     for b in doc["balances"]:
         per_token.setdefault(b["token"] or b["contract"], []).append(b)
     pipe = redis.pipeline(transaction=False)
-    pipe.set(key, versions + b"\n" + body, ex=settings.profile_ttl)
+    pipe.set(key, orjson.dumps(list(since.items())) + b"\n" + body, ex=settings.profile_ttl)
     pipe.set(f"{prefix}esg:score:{user}", orjson.dumps(doc["scores"]), ex=settings.score_ttl)
     for sym, rows in per_token.items():
         pipe.set(f"{prefix}token:balance:{user}:{sym}", orjson.dumps(rows), ex=settings.balance_ttl)
     await pipe.execute()
-    return body, versions
+    if not cache.fresh(entity, since):
+        # The address changed while the entry was written: its deletion may have gone first.
+        await redis.delete(key)
+    return body
+
+
+def _learned(raw: bytes) -> dict[int, int] | None:
+    """The change numbers an entry was written with; None for an entry of another form (written
+    by an older release), which is read again."""
+    try:
+        return {int(chain): int(seq) for chain, seq in orjson.loads(raw)}
+    except (orjson.JSONDecodeError, TypeError, ValueError):
+        return None
 
 
 async def forget_in_redis(redis, prefix: str, changes) -> None:

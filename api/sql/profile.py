@@ -6,9 +6,7 @@ flag, token symbols from the ``contracts`` table, the ECS balance row of a score
 gems derived from EGM balances, and the document's overall ``final``; the rows of declared tables
 have their read models' columns (``json_object``). The result is JSON text with addresses in
 lower-case hex (the API turns the address fields into their EIP-55 form and adds ``read_at`` and
-``address``), amounts and ids as decimal text. The second column is the address's versions
-(api.changes: [kind, chain_id, seq, block] of its ``entity_versions`` rows and of each chain's
-whole-chain change), read in the same snapshot as the document. Every index used leads with the address (or
+``address``), amounts and ids as decimal text. Every index used leads with the address (or
 (chain_id, holder)) so one address is read across all chains without scanning.
 """
 
@@ -134,12 +132,7 @@ gems_j AS (
 SELECT json_build_object(
   'final', ba.f AND st.f AND gc.f AND ce.f AND re.f AND ai.f,
   'balances', ba.j, 'scores', sj.j, 'gems', ge.j, 'stakes', st.j, 'gem_claims', gc.j,
-  'certificates', ce.j, 'retirements', re.j, 'ai_audits', ai.j)::text,
-  (SELECT coalesce(json_agg(json_build_array(v.kind, v.chain_id, v.seq, v.block_number)), '[]')
-   FROM (SELECT kind, chain_id, seq, block_number FROM entity_versions
-         WHERE kind = 'account' AND key = encode($1, 'hex')
-         UNION ALL SELECT kind, chain_id, seq, block_number FROM entity_versions
-         WHERE kind = 'chain' AND key = '*') v)::text
+  'certificates', ce.j, 'retirements', re.j, 'ai_audits', ai.j)::text
 FROM balances_j ba, scores_j sj, gems_j ge, stakes_j st, gem_claims_j gc, certificates_j ce,
      retirements_j re, ai_audits_j ai
 """
