@@ -191,20 +191,21 @@ def _etag_matches(inm: bytes | None, etag: bytes) -> bool:
     return etag.removeprefix(b"W/") in tags
 
 
-def _content_tag(key: bytes, body: bytes) -> bytes:
-    """The ETag of an answer about one entity: the request's and the answer's own, without the
-    ``read_at`` it begins with (a kept answer says the block it was read at). Weak: answers read
-    at different heads hold the same rows. A block that changes nothing in the answer leaves it,
-    so a 304 survives unrelated blocks."""
+def _content_tag(key: bytes, body: bytes) -> tuple[bytes, bool]:
+    """The ETag of an answer about one entity, and whether the answer says it is final.
+
+    The tag is the request's and the answer's own, without the ``read_at`` it begins with (a
+    kept answer says the block it was read at). Weak: answers read at different heads hold the
+    same rows. A block that changes nothing in the answer leaves it, so a 304 survives unrelated
+    blocks. The answer's ``final`` is the first after ``read_at`` (the envelope's: the unified
+    profile's, after its ``address``); an answer without one counts as not final."""
     view = memoryview(body)
     start = body.find(b'"read_at":')
     end = body.find(b"]", start) + 1 if start >= 0 else 0
     stamp = zlib.crc32(view[end:], zlib.crc32(view[: max(start, 0)]))
-    return b'W/"%08x-%08x"' % (zlib.crc32(key), stamp)
-
-
-# A row or an answer not final yet, as orjson and PostgreSQL's json text write it.
-_NOT_FINAL = (b'"final":false', b'"final" : false')
+    flag = body.find(b'"final"', end)
+    final = flag >= 0 and body[flag + 7 : flag + 14].lstrip(b" :").startswith(b"true")
+    return b'W/"%08x-%08x"' % (zlib.crc32(key), stamp), final
 
 
 # Routes whose answer is about one account (every row they read names it in an ``entity=account``
@@ -428,10 +429,10 @@ class HeadCache:
         scope["esg.since"] = self.learned
 
         def keep(headers: list, body: bytes):
-            etag = _content_tag(key, body)
+            etag, final = _content_tag(key, body)
             headers.append((b"etag", etag))
             if self.enabled and self.fresh(entity, scope["esg.since"]):
-                pending = self.finalized(heads) if any(f in body for f in _NOT_FINAL) else None
+                pending = None if final else self.finalized(heads)
                 self.kept[key] = Kept(body, headers, etag, entity, pending)
                 self.by_entity.setdefault(entity, set()).add(key)
             return etag
