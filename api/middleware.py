@@ -198,12 +198,13 @@ def _content_tag(key: bytes, body: bytes) -> tuple[bytes, bool]:
     kept answer says the block it was read at). Weak: answers read at different heads hold the
     same rows. A block that changes nothing in the answer leaves it, so a 304 survives unrelated
     blocks. The answer's ``final`` is the first after ``read_at`` (the envelope's: the unified
-    profile's, after its ``address``); an answer without one counts as not final."""
+    profile's, after its ``address``); an answer without ``read_at`` or without a flag counts as
+    not final."""
     view = memoryview(body)
     start = body.find(b'"read_at":')
     end = body.find(b"]", start) + 1 if start >= 0 else 0
     stamp = zlib.crc32(view[end:], zlib.crc32(view[: max(start, 0)]))
-    flag = body.find(b'"final"', end)
+    flag = body.find(b'"final"', end) if start >= 0 else -1
     final = flag >= 0 and body[flag + 7 : flag + 14].lstrip(b" :").startswith(b"true")
     return b'W/"%08x-%08x"' % (zlib.crc32(key), stamp), final
 
