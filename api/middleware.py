@@ -256,8 +256,8 @@ class _KeptAnswers(LRUCache):
 
 class Kept:
     """A kept answer about one entity: its body and headers, the entity, and, when some of its
-    rows were not final, every chain's finalized block when it was read (``pending``; its
-    ``final`` flags may change once one of them moves)."""
+    rows were not final, the blocks whose finality changes it ((chain id, block) pairs,
+    ``pending``: the answer is read again once one of them is final)."""
 
     __slots__ = ("body", "headers", "etag", "entity", "pending")
 
@@ -277,7 +277,8 @@ class HeadCache:
     An answer about one account (the unified profile, /accounts/{address}/..., /scores/...,
     /metrics/...) is kept until the indexer records a change of that account (or of its whole
     chain; api.changes delivers the changes), and, if some of its rows were not final, until a
-    chain's finalized block moves. Its ETag is of the answer without its ``read_at``, so a 304
+    chain finalizes one of them (the unified profile names their blocks; for the other routes,
+    until a chain's finalized block moves). Its ETag is of the answer without its ``read_at``, so a 304
     survives blocks that change nothing in it. An answer is kept only if no change of its
     account was learned while it was read (the answer may predate it). Other answers are kept
     while the indexed heads do not move (``Heads.token``), their ETag that of the head and the
@@ -298,8 +299,6 @@ class HeadCache:
         # request holds the one of its start (``since``), and the same object at its end means
         # that nothing was learned in between.
         self.learned: dict[int, int] = {}
-        # every chain's finalized block, for the heads it was taken from
-        self._finalized: tuple = (None, ())
         self.enabled = max_entries > 0
         self.token = ""
         state.response_cache = self
@@ -340,14 +339,6 @@ class HeadCache:
                         return False
         return True
 
-    def finalized(self, heads) -> tuple:
-        """Every chain's finalized block in ``heads``."""
-        of, fin = self._finalized
-        if of is not heads:
-            fin = tuple(c.finalized_block for c in heads.chains)
-            self._finalized = (heads, fin)
-        return fin
-
     def _token(self) -> str:
         """The indexed heads' token; the answers kept under another one are dropped."""
         token = self.state.heads.heads.token
@@ -367,9 +358,11 @@ class HeadCache:
         hit = self.kept.get(key)
         if hit is not None:
             pending = hit.pending
-            if pending is not None and pending != self.finalized(self.state.heads.heads):
-                self._forget(key, hit)
-                return None
+            if pending is not None:
+                by_chain = self.state.heads.heads.by_chain
+                if any(c in by_chain and by_chain[c].finalized_block >= b for c, b in pending):
+                    self._forget(key, hit)
+                    return None
             etag, headers, body = hit.etag, hit.headers, hit.body
         else:
             self._token()
@@ -433,7 +426,13 @@ class HeadCache:
             etag, final = _content_tag(key, body)
             headers.append((b"etag", etag))
             if self.enabled and self.fresh(entity, scope["esg.since"]):
-                pending = None if final else self.finalized(heads)
+                pending = None
+                if not final:
+                    # The rows not final yet, as the route gives them ((chain id, lowest such
+                    # block) pairs); else any move of a finalized block may change the answer.
+                    pending = scope.get("esg.pending") or tuple(
+                        (c.chain_id, c.finalized_block + 1) for c in heads.chains
+                    )
                 self.kept[key] = Kept(body, headers, etag, entity, pending)
                 self.by_entity.setdefault(entity, set()).add(key)
             return etag

@@ -102,16 +102,26 @@ def _read_at(heads: Heads) -> bytes:
     return out
 
 
-async def profile_body(pool, address: bytes, heads: Heads) -> bytes:
+async def profile_body(pool, address: bytes, heads: Heads) -> tuple[bytes, tuple | None]:
     """The profile document as JSON bytes: built by PostgreSQL in one statement, then the address
     fields put in EIP-55 form (one pass of one expression over the text) and ``read_at``/
-    ``address`` added (no parse, no model pass)."""
+    ``address`` added (no parse, no model pass); and, when some of its rows are not final, the
+    lowest such block of each chain ((chain id, block) pairs: the answer changes once one of them
+    is final)."""
     chains = [c.chain_id for c in heads.chains]
     finalized = [c.finalized_block for c in heads.chains]
-    text = await pool.fetchval(sql.PROFILE, address, chains, SECTION_ROWS, finalized)
+    text, rows = await pool.fetchrow(sql.PROFILE, address, chains, SECTION_ROWS, finalized)
     doc = _ADDRESS_FIELD.sub(_checksum_field, text.encode())
     head = b"{" + _read_at(heads) + b',"address":"' + checksum(address).encode()
-    return head + b'",' + doc[1:]
+    return head + b'",' + doc[1:], None if rows is None else _lowest(rows)
+
+
+def _lowest(rows) -> tuple:
+    lowest: dict[int, int] = {}
+    for chain, block in rows:
+        if block < lowest.get(chain, block + 1):
+            lowest[chain] = block
+    return tuple(lowest.items())
 
 
 async def unified_profile(address: AddressPath, request: Request) -> Response:
@@ -132,8 +142,12 @@ async def _profile(scope, address: str) -> bytes:
     heads = state.heads.heads
     if state.redis is None:
         # Whole answers are already kept per worker (middleware.HeadCache).
-        return await profile_body(state.profile_pool, raw, heads)
-    return await _through_redis(state, scope, raw, heads)
+        body, pending = await profile_body(state.profile_pool, raw, heads)
+    else:
+        body, pending = await _through_redis(state, scope, raw, heads)
+    # For the response cache: until which blocks the answer's ``final`` flags hold.
+    scope["esg.pending"] = pending
+    return body
 
 
 async def _answer(scope, receive, send) -> None:
@@ -172,13 +186,14 @@ def install(app: FastAPI, prefix: str, responses: dict) -> None:
     app.router.routes.insert(0, app.router.routes.pop())
 
 
-async def _through_redis(state, scope, address: bytes, heads: Heads) -> bytes:
+async def _through_redis(state, scope, address: bytes, heads: Heads) -> tuple[bytes, tuple | None]:
     """The profile from the shared cache, under the seed's key; the seed's per-score and
     per-token keys are written alongside (esg:score:{user} 1800 s,
     token:balance:{user}:{token} 300 s). An entry holds, before its body, the change numbers its
-    reader had learned when it began (middleware.HeadCache.fresh): every worker deletes the keys
-    of an address when it learns that the address changed (``forget_in_redis``), and neither
-    serves nor writes an entry older than a change it has learned of."""
+    reader had learned when it began (middleware.HeadCache.fresh) and its rows not final yet:
+    every worker deletes the keys of an address when it learns that the address changed
+    (``forget_in_redis``), and neither serves nor writes an entry older than a change it has
+    learned of."""
     settings, redis, prefix = state.settings, state.redis, state.settings.cache_prefix
     user = "0x" + address.hex()
     key = f"{prefix}esg:profile:{user}"
@@ -187,22 +202,23 @@ async def _through_redis(state, scope, address: bytes, heads: Heads) -> bytes:
     since = scope.get("esg.since", cache.learned)
     cached = await redis.get(key)
     if cached is not None:
-        learned, _, body = cached.partition(b"\n")
-        written = _learned(learned)
+        head, _, body = cached.partition(b"\n")
+        written = _entry_head(head)
         # An entry written before a change this worker learned of (by a worker that had not).
-        if written is not None and cache.fresh(entity, written):
+        if written is not None and cache.fresh(entity, written[0]):
             # The response cache keeps the answer as old as its reader's knowledge.
-            scope["esg.since"] = written
-            return body
-    body = await profile_body(state.profile_pool, address, heads)
+            scope["esg.since"] = written[0]
+            return body, written[1]
+    body, pending = await profile_body(state.profile_pool, address, heads)
     if not cache.fresh(entity, since):
-        return body
+        return body, pending
     doc = orjson.loads(body)
     per_token: dict[str, list] = {}
     for b in doc["balances"]:
         per_token.setdefault(b["token"] or b["contract"], []).append(b)
+    head = orjson.dumps([list(since.items()), pending])
     pipe = redis.pipeline(transaction=False)
-    pipe.set(key, orjson.dumps(list(since.items())) + b"\n" + body, ex=settings.profile_ttl)
+    pipe.set(key, head + b"\n" + body, ex=settings.profile_ttl)
     pipe.set(f"{prefix}esg:score:{user}", orjson.dumps(doc["scores"]), ex=settings.score_ttl)
     for sym, rows in per_token.items():
         pipe.set(f"{prefix}token:balance:{user}:{sym}", orjson.dumps(rows), ex=settings.balance_ttl)
@@ -210,14 +226,18 @@ async def _through_redis(state, scope, address: bytes, heads: Heads) -> bytes:
     if not cache.fresh(entity, since):
         # The address changed while the entry was written: its deletion may have gone first.
         await redis.delete(key)
-    return body
+    return body, pending
 
 
-def _learned(raw: bytes) -> dict[int, int] | None:
-    """The change numbers an entry was written with; None for an entry of another form (written
-    by an older release), which is read again."""
+def _entry_head(raw: bytes) -> tuple[dict[int, int], tuple | None] | None:
+    """The change numbers an entry was written with and its rows not final yet; None for an
+    entry of another form (written by an older release), which is read again."""
     try:
-        return {int(chain): int(seq) for chain, seq in orjson.loads(raw)}
+        learned, pending = orjson.loads(raw)
+        return (
+            {int(chain): int(seq) for chain, seq in learned},
+            None if pending is None else tuple((int(c), int(b)) for c, b in pending),
+        )
     except (orjson.JSONDecodeError, TypeError, ValueError):
         return None
 

@@ -6,7 +6,9 @@ flag, token symbols from the ``contracts`` table, the ECS balance row of a score
 gems derived from EGM balances, and the document's overall ``final``; the rows of declared tables
 have their read models' columns (``json_object``). The result is JSON text with addresses in
 lower-case hex (the API turns the address fields into their EIP-55 form and adds ``read_at`` and
-``address``), amounts and ids as decimal text. Every index used leads with the address (or
+``address``), amounts and ids as decimal text. The second column holds [chain id, block] of
+every row not final yet (NULL when all are): the answer's ``final`` flags change once its chain
+finalizes one of those blocks (the response cache keeps it until then). Every index used leads with the address (or
 (chain_id, holder)) so one address is read across all chains without scanning.
 """
 
@@ -20,14 +22,20 @@ from indexer.projections.scores import scores
 _FINAL = "({t}.block_number <= ($4::bigint[])[array_position($2::bigint[], {t}.chain_id)])"
 
 
+def _pending(chain: str, block: str, final: str) -> str:
+    """[chain id, block] of each row not final yet (a two-dimensional array; NULL if none)."""
+    return f"array_agg(ARRAY[{chain}, {block}]) FILTER (WHERE NOT {final})"
+
+
 def _section(name: str, table, alias: str, source: str, order: str, **extra: str) -> str:
-    """A list section: the rows of ``source`` (already limited) as a JSON array, and whether
-    all of them are final."""
+    """A list section: the rows of ``source`` (already limited) as a JSON array, whether all of
+    them are final, and the rows that are not (``_pending``)."""
     final = _FINAL.format(t=alias)
     obj = json_object(table, alias, **extra, final=final)
     return f"""{name}_j AS (
   SELECT coalesce(json_agg({obj} ORDER BY {order}), '[]') AS j,
-    coalesce(bool_and({final}), true) AS f
+    coalesce(bool_and({final}), true) AS f,
+    {_pending(f"{alias}.chain_id", f"{alias}.block_number", final)} AS p
   FROM ({source}) {alias}
 )"""
 
@@ -36,7 +44,7 @@ def _section(name: str, table, alias: str, source: str, order: str, **extra: str
 # already read for ``bal``.
 PROFILE = f"""
 WITH bal AS (
-  SELECT b.chain_id, b.token, b.token_id, b.amount, ct.name AS symbol,
+  SELECT b.chain_id, b.token, b.token_id, b.amount, ct.name AS symbol, a.last_block,
          (a.last_block <= ($4::bigint[])[array_position($2::bigint[], b.chain_id)]) AS final
   FROM balances b
   JOIN accounts a ON a.chain_id = b.chain_id AND a.address = b.holder
@@ -54,12 +62,14 @@ balances_j AS (
       'chain_id', u.chain_id, 'token', u.symbol, 'contract', '0x' || encode(u.token, 'hex'),
       'token_id', u.token_id::text, 'amount', u.amount::text, 'final', u.final)
       ORDER BY u.grp, u.chain_id, u.token, u.token_id), '[]') AS j,
-    coalesce(bool_and(u.final), true) AS f
+    coalesce(bool_and(u.final), true) AS f,
+    {_pending("u.chain_id", "u.block", "u.final")} AS p
   FROM (
-    SELECT 0 AS grp, chain_id, token, token_id, amount, symbol, final FROM bal
+    SELECT 0 AS grp, chain_id, token, token_id, amount, symbol, last_block AS block, final
+    FROM bal
     -- ECS is soulbound and emits no Transfer: its balance is 1 once the account is scored.
     UNION ALL
-    SELECT 1, chain_id, contract, 0, 1, 'ECS', final FROM sc
+    SELECT 1, chain_id, contract, 0, 1, 'ECS', block_number, final FROM sc
   ) u
 ),
 scores_j AS (
@@ -132,7 +142,8 @@ gems_j AS (
 SELECT json_build_object(
   'final', ba.f AND st.f AND gc.f AND ce.f AND re.f AND ai.f,
   'balances', ba.j, 'scores', sj.j, 'gems', ge.j, 'stakes', st.j, 'gem_claims', gc.j,
-  'certificates', ce.j, 'retirements', re.j, 'ai_audits', ai.j)::text
+  'certificates', ce.j, 'retirements', re.j, 'ai_audits', ai.j)::text,
+  ba.p || st.p || gc.p || ce.p || re.p || ai.p
 FROM balances_j ba, scores_j sj, gems_j ge, stakes_j st, gem_claims_j gc, certificates_j ce,
      retirements_j re, ai_audits_j ai
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from api.middleware import HeadCache, _content_tag
+from api.middleware import HeadCache, Kept, _content_tag
 
 READ_AT = b'{"read_at":[{"chain_id":1,"block":%d,"finalized_block":%d}],'
 
@@ -104,3 +104,22 @@ def test_kept_answers_pushed_out_leave_the_entity_index():
         c.by_entity.setdefault(who, set()).add(key)
     assert ALICE not in c.by_entity
     assert set(c.by_entity) == {BOB, ("account", "cc" * 20)}
+
+
+def test_an_answer_not_final_is_kept_until_its_lowest_pending_block_is_final():
+    c = cache()
+    chain = c.state.heads.heads.chains[0]
+    c.state.heads.heads.by_chain = {1: chain}
+    scope = {
+        "method": "GET",
+        "path": "/api/v1/esg/unified-profile/0x" + ALICE[1],
+        "query_string": b"",
+        "headers": [],
+    }
+    key = b"/api/v1/esg/unified-profile/0x" + ALICE[1].encode() + b"?"
+    c.kept[key] = Kept(b"{}", [], b'W/"x"', ALICE, ((1, 6), (2, 3)))
+    c.by_entity[ALICE] = {key}
+    for finalized, served in ((4, True), (5, True), (6, False)):
+        chain.finalized_block = finalized
+        assert (c.kept_answer(scope) is not None) is served
+    assert key not in c.kept
