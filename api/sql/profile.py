@@ -7,8 +7,10 @@ gems derived from EGM balances, and the document's overall ``final``; the rows o
 have their read models' columns (``json_object``). The result is JSON text with addresses in
 lower-case hex (the API turns the address fields into their EIP-55 form and adds ``read_at`` and
 ``address``), amounts and ids as decimal text. The second column holds [chain id, block] of
-every row not final yet (NULL when all are): the answer's ``final`` flags change once its chain
-finalizes one of those blocks (the response cache keeps it until then). Every index used leads with the address (or
+each balance and score row not final yet (NULL when all are final; empty when a row of another
+section is not final): the answer's ``final`` flags change once its chain finalizes one of
+those blocks (the response cache keeps it until then; an empty list keeps it until a finalized
+block moves). Every index used leads with the address (or
 (chain_id, holder)) so one address is read across all chains without scanning.
 """
 
@@ -22,20 +24,14 @@ from indexer.projections.scores import scores
 _FINAL = "({t}.block_number <= ($4::bigint[])[array_position($2::bigint[], {t}.chain_id)])"
 
 
-def _pending(chain: str, block: str, final: str) -> str:
-    """[chain id, block] of each row not final yet (a two-dimensional array; NULL if none)."""
-    return f"array_agg(ARRAY[{chain}, {block}]) FILTER (WHERE NOT {final})"
-
-
 def _section(name: str, table, alias: str, source: str, order: str, **extra: str) -> str:
-    """A list section: the rows of ``source`` (already limited) as a JSON array, whether all of
-    them are final, and the rows that are not (``_pending``)."""
+    """A list section: the rows of ``source`` (already limited) as a JSON array, and whether
+    all of them are final."""
     final = _FINAL.format(t=alias)
     obj = json_object(table, alias, **extra, final=final)
     return f"""{name}_j AS (
   SELECT coalesce(json_agg({obj} ORDER BY {order}), '[]') AS j,
-    coalesce(bool_and({final}), true) AS f,
-    {_pending(f"{alias}.chain_id", f"{alias}.block_number", final)} AS p
+    coalesce(bool_and({final}), true) AS f
   FROM ({source}) {alias}
 )"""
 
@@ -63,7 +59,7 @@ balances_j AS (
       'token_id', u.token_id::text, 'amount', u.amount::text, 'final', u.final)
       ORDER BY u.grp, u.chain_id, u.token, u.token_id), '[]') AS j,
     coalesce(bool_and(u.final), true) AS f,
-    {_pending("u.chain_id", "u.block", "u.final")} AS p
+    array_agg(ARRAY[u.chain_id, u.block]) FILTER (WHERE NOT u.final) AS p
   FROM (
     SELECT 0 AS grp, chain_id, token, token_id, amount, symbol, last_block AS block, final
     FROM bal
@@ -143,7 +139,7 @@ SELECT json_build_object(
   'final', ba.f AND st.f AND gc.f AND ce.f AND re.f AND ai.f,
   'balances', ba.j, 'scores', sj.j, 'gems', ge.j, 'stakes', st.j, 'gem_claims', gc.j,
   'certificates', ce.j, 'retirements', re.j, 'ai_audits', ai.j)::text,
-  ba.p || st.p || gc.p || ce.p || re.p || ai.p
+  CASE WHEN st.f AND gc.f AND ce.f AND re.f AND ai.f THEN ba.p ELSE '{{}}' END
 FROM balances_j ba, scores_j sj, gems_j ge, stakes_j st, gem_claims_j gc, certificates_j ce,
      retirements_j re, ai_audits_j ai
 """
