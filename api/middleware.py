@@ -278,11 +278,11 @@ class HeadCache:
     /metrics/...) is kept until the indexer records a change of that account (or of its whole
     chain; api.changes delivers the changes), and, if some of its rows were not final, until a
     chain finalizes one of them (the unified profile names their blocks; for the other routes,
-    until a chain's finalized block moves). Its ETag is of the answer without its ``read_at``, so a 304
-    survives blocks that change nothing in it. An answer is kept only if no change of its
-    account was learned while it was read (the answer may predate it). Other answers are kept
-    while the indexed heads do not move (``Heads.token``), their ETag that of the head and the
-    request."""
+    until a chain's finalized block moves). Its ETag is of the answer without its ``read_at``,
+    so a 304 survives blocks that change nothing in it. An answer is kept only if no change of
+    its account was learned while it was read (the answer may predate it). Other answers are
+    kept while the indexed heads do not move (``Heads.token``), their ETag that of the head and
+    the request."""
 
     def __init__(self, app, state, max_entries: int, max_age: int) -> None:
         self.app = app
